@@ -1,0 +1,200 @@
+"""The postmortem and its parts, as plain Python values shared by every layer.
+
+Ids are opaque strings, unique in a library. Causes and actions also carry a short `ref` ("c3",
+"a1"), unique within their postmortem: it is what people say in the meeting and what the
+interchange file uses, so a file's own ids survive an import and an export.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class PostmortemKind(StrEnum):
+    INCIDENT = "incident"
+    NEAR_MISS = "near-miss"
+
+
+class Severity(StrEnum):
+    SEV1 = "SEV1"
+    SEV2 = "SEV2"
+    SEV3 = "SEV3"
+    SEV4 = "SEV4"
+    SEV5 = "SEV5"
+
+
+class PostmortemStatus(StrEnum):
+    DRAFT = "draft"
+    REVIEW = "review"
+    FINAL = "final"
+
+
+class EventKind(StrEnum):
+    EVENT = "event"
+    TRIGGER = "trigger"
+    DETECTION = "detection"
+    ESCALATION = "escalation"
+    COMMUNICATION = "communication"
+    DECISION = "decision"
+    MITIGATION = "mitigation"
+    RESOLUTION = "resolution"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+    @property
+    def is_active(self) -> bool:
+        """Open or in progress: work somebody still owes."""
+        return self in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+class Priority(StrEnum):
+    P0 = "P0"
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+
+
+class LessonKind(StrEnum):
+    WENT_WELL = "went_well"
+    WENT_WRONG = "went_wrong"
+    LUCKY = "lucky"
+
+
+Number = int | float
+
+
+@dataclass(slots=True)
+class ImpactMetric:
+    name: str
+    value: Number
+    unit: str | None = None
+
+
+@dataclass(slots=True)
+class Participant:
+    name: str
+    role: str | None = None
+
+
+@dataclass(slots=True)
+class TimelineEvent:
+    """Something that happened. `at` is timezone-aware and keeps the offset it was written with."""
+
+    at: datetime
+    kind: EventKind
+    text: str
+    source: str | None = None
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(slots=True)
+class Cause:
+    """One answer in the five-whys tree; `parent_id` is None for a problem statement."""
+
+    ref: str
+    text: str
+    parent_id: str | None = None
+    systemic: bool = False
+    evidence: list[str] = field(default_factory=list)  # ids of timeline events
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(slots=True)
+class ActionItem:
+    ref: str
+    title: str
+    owner: str | None = None
+    due: date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+    priority: Priority | None = None
+    cause_id: str | None = None
+    notes: str = ""
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(slots=True)
+class Lesson:
+    kind: LessonKind
+    text: str
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(slots=True)
+class Postmortem:
+    title: str
+    kind: PostmortemKind = PostmortemKind.INCIDENT
+    severity: Severity | None = None
+    status: PostmortemStatus = PostmortemStatus.DRAFT
+    timezone: str = "UTC"
+    summary: str = ""
+    impact_summary: str = ""
+    metrics: list[ImpactMetric] = field(default_factory=list)
+    participants: list[Participant] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)  # always in time order
+    causes: list[Cause] = field(default_factory=list)  # siblings in their own order
+    actions: list[ActionItem] = field(default_factory=list)
+    lessons: list[Lesson] = field(default_factory=list)
+    id: str = field(default_factory=new_id)
+
+    def sort_timeline(self) -> None:
+        """Put events in time order; `sorted` is stable, so equal times keep their order."""
+        self.timeline.sort(key=lambda event: event.at)
+
+    def cause(self, cause_id: str) -> Cause | None:
+        return next((c for c in self.causes if c.id == cause_id), None)
+
+    def children(self, cause_id: str | None) -> list[Cause]:
+        return [c for c in self.causes if c.parent_id == cause_id]
+
+    def leaf_causes(self) -> list[Cause]:
+        parents = {c.parent_id for c in self.causes}
+        return [c for c in self.causes if c.id not in parents]
+
+    def cause_depth(self, cause: Cause) -> int:
+        """1 for a problem statement, 2 for its first "why", and so on."""
+        by_id = {c.id: c for c in self.causes}
+        depth, current = 1, cause
+        while current.parent_id is not None and current.parent_id in by_id:
+            depth += 1
+            current = by_id[current.parent_id]
+            if depth > len(by_id):  # a cycle; validation refuses these, never loop forever
+                break
+        return depth
+
+    def next_ref(self, prefix: str) -> str:
+        """A fresh short ref such as "c9" that no cause or action of this postmortem uses."""
+        taken = {c.ref for c in self.causes} | {a.ref for a in self.actions}
+        n = 1
+        while f"{prefix}{n}" in taken:
+            n += 1
+        return f"{prefix}{n}"
+
+    @property
+    def open_actions(self) -> list[ActionItem]:
+        return [a for a in self.actions if a.status.is_active]
+
+
+@dataclass(frozen=True, slots=True)
+class PostmortemSummary:
+    """One row of the library list: enough to show and sort without loading the whole thing."""
+
+    id: str
+    title: str
+    kind: PostmortemKind
+    severity: Severity | None
+    status: PostmortemStatus
+    started: datetime | None
+    open_actions: int
