@@ -1,0 +1,11 @@
+"""Where postmortems are kept: one SQLite file (or, later, a database server) per library.
+
+- `library`: `open_library()` and the open `Library` (transactions, read connections).
+- `repository`: whole postmortems in and out, as functions on a Connection.
+- `errors`: `LibraryError`, the environment's faults told to a person.
+- `schema`, `migrations/`, `migrator`: the tables and how a library gets to the newest ones.
+- `engine`, `sqlite_file`, `values`: connection set-up, file checks, stored forms of values.
+
+Import the modules themselves: the package imports nothing, so that using one module does not
+import the others (Alembic alone takes 0.3 s to import, and is needed only to create or upgrade).
+"""

@@ -1,0 +1,334 @@
+"""Whole postmortems in and out of a library, as plain functions on a Connection.
+
+Each function runs in the caller's transaction (`Library.transaction()` to write, `.connect()` to
+read). Writes are bulk Core inserts, one executemany per table; reads are a fixed number of
+queries however long the postmortem, never one per row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, func, select
+
+from pmdesk.domain.model import (
+    ActionItem,
+    ActionStatus,
+    Cause,
+    EventKind,
+    ImpactMetric,
+    Lesson,
+    LessonKind,
+    Participant,
+    Postmortem,
+    PostmortemKind,
+    PostmortemStatus,
+    PostmortemSummary,
+    Priority,
+    Severity,
+    TimelineEvent,
+)
+from pmdesk.storage.schema import (
+    actions,
+    cause_evidence,
+    causes,
+    impact_metrics,
+    lessons,
+    participants,
+    postmortems,
+    tags,
+    timeline_events,
+)
+from pmdesk.storage.values import decode_number, encode_number, join_time, split_time, utc_now
+
+_ACTIVE_STATUSES = [status.value for status in ActionStatus if status.is_active]
+
+
+def insert_postmortem(conn: Connection, pm: Postmortem) -> None:
+    """Store a whole new postmortem. Its id, and its events' and causes' ids, must be new."""
+    now = utc_now()
+    conn.execute(
+        postmortems.insert(),
+        {
+            "id": pm.id,
+            "title": pm.title,
+            "kind": pm.kind.value,
+            "severity": pm.severity.value if pm.severity else None,
+            "status": pm.status.value,
+            "timezone": pm.timezone,
+            "summary": pm.summary,
+            "impact_summary": pm.impact_summary,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    _insert(
+        conn,
+        impact_metrics,
+        [
+            {"position": i, "name": m.name, "value": encode_number(m.value), "unit": m.unit}
+            for i, m in enumerate(pm.metrics)
+        ],
+        pm.id,
+    )
+    _insert(
+        conn,
+        participants,
+        [{"position": i, "name": p.name, "role": p.role} for i, p in enumerate(pm.participants)],
+        pm.id,
+    )
+    _insert(conn, tags, [{"position": i, "tag": tag} for i, tag in enumerate(pm.tags)], pm.id)
+    _insert(conn, timeline_events, [_event_row(i, e) for i, e in enumerate(pm.timeline)], pm.id)
+    # Parents before children, or the parent_id foreign key would refuse the child. The position
+    # is the cause's place in the whole list, so the list comes back exactly as it was given
+    # (an imported file exports in its own order) and siblings keep their order.
+    list_position = {c.id: i for i, c in enumerate(pm.causes)}
+    ordered = tree_order(pm.causes)
+    _insert(
+        conn,
+        causes,
+        [
+            {
+                "id": c.id,
+                "ref": c.ref,
+                "parent_id": c.parent_id,
+                "position": list_position[c.id],
+                "text": c.text,
+                "systemic": c.systemic,
+            }
+            for c, _ in ordered
+        ],
+        pm.id,
+    )
+    _insert(
+        conn,
+        cause_evidence,
+        [
+            {"cause_id": c.id, "event_id": event_id, "position": i}
+            for c, _ in ordered
+            for i, event_id in enumerate(c.evidence)
+        ],
+    )
+    _insert(conn, actions, [_action_row(i, a) for i, a in enumerate(pm.actions)], pm.id)
+    _insert(
+        conn,
+        lessons,
+        [
+            {"id": lesson.id, "position": i, "kind": lesson.kind.value, "text": lesson.text}
+            for i, lesson in enumerate(pm.lessons)
+        ],
+        pm.id,
+    )
+
+
+def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
+    """The whole postmortem, or None if the library has none with this id.
+
+    The timeline comes in time order (equal times in the order they were stored), every other
+    list in its stored order.
+    """
+    row = conn.execute(select(postmortems).where(postmortems.c.id == postmortem_id)).one_or_none()
+    if row is None:
+        return None
+
+    def rows_of(table: Table, *order: Any) -> Sequence[Any]:
+        # Ties (which only a bug would make) still come back in the same order every time.
+        tiebreak = [table.c.id] if "id" in table.c else []
+        return conn.execute(
+            select(table).where(table.c.postmortem_id == postmortem_id).order_by(*order, *tiebreak)
+        ).all()
+
+    evidence: defaultdict[str, list[str]] = defaultdict(list)
+    for cause_id, event_id in conn.execute(
+        select(cause_evidence.c.cause_id, cause_evidence.c.event_id)
+        .join(causes, causes.c.id == cause_evidence.c.cause_id)
+        .where(causes.c.postmortem_id == postmortem_id)
+        .order_by(cause_evidence.c.cause_id, cause_evidence.c.position)
+    ):
+        evidence[cause_id].append(event_id)
+
+    cause_list = [
+        Cause(
+            ref=c.ref,
+            text=c.text,
+            parent_id=c.parent_id,
+            systemic=bool(c.systemic),
+            evidence=evidence[c.id],
+            id=c.id,
+        )
+        for c in rows_of(causes, causes.c.position)
+    ]
+    return Postmortem(
+        id=row.id,
+        title=row.title,
+        kind=PostmortemKind(row.kind),
+        severity=Severity(row.severity) if row.severity is not None else None,
+        status=PostmortemStatus(row.status),
+        timezone=row.timezone,
+        summary=row.summary,
+        impact_summary=row.impact_summary,
+        metrics=[
+            ImpactMetric(m.name, decode_number(m.value), m.unit)
+            for m in rows_of(impact_metrics, impact_metrics.c.position)
+        ],
+        participants=[
+            Participant(p.name, p.role) for p in rows_of(participants, participants.c.position)
+        ],
+        tags=[t.tag for t in rows_of(tags, tags.c.position)],
+        timeline=[
+            TimelineEvent(
+                at=join_time(e.at_utc, e.utc_offset),
+                kind=EventKind(e.kind),
+                text=e.text,
+                source=e.source,
+                id=e.id,
+            )
+            for e in rows_of(timeline_events, timeline_events.c.at_utc, timeline_events.c.seq)
+        ],
+        causes=cause_list,
+        actions=[
+            ActionItem(
+                ref=a.ref,
+                title=a.title,
+                owner=a.owner,
+                due=a.due,
+                status=ActionStatus(a.status),
+                priority=Priority(a.priority) if a.priority is not None else None,
+                cause_id=a.cause_id,
+                notes=a.notes,
+                id=a.id,
+            )
+            for a in rows_of(actions, actions.c.position)
+        ],
+        lessons=[
+            Lesson(LessonKind(lesson.kind), lesson.text, id=lesson.id)
+            for lesson in rows_of(lessons, lessons.c.position)
+        ],
+    )
+
+
+def list_summaries(conn: Connection) -> list[PostmortemSummary]:
+    """One row per postmortem, in one query: latest start first, those without a trigger last."""
+    pm, events, acts = postmortems, timeline_events, actions
+    first_trigger_id = (
+        select(events.c.id)
+        .where(events.c.postmortem_id == pm.c.id, events.c.kind == EventKind.TRIGGER.value)
+        .order_by(events.c.at_utc, events.c.seq)
+        .limit(1)
+        .correlate(pm)
+        .scalar_subquery()
+    )
+    trigger = events.alias("first_trigger")
+    open_counts = (
+        select(acts.c.postmortem_id, func.count().label("n"))
+        .where(acts.c.status.in_(_ACTIVE_STATUSES))
+        .group_by(acts.c.postmortem_id)
+        .subquery("open_counts")
+    )
+    query = (
+        select(
+            pm.c.id,
+            pm.c.title,
+            pm.c.kind,
+            pm.c.severity,
+            pm.c.status,
+            trigger.c.at_utc,
+            trigger.c.utc_offset,
+            func.coalesce(open_counts.c.n, 0).label("open_actions"),
+        )
+        .select_from(
+            pm.outerjoin(trigger, trigger.c.id == first_trigger_id).outerjoin(
+                open_counts, open_counts.c.postmortem_id == pm.c.id
+            )
+        )
+        .order_by(trigger.c.at_utc.desc().nulls_last(), pm.c.title, pm.c.id)
+    )
+    return [
+        PostmortemSummary(
+            id=r.id,
+            title=r.title,
+            kind=PostmortemKind(r.kind),
+            severity=Severity(r.severity) if r.severity is not None else None,
+            status=PostmortemStatus(r.status),
+            started=join_time(r.at_utc, r.utc_offset) if r.at_utc is not None else None,
+            open_actions=int(r.open_actions),
+        )
+        for r in conn.execute(query)
+    ]
+
+
+def delete_postmortem(conn: Connection, postmortem_id: str) -> bool:
+    """Delete the postmortem and, through the cascades, everything in it; False if none was."""
+    result = conn.execute(delete(postmortems).where(postmortems.c.id == postmortem_id))
+    return result.rowcount == 1
+
+
+def postmortem_exists(conn: Connection, postmortem_id: str) -> bool:
+    query = select(postmortems.c.id).where(postmortems.c.id == postmortem_id)
+    return conn.execute(query).first() is not None
+
+
+def tree_order(all_causes: Sequence[Cause]) -> list[tuple[Cause, int]]:
+    """Causes depth first, each parent before its children, siblings in list order, each with
+    its position among its siblings. Raises ValueError for causes that hang in no tree (a
+    cycle, or a parent that is not in the list): they could be neither stored nor shown.
+    """
+    children: defaultdict[str | None, list[Cause]] = defaultdict(list)
+    for cause in all_causes:
+        children[cause.parent_id].append(cause)
+    ordered: list[tuple[Cause, int]] = []
+    # An explicit stack: an imported chain of "why"s may be deeper than Python's recursion limit.
+    stack = list(reversed(list(enumerate(children[None]))))
+    while stack:
+        position, cause = stack.pop()
+        ordered.append((cause, position))
+        stack.extend(reversed(list(enumerate(children.get(cause.id, [])))))
+        if len(ordered) > len(all_causes):
+            break  # the same id twice, forming a loop
+    if len(ordered) != len(all_causes):
+        raise ValueError(
+            "the causes do not form a tree: some have a parent that is not among them, "
+            "or their parents form a loop"
+        )
+    return ordered
+
+
+def _insert(
+    conn: Connection, table: Table, rows: list[dict[str, Any]], postmortem_id: str | None = None
+) -> None:
+    if not rows:
+        return
+    if postmortem_id is not None:
+        for row in rows:
+            row["postmortem_id"] = postmortem_id
+    conn.execute(table.insert(), rows)
+
+
+def _event_row(seq: int, event: TimelineEvent) -> dict[str, Any]:
+    at_utc, offset = split_time(event.at)
+    return {
+        "id": event.id,
+        "at_utc": at_utc,
+        "utc_offset": offset,
+        "seq": seq,
+        "kind": event.kind.value,
+        "text": event.text,
+        "source": event.source,
+    }
+
+
+def _action_row(position: int, action: ActionItem) -> dict[str, Any]:
+    return {
+        "id": action.id,
+        "ref": action.ref,
+        "title": action.title,
+        "owner": action.owner,
+        "due": action.due,
+        "status": action.status.value,
+        "priority": action.priority.value if action.priority else None,
+        "cause_id": action.cause_id,
+        "notes": action.notes,
+        "position": position,
+    }

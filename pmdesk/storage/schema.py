@@ -1,0 +1,176 @@
+"""The tables of a pmdesk library, as SQLAlchemy Core metadata equal to the newest migration.
+
+The schema is portable (SQLite now, PostgreSQL later): only generic types, no dialect-specific SQL.
+Ids are `uuid4().hex` strings. Lists keep their order in a `position` column. A change here needs a
+new revision in `migrations/versions/`; a test checks that the two agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+# Fixed names for every constraint and index, so that a migration can find them again by name
+# (SQLite's batch mode needs names to drop or alter a constraint).
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+# The migration this metadata equals, i.e. Alembic's head (a test checks both). Kept here so that
+# opening an up-to-date library needs no Alembic, which takes about 0.3 s to import.
+REVISION = "0002"
+
+ID = String(32)
+# Enum values are stored as their plain strings, without CHECK constraints: a later pmdesk that adds
+# a kind then needs no table rebuild, and the domain enums refuse unknown values when loading.
+ENUM_VALUE = String(20)
+
+
+def _postmortem_fk() -> Column[str]:
+    return Column(
+        "postmortem_id", ID, ForeignKey("postmortems.id", ondelete="CASCADE"), nullable=False
+    )
+
+
+postmortems = Table(
+    "postmortems",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("kind", ENUM_VALUE, nullable=False),
+    Column("severity", ENUM_VALUE, nullable=True),
+    Column("status", ENUM_VALUE, nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("impact_summary", Text, nullable=False),
+    # Naive UTC, like every DateTime here: SQLite has no time zone type, and one convention for all
+    # columns keeps comparisons and ordering right on both databases.
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+impact_metrics = Table(
+    "impact_metrics",
+    metadata,
+    _postmortem_fk(),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    # The number as Python writes it (see values.encode_number): "12400" or "2.5". Exact for any
+    # int and any float on every database, and int vs float survives the round trip.
+    Column("value", Text, nullable=False),
+    Column("unit", Text, nullable=True),
+    PrimaryKeyConstraint("postmortem_id", "position"),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    _postmortem_fk(),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("role", Text, nullable=True),
+    PrimaryKeyConstraint("postmortem_id", "position"),
+)
+
+tags = Table(
+    "tags",
+    metadata,
+    _postmortem_fk(),
+    Column("position", Integer, nullable=False),
+    Column("tag", Text, nullable=False),
+    PrimaryKeyConstraint("postmortem_id", "position"),
+)
+
+timeline_events = Table(
+    "timeline_events",
+    metadata,
+    Column("id", ID, primary_key=True),
+    _postmortem_fk(),
+    Column("at_utc", DateTime, nullable=False),
+    # The offset the time was written with, in seconds east of UTC, so "+01:00" comes back as
+    # "+01:00" and not as the same instant in UTC.
+    Column("utc_offset", Integer, nullable=False),
+    # Order among events with the same time: their order in the postmortem's timeline.
+    Column("seq", Integer, nullable=False),
+    Column("kind", ENUM_VALUE, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("source", Text, nullable=True),
+    Index(None, "postmortem_id", "at_utc", "seq"),
+    # The library list looks up each postmortem's first trigger (revision 0002).
+    Index(None, "postmortem_id", "kind", "at_utc", "seq"),
+)
+
+causes = Table(
+    "causes",
+    metadata,
+    Column("id", ID, primary_key=True),
+    _postmortem_fk(),
+    Column("ref", Text, nullable=False),
+    Column("parent_id", ID, ForeignKey("causes.id", ondelete="CASCADE"), nullable=True),
+    # Place in the postmortem's list of causes, which also orders siblings among themselves.
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("systemic", Boolean, nullable=False),
+    UniqueConstraint("postmortem_id", "ref"),
+    # An index on every foreign key column that a cascade has to search.
+    Index(None, "parent_id"),
+)
+
+cause_evidence = Table(
+    "cause_evidence",
+    metadata,
+    Column("cause_id", ID, ForeignKey("causes.id", ondelete="CASCADE"), primary_key=True),
+    Column("event_id", ID, ForeignKey("timeline_events.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Index(None, "event_id"),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", ID, primary_key=True),
+    _postmortem_fk(),
+    Column("ref", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("owner", Text, nullable=True),
+    Column("due", Date, nullable=True),
+    Column("status", ENUM_VALUE, nullable=False),
+    Column("priority", ENUM_VALUE, nullable=True),
+    Column("cause_id", ID, ForeignKey("causes.id", ondelete="SET NULL"), nullable=True),
+    Column("notes", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("postmortem_id", "ref"),
+    Index(None, "cause_id"),
+    # The library list counts each postmortem's open actions (revision 0002).
+    Index(None, "postmortem_id", "status"),
+)
+
+lessons = Table(
+    "lessons",
+    metadata,
+    Column("id", ID, primary_key=True),
+    _postmortem_fk(),
+    Column("position", Integer, nullable=False),
+    Column("kind", ENUM_VALUE, nullable=False),
+    Column("text", Text, nullable=False),
+    Index(None, "postmortem_id", "position"),
+)

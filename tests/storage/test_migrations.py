@@ -1,0 +1,165 @@
+"""Creating, stamping and upgrading libraries; the schema and the migrations agree."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import URL, Engine
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateTable
+
+from pmdesk.storage import migrator
+from pmdesk.storage.engine import for_writing, make_engine
+from pmdesk.storage.errors import LibraryError, Problem
+from pmdesk.storage.library import default_library_path, open_library
+from pmdesk.storage.repository import insert_postmortem, load_postmortem
+from pmdesk.storage.schema import REVISION, metadata
+from tests.storage.examples import rich_postmortem
+
+
+@pytest.fixture
+def engine(library_path: Path) -> Iterator[Engine]:
+    """An engine on a file no library has been made in, for driving the migrations directly."""
+    engine = make_engine(URL.create("sqlite+pysqlite", database=str(library_path)))
+    yield engine
+    engine.dispose()
+
+
+def schema_differences(engine: Engine) -> list[Any]:
+    """What Alembic's autogenerate would change to make the database match schema.py."""
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+
+def revision_in_file(path: Path) -> str:
+    with closing(sqlite3.connect(path)) as conn:
+        (revision,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return str(revision)
+
+
+def test_schema_revision_is_alembic_head() -> None:
+    assert migrator.head_revision() == REVISION
+    assert migrator.known_revisions() == {"0001", "0002"}
+
+
+def test_migrations_from_empty_build_exactly_the_schema(engine: Engine) -> None:
+    migrator.upgrade(engine)
+    assert schema_differences(engine) == []
+    with engine.connect() as conn:
+        assert migrator.current_revision(conn) == REVISION
+
+
+def test_new_library_is_created_at_head_with_the_schema(library_path: Path) -> None:
+    with open_library(library_path) as library:
+        assert library.path == library_path
+        assert library.url.database == str(library_path)
+        assert schema_differences(library.engine) == []
+    assert revision_in_file(library_path) == REVISION
+
+
+def test_new_library_makes_its_folders(tmp_path: Path) -> None:
+    path = tmp_path / "not" / "yet" / "there" / "team.pmdesk"
+    with open_library(path):
+        pass
+    assert revision_in_file(path) == REVISION
+
+
+def test_a_url_works_as_well_as_a_path(library_path: Path) -> None:
+    with open_library(f"sqlite:///{library_path}") as library:
+        assert library.path == library_path
+    with open_library("sqlite://") as in_memory:
+        assert in_memory.path is None
+        with in_memory.transaction() as conn:
+            insert_postmortem(conn, rich_postmortem())
+
+
+def test_pragmas_are_in_effect(library_path: Path) -> None:
+    with open_library(library_path) as library, library.connect() as conn:
+
+        def pragma(name: str) -> object:
+            return conn.exec_driver_sql(f"PRAGMA {name}").scalar_one()
+
+        assert pragma("journal_mode") == "wal"
+        assert pragma("foreign_keys") == 1
+        assert pragma("synchronous") == 1  # NORMAL
+        assert pragma("busy_timeout") == 5000
+
+
+def test_older_library_is_backed_up_then_upgraded(engine: Engine, library_path: Path) -> None:
+    migrator.upgrade(engine, "0001")
+    # The comparison does see a difference: 0001 lacks the indexes 0002 adds.
+    assert {(diff[0], diff[1].name) for diff in schema_differences(engine)} == {
+        ("add_index", "ix_actions_postmortem_id_status"),
+        ("add_index", "ix_timeline_events_postmortem_id_kind_at_utc_seq"),
+    }
+    pm = rich_postmortem()
+    with engine.connect() as conn, for_writing(conn).begin():
+        insert_postmortem(conn, pm)
+    engine.dispose()
+
+    with open_library(library_path) as library:
+        with library.connect() as conn:
+            assert load_postmortem(conn, pm.id) == pm
+        assert schema_differences(library.engine) == []
+    assert revision_in_file(library_path) == REVISION
+
+    (backup,) = library_path.parent.glob(f"{library_path.name}.backup-0001-*.sqlite3")
+    assert revision_in_file(backup) == "0001"
+    with closing(sqlite3.connect(backup)) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("SELECT title FROM postmortems").fetchall() == [(pm.title,)]
+        # A self-contained file: no -wal beside it is needed to read it.
+        assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    assert not list(library_path.parent.glob("*.partial"))
+
+    with open_library(library_path):  # at head now: no second backup
+        pass
+    assert len(list(library_path.parent.glob("*.backup-*"))) == 1
+
+
+def test_library_from_a_newer_pmdesk_is_refused_untouched(library_path: Path) -> None:
+    with open_library(library_path):
+        pass
+    with closing(sqlite3.connect(library_path)) as conn, conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0042_from_the_future'")
+    before = library_path.read_bytes()
+
+    with pytest.raises(LibraryError) as caught:
+        open_library(library_path)
+
+    assert caught.value.problem is Problem.NEWER
+    assert "newer pmdesk" in str(caught.value)
+    assert str(library_path) in str(caught.value)
+    assert library_path.read_bytes() == before
+    assert not list(library_path.parent.glob("*.backup-*"))
+
+
+def test_default_library_path_is_in_the_user_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    path = default_library_path()
+    assert path.name == "library.pmdesk"
+    if sys.platform.startswith("linux"):
+        assert path == tmp_path / "data" / "pmdesk" / "library.pmdesk"
+    assert not path.parent.exists()  # naming it creates nothing
+
+
+def test_schema_and_queries_compile_for_postgresql() -> None:
+    """The same code is meant for a PostgreSQL server later: nothing SQLite-only in it."""
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    ddl = "\n".join(
+        str(CreateTable(table).compile(dialect=dialect)) for table in metadata.sorted_tables
+    )
+    assert "ON DELETE CASCADE" in ddl
+    assert "ON DELETE SET NULL" in ddl
+    assert "AUTOINCREMENT" not in ddl
