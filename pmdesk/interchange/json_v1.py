@@ -1,0 +1,660 @@
+"""The pmdesk interchange format, version 1: read and check a file, write one back.
+
+The reader checks every rule of ../shared/spec/interchange.md and collects all the broken ones, so
+that a person can fix a file in one pass. The file's own cause and action ids become the refs of
+the imported postmortem, which is why exporting it again gives the same ids.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pmdesk.domain.model import (
+    ActionItem,
+    ActionStatus,
+    Cause,
+    EventKind,
+    ImpactMetric,
+    Lesson,
+    LessonKind,
+    Participant,
+    Postmortem,
+    PostmortemKind,
+    PostmortemStatus,
+    Priority,
+    Severity,
+    TimelineEvent,
+)
+from pmdesk.interchange.errors import InterchangeError, Problem
+
+FORMAT_NAME = "pmdesk"
+FORMAT_VERSION = 1
+MAX_TITLE_LENGTH = 300
+
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ISO 8601 date and time, then an offset or Z; the parsing itself is left to datetime.
+_DATETIME_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}:?\d{2})"
+)
+
+E = TypeVar("E", bound=StrEnum)
+
+_KNOWN_KEYS: dict[str, frozenset[str]] = {
+    "": frozenset({"format", "version", "postmortem"}),
+    "postmortem": frozenset(
+        {
+            "title",
+            "kind",
+            "severity",
+            "status",
+            "timezone",
+            "summary",
+            "impact",
+            "participants",
+            "tags",
+            "timeline",
+            "causes",
+            "actions",
+            "lessons",
+        }
+    ),
+    "impact": frozenset({"summary", "metrics"}),
+    "metric": frozenset({"name", "value", "unit"}),
+    "participant": frozenset({"name", "role"}),
+    "event": frozenset({"at", "kind", "text", "source"}),
+    "cause": frozenset({"id", "parent", "text", "systemic", "evidence"}),
+    "action": frozenset({"id", "title", "owner", "due", "status", "priority", "cause", "notes"}),
+    "lesson": frozenset({"kind", "text"}),
+}
+
+
+@dataclass(slots=True)
+class ImportedFile:
+    postmortem: Postmortem
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Missing:
+    """Marks a key that is absent, which is not the same as a key that is null."""
+
+
+MISSING = _Missing()
+
+
+class _Checker:
+    """Walks the parsed JSON, turning each field into a domain value or a Problem."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+
+    def fail(self, path: str, rule: str) -> None:
+        self.problems.append(Problem(path, rule))
+
+    def obj(self, value: Any, path: str, known: str) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.fail(path, f"must be an object, not {_json_type(value)}")
+            return None
+        for key in value:
+            if key not in _KNOWN_KEYS[known]:
+                where = f"{path}.{key}" if path else key
+                self.warnings.append(f"unknown key {where} ignored")
+        return value
+
+    def items(self, parent: dict[str, Any], key: str, path: str) -> list[Any]:
+        value = parent.get(key, MISSING)
+        if value is MISSING:
+            return []
+        if not isinstance(value, list):
+            self.fail(f"{path}.{key}", f"must be a list, not {_json_type(value)}")
+            return []
+        return value
+
+    def string(
+        self,
+        parent: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        default: str | None = None,
+        non_empty: bool = False,
+        nullable: bool = False,
+    ) -> str | None:
+        where = f"{path}.{key}"
+        value = parent.get(key, MISSING)
+        if value is MISSING:
+            if default is None and not nullable:
+                self.fail(where, "is required")
+            return default
+        if value is None:
+            if not nullable:
+                self.fail(where, "must be a string, not null")
+            return None
+        if not isinstance(value, str):
+            self.fail(where, f"must be a string, not {_json_type(value)}")
+            return default
+        if non_empty and not value.strip():
+            self.fail(where, "must not be empty (at least one character that is not white space)")
+        return value
+
+    def choice(
+        self,
+        parent: dict[str, Any],
+        key: str,
+        path: str,
+        enum: type[E],
+        *,
+        default: E | None = None,
+        nullable: bool = False,
+    ) -> E | None:
+        where = f"{path}.{key}"
+        value = parent.get(key, MISSING)
+        allowed = ", ".join(f'"{member.value}"' for member in enum)
+        if value is MISSING:
+            if default is None and not nullable:
+                self.fail(where, f"is required (one of {allowed})")
+            return default
+        if value is None and nullable:
+            return None
+        if isinstance(value, str):
+            for member in enum:
+                if member.value == value:
+                    return member
+        shown = json.dumps(value, ensure_ascii=False)
+        self.fail(where, f"must be one of {allowed}{' or null' if nullable else ''}, not {shown}")
+        return default
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """An ISO 8601 date-time that names its UTC offset, or None."""
+    if not _DATETIME_RE.fullmatch(text.strip()):
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def format_datetime(moment: datetime) -> str:
+    offset = moment.utcoffset()
+    text = moment.isoformat()
+    if offset == timedelta(0) and text.endswith("+00:00"):
+        return text[: -len("+00:00")] + "Z"
+    return text
+
+
+def is_timezone_name(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def read_file(path: str | os.PathLike[str]) -> ImportedFile:
+    """Read and check one interchange file; raise InterchangeError naming every broken rule."""
+    source = os.fspath(path)
+    try:
+        raw = Path(source).read_bytes()
+    except FileNotFoundError:
+        raise InterchangeError(source, [Problem("", "the file does not exist")]) from None
+    except IsADirectoryError:
+        raise InterchangeError(source, [Problem("", "is a folder, not a file")]) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InterchangeError(source, [Problem("", f"cannot be read ({reason})")]) from None
+    return read_bytes(raw, source)
+
+
+def read_bytes(raw: bytes, source: str = "<data>") -> ImportedFile:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = Problem("", f"is not UTF-8 text (byte {exc.start} cannot be decoded)")
+        raise InterchangeError(source, [problem]) from None
+    try:
+        document = json.loads(text, parse_constant=_refuse_constant)
+    except (json.JSONDecodeError, ValueError) as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            rule = f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        else:
+            rule = f"is not valid JSON: {exc}"
+        raise InterchangeError(source, [Problem("", rule)]) from None
+    return read_document(document, source)
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def read_document(document: Any, source: str = "<data>") -> ImportedFile:
+    checker = _Checker()
+    postmortem = _read_envelope(checker, document)
+    if checker.problems or postmortem is None:
+        if not checker.problems:  # pragma: no cover - a None result always comes with a problem
+            checker.fail("", "is not a pmdesk postmortem")
+        raise InterchangeError(source, checker.problems)
+    return ImportedFile(postmortem, checker.warnings)
+
+
+def _read_envelope(checker: _Checker, document: Any) -> Postmortem | None:
+    top = checker.obj(document, "", "")
+    if top is None:
+        return None
+    if top.get("format") != FORMAT_NAME:
+        shown = json.dumps(top.get("format"), ensure_ascii=False) if "format" in top else "missing"
+        checker.fail("format", f'must be "{FORMAT_NAME}" (found {shown}); is this a pmdesk file?')
+        return None
+    version = top.get("version", MISSING)
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        checker.fail(
+            "version",
+            f"is {version}: the file was written by a newer pmdesk; this one reads version "
+            f"{FORMAT_VERSION}. Update pmdesk to import it.",
+        )
+        return None
+    if version is MISSING:
+        checker.fail("version", f"is required (the integer {FORMAT_VERSION})")
+    elif version != FORMAT_VERSION or isinstance(version, bool) or not isinstance(version, int):
+        checker.fail("version", f"must be the integer {FORMAT_VERSION}, not {json.dumps(version)}")
+    if "postmortem" not in top:
+        checker.fail("postmortem", "is required")
+        return None
+    return _read_postmortem(checker, top["postmortem"])
+
+
+def _read_postmortem(checker: _Checker, value: Any) -> Postmortem | None:
+    path = "postmortem"
+    pm = checker.obj(value, path, "postmortem")
+    if pm is None:
+        return None
+    title = checker.string(pm, "title", path, non_empty=True) or ""
+    if len(title) > MAX_TITLE_LENGTH:
+        checker.fail(f"{path}.title", f"is {len(title)} characters; at most {MAX_TITLE_LENGTH}")
+    timezone = checker.string(pm, "timezone", path, default="UTC") or "UTC"
+    if not is_timezone_name(timezone):
+        checker.fail(
+            f"{path}.timezone",
+            f'"{timezone}" is not an IANA time zone name (such as "Europe/Berlin" or "UTC")',
+        )
+    postmortem = Postmortem(
+        title=title,
+        kind=checker.choice(pm, "kind", path, PostmortemKind, default=PostmortemKind.INCIDENT)
+        or PostmortemKind.INCIDENT,
+        severity=checker.choice(pm, "severity", path, Severity, nullable=True),
+        status=checker.choice(pm, "status", path, PostmortemStatus, default=PostmortemStatus.DRAFT)
+        or PostmortemStatus.DRAFT,
+        timezone=timezone,
+        summary=checker.string(pm, "summary", path, default="") or "",
+    )
+    _read_impact(checker, pm, postmortem)
+    postmortem.participants = _read_list(checker, pm, "participants", "participant", _participant)
+    postmortem.tags = _read_tags(checker, pm)
+    file_order_events = _read_list(checker, pm, "timeline", "event", _event)
+    postmortem.timeline = list(file_order_events)
+    postmortem.sort_timeline()
+    postmortem.causes = _read_causes(checker, pm, file_order_events)
+    postmortem.actions = _read_actions(checker, pm, postmortem.causes)
+    postmortem.lessons = _read_list(checker, pm, "lessons", "lesson", _lesson)
+    return postmortem
+
+
+T = TypeVar("T")
+ItemReader = Callable[[_Checker, dict[str, Any], str], T | None]
+
+
+def _read_list(
+    checker: _Checker,
+    pm: dict[str, Any],
+    key: str,
+    known: str,
+    reader: ItemReader[T],
+    base: str = "postmortem",
+) -> list[T]:
+    result: list[T] = []
+    for index, value in enumerate(checker.items(pm, key, base)):
+        path = f"{base}.{key}[{index}]"
+        item = checker.obj(value, path, known)
+        if item is not None:
+            read = reader(checker, item, path)
+            if read is not None:
+                result.append(read)
+    return result
+
+
+def _read_impact(checker: _Checker, pm: dict[str, Any], postmortem: Postmortem) -> None:
+    if "impact" not in pm:
+        return
+    impact = checker.obj(pm["impact"], "postmortem.impact", "impact")
+    if impact is None:
+        return
+    summary = checker.string(impact, "summary", "postmortem.impact", default="")
+    postmortem.impact_summary = summary or ""
+    postmortem.metrics = _read_list(
+        checker, impact, "metrics", "metric", _metric, base="postmortem.impact"
+    )
+
+
+def _metric(checker: _Checker, item: dict[str, Any], path: str) -> ImpactMetric | None:
+    name = checker.string(item, "name", path)
+    value = item.get("value", MISSING)
+    if value is MISSING:
+        checker.fail(f"{path}.value", "is required (a number)")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        checker.fail(f"{path}.value", f"must be a number, not {_json_type(value)}")
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        checker.fail(f"{path}.value", "must be a finite number")
+        return None
+    unit = checker.string(item, "unit", path, nullable=True)
+    return ImpactMetric(name or "", value, unit) if name is not None else None
+
+
+def _participant(checker: _Checker, item: dict[str, Any], path: str) -> Participant | None:
+    name = checker.string(item, "name", path)
+    role = checker.string(item, "role", path, nullable=True)
+    return Participant(name, role) if name is not None else None
+
+
+def _read_tags(checker: _Checker, pm: dict[str, Any]) -> list[str]:
+    tags: list[str] = []
+    seen: dict[str, int] = {}
+    for index, value in enumerate(checker.items(pm, "tags", "postmortem")):
+        path = f"postmortem.tags[{index}]"
+        if not isinstance(value, str):
+            checker.fail(path, f"must be a string, not {_json_type(value)}")
+            continue
+        folded = value.casefold()
+        if folded in seen:
+            checker.fail(
+                path,
+                f'"{value}" repeats tags[{seen[folded]}] (tags are compared ignoring case)',
+            )
+            continue
+        seen[folded] = index
+        tags.append(value)
+    return tags
+
+
+def _event(checker: _Checker, item: dict[str, Any], path: str) -> TimelineEvent | None:
+    at_text = checker.string(item, "at", path)
+    at = None
+    if at_text is not None:
+        at = parse_datetime(at_text)
+        if at is None:
+            checker.fail(
+                f"{path}.at",
+                f'"{at_text}" is not an ISO 8601 date-time with a UTC offset '
+                '(such as "2026-03-02T14:05:00+01:00" or "2026-03-02T13:05:00Z")',
+            )
+    kind = checker.choice(item, "kind", path, EventKind)
+    text = checker.string(item, "text", path, non_empty=True)
+    source = checker.string(item, "source", path, nullable=True)
+    if at is None or kind is None or text is None:
+        return None
+    return TimelineEvent(at=at, kind=kind, text=text, source=source)
+
+
+def _read_causes(
+    checker: _Checker, pm: dict[str, Any], file_events: list[TimelineEvent]
+) -> list[Cause]:
+    timeline_length = len(checker.items(pm, "timeline", "postmortem"))
+    causes: list[Cause] = []
+    parents: dict[str, tuple[str | None, str]] = {}  # ref -> (parent ref, path)
+    by_ref: dict[str, Cause] = {}
+    for index, value in enumerate(checker.items(pm, "causes", "postmortem")):
+        path = f"postmortem.causes[{index}]"
+        item = checker.obj(value, path, "cause")
+        if item is None:
+            continue
+        ref = _read_id(checker, item, path, by_ref, "cause")
+        parent = checker.string(item, "parent", path, nullable=True)
+        text = checker.string(item, "text", path, non_empty=True)
+        systemic = item.get("systemic", False)
+        if not isinstance(systemic, bool):
+            checker.fail(f"{path}.systemic", f"must be true or false, not {_json_type(systemic)}")
+            systemic = False
+        evidence = _read_evidence(checker, item, path, timeline_length, file_events)
+        if ref is None or text is None:
+            continue
+        cause = Cause(ref=ref, text=text, systemic=systemic, evidence=evidence)
+        by_ref[ref] = cause
+        parents[ref] = (parent, path)
+        causes.append(cause)
+    for ref, (parent, path) in parents.items():
+        if parent is None:
+            continue
+        if parent not in by_ref:
+            checker.fail(f"{path}.parent", f'"{parent}" is not the id of any cause in this file')
+        else:
+            by_ref[ref].parent_id = by_ref[parent].id
+    _check_cycles(checker, causes, parents)
+    return causes
+
+
+def _read_id(
+    checker: _Checker, item: dict[str, Any], path: str, taken: dict[str, Any], what: str
+) -> str | None:
+    ref = checker.string(item, "id", path, non_empty=True)
+    if ref is not None and ref in taken:
+        checker.fail(f"{path}.id", f'"{ref}" is used by another {what}; ids must be unique')
+        return None
+    return ref
+
+
+def _read_evidence(
+    checker: _Checker,
+    item: dict[str, Any],
+    path: str,
+    timeline_length: int,
+    file_events: list[TimelineEvent],
+) -> list[str]:
+    evidence: list[str] = []
+    for position, value in enumerate(checker.items(item, "evidence", path)):
+        where = f"{path}.evidence[{position}]"
+        if isinstance(value, bool) or not isinstance(value, int):
+            checker.fail(where, f"must be an index into timeline, not {_json_type(value)}")
+        elif not 0 <= value < timeline_length:
+            checker.fail(
+                where, f"is {value}, but timeline has {timeline_length} events (indexes from 0)"
+            )
+        elif value < len(file_events) and timeline_length == len(file_events):
+            event_id = file_events[value].id
+            if event_id in evidence:
+                checker.fail(where, f"cites timeline[{value}] twice")
+            else:
+                evidence.append(event_id)
+    return evidence
+
+
+def _check_cycles(
+    checker: _Checker, causes: list[Cause], parents: dict[str, tuple[str | None, str]]
+) -> None:
+    reported: set[str] = set()
+    for cause in causes:
+        seen = [cause.ref]
+        current = parents[cause.ref][0]
+        while current is not None and current in parents and current not in reported:
+            if current in seen:
+                loop = [*seen[seen.index(current) :], current]
+                reported.update(loop)
+                checker.fail(
+                    f"{parents[cause.ref][1]}.parent",
+                    "makes a cycle (" + " → ".join(loop) + "); a cause cannot answer why for "
+                    "itself or its own ancestors",
+                )
+                break
+            seen.append(current)
+            current = parents[current][0]
+
+
+def _read_actions(checker: _Checker, pm: dict[str, Any], causes: list[Cause]) -> list[ActionItem]:
+    cause_ids = {cause.ref: cause.id for cause in causes}
+    actions: list[ActionItem] = []
+    taken: dict[str, ActionItem] = {}
+    for index, value in enumerate(checker.items(pm, "actions", "postmortem")):
+        path = f"postmortem.actions[{index}]"
+        item = checker.obj(value, path, "action")
+        if item is None:
+            continue
+        ref = _read_id(checker, item, path, taken, "action")
+        title = checker.string(item, "title", path, non_empty=True)
+        owner = checker.string(item, "owner", path, nullable=True)
+        due = _read_due(checker, item, path)
+        status = checker.choice(item, "status", path, ActionStatus, default=ActionStatus.OPEN)
+        priority = checker.choice(item, "priority", path, Priority, nullable=True)
+        cause_ref = checker.string(item, "cause", path, nullable=True)
+        notes = checker.string(item, "notes", path, default="") or ""
+        cause_id = None
+        if cause_ref is not None:
+            cause_id = cause_ids.get(cause_ref)
+            if cause_id is None:
+                checker.fail(f"{path}.cause", f'"{cause_ref}" is not the id of any cause')
+        if ref is None or title is None:
+            continue
+        action = ActionItem(
+            ref=ref,
+            title=title,
+            owner=owner,
+            due=due,
+            status=status or ActionStatus.OPEN,
+            priority=priority,
+            cause_id=cause_id,
+            notes=notes,
+        )
+        taken[ref] = action
+        actions.append(action)
+    return actions
+
+
+def _read_due(checker: _Checker, item: dict[str, Any], path: str) -> date | None:
+    text = checker.string(item, "due", path, nullable=True)
+    if text is None:
+        return None
+    try:
+        if not _DATE_RE.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        checker.fail(f"{path}.due", f'"{text}" is not a date written YYYY-MM-DD (or null)')
+        return None
+
+
+def _lesson(checker: _Checker, item: dict[str, Any], path: str) -> Lesson | None:
+    kind = checker.choice(item, "kind", path, LessonKind)
+    text = checker.string(item, "text", path, non_empty=True)
+    return Lesson(kind, text) if kind is not None and text is not None else None
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def to_document(postmortem: Postmortem) -> dict[str, Any]:
+    """The interchange document for a postmortem, keys in the order the spec shows them."""
+    event_index = {event.id: index for index, event in enumerate(postmortem.timeline)}
+    cause_refs = {cause.id: cause.ref for cause in postmortem.causes}
+    causes = []
+    for cause in postmortem.causes:
+        entry: dict[str, Any] = {
+            "id": cause.ref,
+            "parent": cause_refs.get(cause.parent_id) if cause.parent_id else None,
+            "text": cause.text,
+            "systemic": cause.systemic,
+        }
+        if cause.evidence:
+            entry["evidence"] = [event_index[e] for e in cause.evidence if e in event_index]
+        causes.append(entry)
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "postmortem": {
+            "title": postmortem.title,
+            "kind": postmortem.kind.value,
+            "severity": postmortem.severity.value if postmortem.severity else None,
+            "status": postmortem.status.value,
+            "timezone": postmortem.timezone,
+            "summary": postmortem.summary,
+            "impact": {
+                "summary": postmortem.impact_summary,
+                "metrics": [
+                    {"name": m.name, "value": m.value, "unit": m.unit} for m in postmortem.metrics
+                ],
+            },
+            "participants": [{"name": p.name, "role": p.role} for p in postmortem.participants],
+            "tags": list(postmortem.tags),
+            "timeline": [
+                {
+                    "at": format_datetime(event.at),
+                    "kind": event.kind.value,
+                    "text": event.text,
+                    "source": event.source,
+                }
+                for event in postmortem.timeline
+            ],
+            "causes": causes,
+            "actions": [
+                {
+                    "id": action.ref,
+                    "title": action.title,
+                    "owner": action.owner,
+                    "due": action.due.isoformat() if action.due else None,
+                    "status": action.status.value,
+                    "priority": action.priority.value if action.priority else None,
+                    "cause": cause_refs.get(action.cause_id) if action.cause_id else None,
+                    "notes": action.notes,
+                }
+                for action in postmortem.actions
+            ],
+            "lessons": [{"kind": x.kind.value, "text": x.text} for x in postmortem.lessons],
+        },
+    }
+
+
+def dumps(postmortem: Postmortem) -> str:
+    return json.dumps(to_document(postmortem), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_file(postmortem: Postmortem, path: str | os.PathLike[str]) -> None:
+    """Write atomically: a crash mid-write leaves the old file, never half a new one."""
+    write_text_atomically(Path(path), dumps(postmortem))
+
+
+def write_text_atomically(target: Path, text: str) -> None:
+    target = target.resolve()
+    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,123 @@
+"""Interchange documents for tests, built in code so each test can bend one rule."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from tests.conftest import FIXTURE
+
+
+def example() -> dict[str, Any]:
+    """The shared example postmortem, as parsed JSON (a fresh copy each call)."""
+    document: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    return document
+
+
+def rich() -> dict[str, Any]:
+    """Every field, hard strings, offsets of all kinds, equal times, evidence."""
+    return copy.deepcopy(
+        {
+            "format": "pmdesk",
+            "version": 1,
+            "postmortem": {
+                "title": "Ünïcode <b>&amp;</b> 🔥 عنوان 标题",
+                "kind": "near-miss",
+                "severity": None,
+                "status": "final",
+                "timezone": "America/St_Johns",
+                "summary": 'Line one\n\nLine <two> & "three" \u200f\u05e9\u05dc\u05d5\u05dd\t',
+                "impact": {
+                    "summary": "  leading and trailing space  ",
+                    "metrics": [
+                        {"name": "Requests", "value": 12400, "unit": "requests"},
+                        {"name": "Ratio", "value": 0.1, "unit": None},
+                        {"name": "Big", "value": 9007199254740993, "unit": "bytes"},
+                        {"name": "Negative", "value": -2.5e-7, "unit": "°C"},
+                    ],
+                },
+                "participants": [
+                    {"name": "Zoë 🙂", "role": None},
+                    {"name": "李雷", "role": "scribe"},
+                ],
+                "tags": ["Config", "données", "🔥"],
+                "timeline": [
+                    {
+                        "at": "2026-03-02T13:05:00Z",
+                        "kind": "trigger",
+                        "text": "First at 13:05Z",
+                        "source": None,
+                    },
+                    {
+                        "at": "2026-03-02T14:05:00+01:00",
+                        "kind": "event",
+                        "text": "Same instant, written later",
+                        "source": "chat",
+                    },
+                    {
+                        "at": "2026-03-02T06:35:30.250000-07:30",
+                        "kind": "detection",
+                        "text": "Fractional seconds, odd offset",
+                        "source": "pager",
+                    },
+                    {
+                        "at": "2026-03-02T20:00:00+05:45",
+                        "kind": "mitigation",
+                        "text": "Mitigated (Nepal time)",
+                        "source": "",
+                    },
+                    {
+                        "at": "2026-03-03T00:00:00Z",
+                        "kind": "resolution",
+                        "text": "Resolved next day",
+                        "source": "deploy log",
+                    },
+                ],
+                "causes": [
+                    {"id": "root", "parent": None, "text": "Problem", "systemic": False},
+                    {
+                        "id": "z-first",
+                        "parent": "root",
+                        "text": "Why 1 <a>",
+                        "systemic": False,
+                        "evidence": [2, 0],
+                    },
+                    {"id": "a-second", "parent": "root", "text": "Factor 2", "systemic": True},
+                    {
+                        "id": "deep",
+                        "parent": "z-first",
+                        "text": "Why 2 & more",
+                        "systemic": True,
+                        "evidence": [4],
+                    },
+                ],
+                "actions": [
+                    {
+                        "id": "x9",
+                        "title": "Add a canary stage to config pushes",
+                        "owner": "Zoë",
+                        "due": "2026-04-01",
+                        "status": "in_progress",
+                        "priority": "P0",
+                        "cause": "deep",
+                        "notes": "multi\nline",
+                    },
+                    {
+                        "id": "x1",
+                        "title": "Cap config fan-out at one region per 10 minutes",
+                        "owner": None,
+                        "due": None,
+                        "status": "dropped",
+                        "priority": None,
+                        "cause": None,
+                        "notes": "Replaced by x9",
+                    },
+                ],
+                "lessons": [
+                    {"kind": "lucky", "text": "🍀"},
+                    {"kind": "went_wrong", "text": "RTL: \u0645\u0631\u062d\u0628\u0627"},
+                ],
+            },
+        }
+    )
