@@ -1,0 +1,599 @@
+"""Blame language: words that put a failure on a person instead of a condition of the system.
+
+A blameless postmortem asks what let a failure happen, because people will always slip and only
+the system can be changed to catch the slip. Text that says "human error" or "Dana forgot to
+renew the certificate" stops the why-chain at a person, so the review never finds the missing
+reminder or check.
+
+Three kinds of wording are judged:
+
+- Judgements of people are blame wherever they appear ("human error", "careless", "negligent",
+  "Lee's fault"), unless negated ("This was not human error").
+- Slips and omissions are blame only when a person did them: "failed to", "should have",
+  "ignored", "forgot", "by mistake" read the subject of their clause. "The on-call engineer
+  ignored the page" is blame; "The pipeline ignored the failing lint step" describes the system.
+  A clause with no subject at all ("Forgot to renew the certificate") can only mean a person.
+- A participant's mistake named by possession ("Sam's typo", "Priya's mistake").
+
+Reading a clause's subject is a heuristic over words, not a parser: it knows pronouns, person
+roles ("engineer", "on-call"), the participants' names, and the shape of an English clause well
+enough for the short sentences postmortems are written in. Nothing here raises on any input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Curly apostrophes read as straight ones; one character for one, so spans stay true.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+@dataclass(frozen=True, slots=True)
+class BlameHit:
+    """Where a text puts the failure on a person, and a blameless way to say it instead."""
+
+    phrase: str  # the words as they appear in the text
+    start: int  # text[start:end] == phrase
+    end: int
+    suggestion: str
+
+
+# Judgements of people: blame in any clause, whoever the subject.
+_ERROR = (
+    r"(?:human|operator|user|pilot|personnel|manual)\s+(?:errors?|mistakes?|slip-?ups?)"
+    r"(?!\s+(?:rates?|counts?|budgets?|ratios?|percentages?|spikes?|metrics?|messages?|pages?"
+    r"|logs?|codes?|handling|reporting|responses?|dialogs?|screens?|banners?|paths?|states?))"
+    r"|pebkac|pebcak|id10t|layer[- ]8 (?:issue|problem|error)"
+)
+_CHARACTER = (
+    r"careless(?:ly|ness)?|sloppy|sloppily|sloppiness|neglig(?:ent|ently|ence)"
+    r"|reckless(?:ly|ness)?|incompeten(?:t|ce|tly)|irresponsib(?:le|ly|ility)|inattenti(?:ve|on)"
+    r"|laziness|lazy(?![\s-]*(?:load|eval|init|import|iterat|sequence|stream|delet|migrat|replicat"
+    r"|fetch|bind|propert|val\b|list|mode|compil|expan|quantifier|match|regex|comput|copy))"
+    r"|complacen(?:t|cy)|unprofessional(?:ly)?|thoughtless(?:ly|ness)?|clueless|stupid(?:ity)?"
+    r"|idiot(?:ic|s)?|dumb|rookie mistakes?|fat[- ]?finger(?:ed|ing|s)?|dropped the ball"
+    r"|asleep at the wheel|cut(?:ting)? corners|(?:not|n't|never)\s+(?:\w+\s+)?(?:paying|pay"
+    r"|paid)\s+(?:\w+\s+)?attention|lack of (?:attention|care|diligence|discipline)"
+    r"|knew better|should(?:'ve| have) known better"
+    r"|(?:didn'?t|did not|never|nobody|no one|couldn't be|could not be|wasn't|weren't"
+    r"|not)\s+(?:even\s+|really\s+)?bother(?:ed|ing)?"
+)
+_FAULT = (
+    r"(?!(?:nobody|no-one|no one|noone)'s)(?:[^\W\d_][\w-]*(?:'s|s')|his|her|their|my|our|your)"
+    r"\s+fault\b"
+    r"|at fault|fault (?:lies|lay|lays|is|was) with|the fault of"
+    r"|blam(?:e|ed|es|ing)(?![\w-])|held (?:\w+ )?accountable|hold (?:\w+ ){1,3}accountable"
+)
+_JUDGEMENT = re.compile(
+    rf"\b(?:(?P<error>{_ERROR})|(?P<character>{_CHARACTER})|(?P<fault>{_FAULT}))",
+    re.IGNORECASE,
+)
+# "This was not human error", "no blame", "without blaming anyone": the writer rules blame out.
+_NEGATED_BEFORE = re.compile(
+    r"(?:\b(?:not|no|never|nor|without|rather than|instead of|free of|avoid|avoiding|isn't"
+    r"|wasn't|aren't|weren't|don't|doesn't|didn't|won't|nobody)\b"
+    r"\W+(?:\w+\W+){0,2})$",
+    re.IGNORECASE,
+)
+
+# Slips and omissions: blame only with a person (or nobody) as the subject of the clause.
+_HINDSIGHT = (
+    r"should(?:n't|\s+not)?\s+have|should've|shouldn't've"
+    r"|ought(?:n't)?\s+(?:not\s+)?to\s+have|could(?:'ve|\s+have)\s+(?:avoided|prevented)"
+)
+_OMISSION = (
+    r"(?:failed|fails|failing)\s+to|neglect(?:ed|s|ing)?(?:\s+to)?|omitted\s+to"
+    r"|(?:didn'?t|did\s+not|never|wasn't|was\s+not|weren't|were\s+not)(?=\s+\w)"
+)
+_FORGET = r"forg(?:ot|otten|ets?|etting)"
+_IGNORE = (
+    r"ignored|ignores|ignoring|disregarded|overlooked|overlooking|missed|skipped|skipping"
+    r"|bypassed|brushed off"
+)
+_SLIP = (
+    r"by mistake|by accident|mistakenly|accidentally|inadvertently|erroneously|unintentionally"
+    r"|made\s+(?:an?\s+|the\s+|one\s+|two\s+|several\s+|some\s+)?(?:\w+\s+)?(?:mistakes?|errors?"
+    r"|typos?|blunders?|oversights?|slip|bad call|wrong call|poor (?:decision|choice|call))"
+    r"|misconfigured|mistyped|misread|misjudged|mishandled|misunderstood|misinterpreted|botched"
+    r"|bungled|messed up|screwed up|broke|fumbled|caused\s+(?:the|this|an?)\s+(?:\w+\s+)?"
+    r"(?:outage|incident|failure|downtime|breakage|disruption)|responsible for (?:the|this|causing)"
+    r"\s+(?:\w+\s+)?(?:outage|incident|failure|downtime|breakage|mistake|error)"
+)
+_WITHOUT = (
+    r"without\s+(?:first\s+|even\s+|properly\s+|actually\s+)?(?!(?:anything|nothing|something"
+    r"|everything|being|having|during|warning|missing|pending|morning)\b)\w+ing\b"
+    r"|without\s+(?:a\s+|any\s+)?(?:review|approval|sign-?off|permission|a test)\b"
+)
+_WRONG = (
+    r"(?:select|choos|pick|us|typ|enter|deploy|push|edit|delet|appl|target|restart|merg"
+    r"|configur|updat|reboot|kill|dropp|remov|chang|copi|past|click|approv|promot|scal)"
+    r"(?:ed|es|s|ied|ies)?\s+(?:the|a|an)\s+(?:wrong|incorrect|bad|broken|buggy|untested)"
+    r"|(?:chose|ran|set|put|hit|sent|made|wrote)\s+(?:the|a|an)\s+(?:wrong|incorrect|bad|broken"
+    r"|buggy|untested)"
+    r"|(?:on|against|in|into|to|from)\s+the\s+(?:wrong|incorrect)"
+)
+_SLIP_TRIGGER = re.compile(
+    rf"\b(?:(?P<hindsight>{_HINDSIGHT})|(?P<omission>{_OMISSION})|(?P<forget>{_FORGET})"
+    rf"|(?P<ignore>{_IGNORE})|(?P<slip>{_SLIP})|(?P<without>{_WITHOUT})|(?P<wrong>{_WRONG}))\b",
+    re.IGNORECASE,
+)
+_KINDS = ("hindsight", "omission", "forget", "ignore", "slip", "without", "wrong")
+# "the developer not following the checklist": bare "not" + -ing, right after a person.
+_NOT_DOING = re.compile(r"\bnot\s+(?P<verb>\w+ing)\b", re.IGNORECASE)
+# "should have a canary stage" is about having something, not hindsight about a person.
+_HAVE_NOUN = re.compile(
+    r"\s+(?:a|an|the|some|any|no|more|less|one|two|its|their|our|enough|access|been|had)\b",
+    re.IGNORECASE,
+)
+# After "didn't", "never": verbs about knowing or receiving are conditions, not omissions.
+_STATE_VERBS = _words("""
+    know knew known have has had need needed receive received get got gotten see saw seen hear
+    heard expect expected exist existed realize realized realise realised understand understood
+    want wanted mean meant seem seemed appear appeared happen happened matter mattered be been
+    being exist work worked affect affected include included contain contained require required
+    support supported show showed shown fire fired trigger triggered reach reached load loaded
+    apply applied match matched change changed return returned hold held come came go went
+    anticipate anticipated foresee foresaw occur occurred do done during nothing anything
+    something everything morning evening thing string longer only just yet always
+    """)
+# Past forms that "never" takes in "we never tested it"; present forms read as advice.
+_IRREGULAR_PAST = _words(
+    "ran read wrote took told sent made did put set kept left brought thought gave built"
+)
+# "Failed to connect" with no subject is a log line about the system, not about a person.
+_SYSTEM_VERBS = _words("""
+    connect start boot load bind parse compile allocate mount resolve reach respond reconnect
+    authenticate acquire complete converge recover restart drain elect sync replicate scale
+    serve deliver fire trigger open close read write return propagate apply launch initialize
+    initialise register deploy build download upload fetch execute run
+    """)
+# "Sam's typo", "Priya's mistake": a person's slip named by possession.
+_SLIP_NOUNS = (
+    r"mistakes?|errors?|typos?|fault|oversights?|slip(?:-up)?s?|blunders?|carelessness"
+    r"|negligence|screw-?ups?|misconfiguration|fat-finger"
+)
+
+_SUGGESTIONS: dict[str, str] = {
+    "error": "Name the step that let the action through unchecked, e.g. “The console accepts a "
+    "production target with no confirmation prompt”.",
+    "character": "Describe what happened and the conditions that allowed it rather than judging "
+    "people, e.g. “The rotation runbook has no step that retires the old key”.",
+    "fault": "Say which conditions made the outcome possible, e.g. “The rollback needs a manual "
+    "approval that nobody on call could give”.",
+    "hindsight": "Hindsight judges people; say what was known at the time and which check or "
+    "signal was missing, e.g. “The failover runbook has no step that checks replication lag”.",
+    "omission": "Say what made the step easy to skip, e.g. “Merging does not require the "
+    "integration tests to pass”.",
+    "forget": "Nothing reminded anyone or checked that it was done; name that missing reminder "
+    "or check, e.g. “No alert fires when a certificate is 14 days from expiry”.",
+    "ignore": "Say why the signal did not lead to action, e.g. “The page arrived among 30 "
+    "low-priority alerts and looked like noise”.",
+    "slip": "Say what made the slip possible and let it through unnoticed, e.g. “The cleanup "
+    "script runs against production with no confirmation prompt”.",
+    "without": "Say why the step was optional, e.g. “The pipeline lets a change reach "
+    "production with no test run”.",
+    "wrong": "Say what made the wrong choice easy to make, e.g. “The CLI keeps the last-used "
+    "Kubernetes context and does not ask before acting on production”.",
+    "possession": "Say what let the slip through, e.g. “Feature flag names are not checked "
+    "against existing flags before deploy”.",
+}
+_ROLE_ADVICE = "Refer to the role (“the engineer making the change”), not the person's name. "
+
+
+def find_blame(text: str, people: Sequence[str] = ()) -> BlameHit | None:
+    """The first place where `text` puts the failure on a person, or None when it does not.
+
+    `people` are the postmortem's participants; person-like names among them (not teams) are
+    recognised as subjects ("Dana", "Okafor", "Dana Okafor") and owners ("Sam's typo").
+    """
+    if not text.strip():
+        return None
+    reader = Reader(text, person_names(people))
+    judgements = list(_judgement_hits(reader))
+    hits = sorted(
+        [*judgements, *_slip_hits(reader), *_possession_hits(reader)],
+        key=lambda hit: (hit.start, -hit.end),
+    )
+    if not hits:
+        return None
+    return _merge(reader, hits[0], hits, judgements)
+
+
+def _merge(reader: Reader, first: _Hit, hits: list[_Hit], judgements: list[_Hit]) -> BlameHit:
+    """One hit for overlapping findings ("The operator was" + "not paying attention").
+
+    A judgement's advice wins over a slip's, being the more specific of the two.
+    """
+    overlapping = [h for h in hits if h.start < first.end]
+    end = max(h.end for h in overlapping)
+    kind = next((h.kind for h in judgements if h.start < end and first.start < h.end), first.kind)
+    advice = _SUGGESTIONS[kind]
+    if any(h.named for h in overlapping) or reader.names_in(first.start, end):
+        advice = _ROLE_ADVICE + advice
+    return BlameHit(reader.original[first.start : end], first.start, end, advice)
+
+
+def _judgement_hits(reader: Reader) -> Iterator[_Hit]:
+    for match in _JUDGEMENT.finditer(reader.text):
+        if _NEGATED_BEFORE.search(reader.text[max(0, match.start() - 40) : match.start()]):
+            continue
+        kind = next(k for k in ("error", "character", "fault") if match.group(k))
+        yield _hit(reader, match.start(), match.end(), kind, named=False)
+
+
+def _slip_hits(reader: Reader) -> Iterator[_Hit]:
+    text = reader.text
+    for match in _SLIP_TRIGGER.finditer(text):
+        kind = next(k for k in _KINDS if match.group(k))
+        if not _trigger_applies(text, match, kind):
+            continue
+        clause = reader.clause(match.start(), match.end())
+        if _is_blame(clause, kind, text[match.end() :]):
+            start = clause.subject_start if clause.subject_start is not None else match.start()
+            if not 0 <= match.start() - start <= 40:  # an agent after the verb, or far away
+                start = match.start()
+            end = _extend(text, match.end(), kind)
+            yield _hit(reader, start, end, kind, named=clause.named)
+    for match in _NOT_DOING.finditer(text):
+        if match.group("verb").lower() in _STATE_VERBS:
+            continue
+        clause = reader.clause(match.start(), match.end())
+        if clause.subject is PERSON and clause.adjacent:
+            start = clause.subject_start if clause.subject_start is not None else match.start()
+            yield _hit(reader, start, match.end(), "omission", named=clause.named)
+
+
+def _trigger_applies(text: str, match: re.Match[str], kind: str) -> bool:
+    """Whether the trigger words carry their blaming sense here at all."""
+    after = text[match.end() :]
+    word = _next_word(after)
+    if kind == "hindsight":
+        return not _HAVE_NOUN.match(after) and bool(word)
+    if kind == "forget":
+        before = text[max(0, match.start() - 12) : match.start()].lower()
+        return not re.search(r"(?:don't|do not|never|not)\s+$", before)  # advice
+    if kind == "omission":
+        lead = match.group("omission").lower()
+        if lead.startswith(("didn", "did")):
+            return word not in _STATE_VERBS
+        if lead == "never":
+            return word not in _STATE_VERBS and (word.endswith("ed") or word in _IRREGULAR_PAST)
+        if lead.startswith(("wasn", "was", "weren", "were")):
+            return word.endswith("ing") and word not in _STATE_VERBS
+    return True
+
+
+def _is_blame(clause: Clause, kind: str, after: str) -> bool:
+    if clause.subject is PERSON:
+        return True
+    if clause.subject is not None:  # a system noun phrase, or a passive with no person agent
+        return False
+    # "Failed to connect to the database" with no subject is a log line, not a person's omission.
+    return not (kind == "omission" and _next_word(after) in _SYSTEM_VERBS)
+
+
+def _possession_hits(reader: Reader) -> Iterator[_Hit]:
+    owners = reader.names_pattern
+    role = r"(?i:(?:the\s+)?(?:on-?call|engineer|developer|operator|reviewer|deployer|intern|sre))"
+    who = rf"(?:{owners}|{role})" if owners else role  # built per text: names vary by postmortem
+    owner = rf"{who}(?:'s|s')"
+    pattern = re.compile(
+        rf"(?<![\w])(?:{owner}|(?i:\b(?:his|her|their|my|our)\b))\s+(?:\w+\s+)?"
+        rf"(?i:{_SLIP_NOUNS})\b|(?i:\b(?:{_SLIP_NOUNS})\s+(?:made\s+)?by\s+){who}\b"
+    )
+    for match in pattern.finditer(reader.text):
+        yield _hit(reader, match.start(), match.end(), "possession", named=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    kind: str
+    named: bool
+
+
+def _hit(reader: Reader, start: int, end: int, kind: str, *, named: bool) -> _Hit:
+    while end > start and reader.text[end - 1].isspace():
+        end -= 1
+    return _Hit(start, end, kind, named)
+
+
+def _extend(text: str, end: int, kind: str) -> int:
+    """Include the verb after "failed to", "should have", "didn't": "forgot to renew"."""
+    if kind not in {"hindsight", "omission", "forget", "wrong"}:
+        return end
+    word = re.match(r"\s+(?:to\s+)?[\w'-]+", text[end:])
+    return end + word.end() if word else end
+
+
+def _next_word(after: str) -> str:
+    word = re.match(r"\s+(?:to\s+)?([\w'-]+)", after)
+    return word.group(1).lower() if word else ""
+
+
+# ---- Reading who did it: the subject of a clause -------------------------------------------
+
+
+class Subject(Enum):
+    PERSON = "person"
+    SYSTEM = "system"
+
+
+PERSON = Subject.PERSON
+SYSTEM = Subject.SYSTEM
+
+_PRONOUNS = _words(
+    "he she they we i you someone somebody nobody everyone everybody anyone anybody whoever one"
+)
+_PERSON_WORDS = _words("""
+    engineer developer dev operator on-call oncall on-caller sre intern reviewer approver deployer
+    admin administrator sysadmin dba manager lead responder commander author committer
+    contractor employee staff user customer human person people team colleague teammate member
+    shift analyst technician owner maintainer folks guy newcomer hire requester releaser
+    """)
+# "the Postgres operator" is software; "the night-shift operator" is a person.
+_PERSON_ADJECTIVES = _words(
+    "the a an our their that this on-call oncall human night shift senior junior new lead "
+    "second first experienced inexperienced tired same other"
+)
+_SYSTEM_HEADS = _words("""
+    page pages pager rotation rotations schedule channel dashboard tool tools tooling script
+    scripts runbook runbooks alert alerts phone queue laptop laptops account accounts key keys
+    config change changes process error errors rate rates service services pipeline job jobs
+    session sessions terminal shell command access checklist workflow bot bots policy ticket
+    tickets calendar docs notes guide review reviews system systems handbook interface portal
+    """)
+_DETERMINERS = _words(
+    "the a an our their his her my your its this that these those some every each another no"
+)
+_STOP = _words("""
+    was were is are be been being has have had do does did should would could will can may might
+    must shall not never also just then who whom whose which that what where of for in on at to
+    from with by during after before into onto over under through without about against between
+    as than via per until since because and but or so while when if once although though yet
+    """)
+_COPULA_HEADS = _words("cause reason problem issue culprit trigger it this that what")
+_SKIPPABLE = _words(
+    "then later also unfortunately meanwhile finally again subsequently eventually first next "
+    "still however instead utc cet cest gmt pst pdt est edt z am pm"
+)
+_PASSIVE_BEFORE = _words("was were is are be been being get got gets getting")
+_SOFT_WORDS = _words(
+    "and but because so since while when whenever after before although though until if once "
+    "or then whereas yet"
+)
+_SOFT_MARKS = frozenset(",()/-\u2013\u2014")
+_HARD_MARKS = frozenset(".!?;:")
+_REPORTING = _words(
+    "found saw knew said thought showed shows means meant realized realised noticed notices "
+    "confirmed confirms learned learnt discovered turned out is was so such"
+)
+_TOKEN = re.compile(r"\w(?:[\w'.-]*\w)?|[^\w\s]")
+_TEAM = re.compile(
+    r"\b(?:team|squad|crew|group|guild|department|dept|org|organi[sz]ation|sres?|ops|devops"
+    r"|on-?call|rotation|platform|infra|infrastructure|support|engineering|security|payments?"
+    r"|checkout|billing|database|dba|network|networking|staff|committee|board|vendor|inc|ltd"
+    r"|llc|gmbh|corp|company|service|services|bot)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    low: str
+    is_name: bool
+
+    @property
+    def possessive(self) -> bool:
+        return self.low.endswith(("'s", "s'"))
+
+    @property
+    def bare(self) -> str:
+        """The word without a possessive ending or plural s: "engineers" -> "engineer"."""
+        word = re.sub(r"(?:'s|')$", "", self.low)
+        return word[:-1] if word.endswith("s") and word[:-1] in _PERSON_WORDS else word
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """Who or what a trigger word is said of: a person, the system, or nobody (None)."""
+
+    subject: Subject | None
+    subject_start: int | None = None
+    named: bool = False  # the subject is a participant's name
+    adjacent: bool = False  # the subject ends right before the trigger
+
+
+def person_names(people: Sequence[str]) -> list[str]:
+    """Person-like participants only: "Platform team" is the subject of neutral facts."""
+    return [" ".join(p.split()) for p in people if p.strip() and not _TEAM.search(p)]
+
+
+class Reader:
+    """One text, tokenised once, with the participants' names marked."""
+
+    def __init__(self, text: str, names: Sequence[str]) -> None:
+        self.original = text
+        self.text = text.translate(_APOSTROPHES)
+        self.names_pattern = _names_pattern(names)
+        self._name_spans: list[tuple[int, int]] = []
+        if self.names_pattern:
+            found = re.finditer(rf"(?<![\w])(?:{self.names_pattern})(?![\w])", self.text)
+            self._name_spans = [m.span() for m in found]
+        self.tokens = [
+            Token(m.start(), m.end(), m.group().lower(), self.names_in(m.start(), m.end()))
+            for m in _TOKEN.finditer(self.text)
+        ]
+
+    def names_in(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self._name_spans)
+
+    def clause(self, start: int, end: int) -> Clause:
+        """The subject of the clause in which text[start:end] stands."""
+        first = next((i for i, t in enumerate(self.tokens) if t.start >= start), len(self.tokens))
+        last = next((i for i, t in enumerate(self.tokens) if t.start >= end), len(self.tokens))
+        clauses = self._clauses_before(first)
+        if _is_passive(clauses[-1] if clauses else []):
+            return self._agent(last)
+        for index in range(len(clauses) - 1, -1, -1):
+            tokens = clauses[index]
+            if index < len(clauses) - 1 and tokens and tokens[0].low in _STOP | {"which"}:
+                continue  # a relative clause between subject and verb: "..., who was new, ..."
+            phrase = _noun_phrase(tokens)
+            found = _classify(phrase)
+            if found.subject is PERSON and _refers_back(phrase, clauses[:index]):
+                return Clause(SYSTEM)  # "The replicas fell behind and they failed to catch up"
+            if found.subject is not None:
+                adjacent = index == len(clauses) - 1 and _ends_at(tokens, found)
+                return Clause(found.subject, found.subject_start, found.named, adjacent)
+        return Clause(None)
+
+    def _clauses_before(self, first: int) -> list[list[Token]]:
+        """The tokens of the sentence before `first`, split into clauses (the last one holds it)."""
+        clauses: list[list[Token]] = [[]]
+        for i in range(first - 1, -1, -1):
+            token = self.tokens[i]
+            if token.low in _HARD_MARKS and self._ends_sentence(i):
+                break
+            if "\n" in self.text[token.end : self.tokens[i + 1].start if i + 1 < first else 0]:
+                break
+            previous = self.tokens[i - 1].low if i > 0 else ""
+            if (
+                token.low in _SOFT_MARKS
+                or token.low in _SOFT_WORDS
+                or (token.low == "that" and (previous in _REPORTING or previous.endswith("ed")))
+            ):
+                clauses.insert(0, [])
+                continue
+            clauses[0].insert(0, token)
+        return clauses
+
+    def _ends_sentence(self, i: int) -> bool:
+        end = self.tokens[i].end
+        return end >= len(self.text) or self.text[end].isspace()
+
+    def _agent(self, last: int) -> Clause:
+        """A passive clause is blame only when its "by" names a person: "ignored by the on-call"."""
+        for i in range(last, min(last + 12, len(self.tokens))):
+            token = self.tokens[i]
+            if token.low in _HARD_MARKS or token.low in _SOFT_MARKS:
+                break
+            if token.low == "by":
+                found = _classify(_noun_phrase(self.tokens[i + 1 : i + 6]))
+                if found.subject is PERSON:
+                    return found
+                break
+        return Clause(SYSTEM)
+
+
+def _names_pattern(names: Sequence[str]) -> str:
+    """Full names in any case; single parts ("Dana", "Okafor") only as written, capitalised."""
+    full = [r"(?i:" + r"\s+".join(map(re.escape, n.split())) + ")" for n in names]
+    parts = {re.escape(part) for name in names for part in name.split() if _usable_part(part)}
+    return "|".join(sorted(full, key=len, reverse=True) + sorted(parts, key=len, reverse=True))
+
+
+def _usable_part(part: str) -> bool:
+    """A first or last name alone can stand for the person, unless it reads as a common word."""
+    if len(part) < 2 or part.lower() in _STOP | _PRONOUNS | _PERSON_WORDS | _SKIPPABLE:
+        return False
+    initial = part[:1]
+    return initial.isupper() or (initial.isalpha() and initial.lower() == initial.upper())
+
+
+def _is_passive(tokens: list[Token]) -> bool:
+    """ "was ignored", "are skipped", "a misconfigured host": the thing acted on is the subject."""
+    words = [t for t in tokens if not t.low.endswith("ly") and t.low not in {"also", "just"}]
+    return bool(words) and (words[-1].low in _PASSIVE_BEFORE or words[-1].low in _DETERMINERS)
+
+
+def _noun_phrase(tokens: Sequence[Token]) -> list[Token]:
+    """The subject noun phrase at the start of a clause, determiner included."""
+    phrase: list[Token] = []
+    for token in tokens:
+        low = token.low
+        if not phrase or all(t.low in _DETERMINERS for t in phrase):
+            if not phrase and (_skippable(token) or (low in _STOP and not token.is_name)):
+                continue
+        elif low in _STOP and not token.is_name:
+            if low in {"was", "is"} and phrase[-1].bare in _COPULA_HEADS:
+                phrase = []  # "Root cause was the developer ...": the actor follows
+                continue
+            break
+        elif low in _DETERMINERS or low in _PRONOUNS or (token.is_name and not phrase[-1].is_name):
+            phrase = []  # a new phrase with no verb between: the first one was preposed
+        elif _verb_like(token, phrase[-1]):
+            break
+        if not token.low[:1].isalnum() and not token.is_name:
+            break
+        phrase.append(token)
+    return phrase
+
+
+def _skippable(token: Token) -> bool:
+    """Timestamps, bullets and sentence adverbs before the subject: "14:20", "Then"."""
+    low = token.low
+    return (
+        low in _SKIPPABLE
+        or not low[:1].isalpha()
+        or (low.endswith("ly") and not token.is_name and low not in _PERSON_WORDS)
+    )
+
+
+def _verb_like(token: Token, previous: Token) -> bool:
+    if token.is_name:
+        return False
+    low = token.low
+    person_before = previous.is_name or previous.bare in _PERSON_WORDS | _PRONOUNS
+    return (
+        low.endswith("ed")
+        or low in _IRREGULAR_PAST
+        or (person_before and low.endswith("s") and low not in _SYSTEM_HEADS)
+    )
+
+
+def _classify(phrase: list[Token]) -> Clause:
+    """PERSON when a person word heads the phrase ("the on-call engineer", "Lee restarts"),
+    SYSTEM when a person word only modifies a thing ("the on-call page", "user error rate")."""
+    content = [t for t in phrase if t.low not in _DETERMINERS]
+    if not content:
+        return Clause(None)
+    for k, token in enumerate(content):
+        if not _is_person(token, content[k - 1] if k else None):
+            continue
+        following = content[k + 1] if k + 1 < len(content) else None
+        if following is None or _is_person(following, token) or _verb_like(following, token):
+            return Clause(PERSON, phrase[0].start, token.is_name)
+    return Clause(SYSTEM, phrase[0].start)
+
+
+def _is_person(token: Token, previous: Token | None) -> bool:
+    if token.is_name or token.low in _PRONOUNS:
+        return not token.possessive
+    if token.bare not in _PERSON_WORDS or token.possessive:
+        return False
+    if token.bare == "operator" and previous is not None:
+        return previous.low in _PERSON_ADJECTIVES
+    return True
+
+
+def _refers_back(phrase: list[Token], earlier: list[list[Token]]) -> bool:
+    """Whether "they" stands for a system noun named earlier in the sentence."""
+    if [t.low for t in phrase] != ["they"]:
+        return False
+    return any(_classify(_noun_phrase(tokens)).subject is SYSTEM for tokens in earlier)
+
+
+def _ends_at(tokens: list[Token], found: Clause) -> bool:
+    return bool(tokens) and found.subject_start is not None and tokens[-1].low not in _STOP

@@ -1,0 +1,291 @@
+"""Vague action titles: actions that name no concrete deliverable.
+
+An action item is only worth tracking if someone can tell when it is done. "Improve monitoring"
+can never be done; "Alert when the checkout error rate stays above 2% for 2 minutes" can. The
+rule reads the title the way a reviewer would: what is the lead verb, and what does it act on?
+
+- Some verbs never produce a change on their own: studying ("investigate", "consider"), wishing
+  ("ensure", "make sure"), or asking people to behave differently ("be more careful", "train").
+- Some verbs change something but say neither what nor how much ("improve", "increase",
+  "harden"): they pass only with a number or a "by doing X" clause that is concrete itself.
+- Concrete verbs ("add", "fix", "write") still need a specific object: "add monitoring" or "fix
+  the bug" names only a generic noun, and nobody can tell which monitoring or which bug.
+
+Pure functions over plain strings; nothing here raises on any input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Vagueness:
+    """Why an action title is vague, and how to make it concrete (shown to the author)."""
+
+    message: str
+
+
+# Verbs that start a study, a wish or a conversation: no change comes out of them directly.
+_STUDY = (
+    "investigate|look into|look at|consider|discuss|explore|evaluate|assess|analy[sz]e|research"
+    "|study|think about|figure out|understand|determine|brainstorm|talk about|check on"
+    "|review|revisit|re-?evaluate|re-?assess|audit|follow up|try to|try and|see if|see whether"
+    "|find out|identify|learn from|reflect on|keep an eye on|be aware|raise awareness"
+)
+# Verbs that state an outcome or a wish without saying what changes.
+_WISH = (
+    "ensure|make sure|prevent|avoid|guarantee|eliminate|address|tackle|deal with|mitigate"
+    "|work on|focus on|prioriti[sz]e|continue to|strive to|aim to|do better|get better"
+)
+# Verbs that ask people to behave differently; behaviour fades, the system stays.
+_BEHAVIOUR = (
+    "be|become|train|educate|remind|tell|ask|encourage|communicate|coordinate|collaborate"
+    "|double-?check|triple-?check|pay attention|take care|share|spread|learn|practi[sc]e"
+    "|re-?train|onboard"
+)
+# Verbs that change something by some amount: concrete only with a target or a method.
+_MEASURE = (
+    "improve|enhance|optimi[sz]e|increase|decrease|reduce|lower|raise|boost|harden|strengthen"
+    "|tighten|streamline|simplify|refine|expand|extend|grow|maximi[sz]e|minimi[sz]e|speed up"
+    "|scale up|beef up|level up|step up|modernize|modernise|upgrade|refactor|rework|clean up"
+    "|tidy up|update|revise|polish|standardi[sz]e|formali[sz]e|stabili[sz]e"
+)
+
+# "We need to ...", "Let's ...", "TODO: ...": the lead verb comes after these.
+_PREFIX = re.compile(
+    r"^(?:(?:we|team|you|everyone|engineers|devs?|sres?|ops)\s+(?:should|must|need to|will|shall"
+    r"|have to|to|are going to)\s+|(?:let'?s|please|need to|must|should|todo:?|action:?)\s+)+",
+    re.IGNORECASE,
+)
+_LEAD = re.compile(
+    rf"^(?P<verb>(?P<study>{_STUDY})|(?P<wish>{_WISH})|(?P<behaviour>{_BEHAVIOUR})"
+    rf"|(?P<measure>{_MEASURE}))\b",
+    re.IGNORECASE,
+)
+# "make deployments safer", "make the alerts more useful": an adjective instead of a change.
+_MAKE_COMPARATIVE = re.compile(
+    r"^make\b.*\b(?:\w+er|more\s+\w+|less\s+\w+|better|safer|robust|reliable|resilient|stable"
+    r"|secure|visible|clear|easier|faster)$",
+    re.IGNORECASE,
+)
+# A noun-phrase title led by a comparative: "Better communication during incidents".
+_COMPARATIVE_LEAD = re.compile(
+    r"^(?:better|more|less|fewer|improved|increased|enhanced|stronger|clearer|faster|greater"
+    r"|proper|additional|extra|further|general|overall)\b",
+    re.IGNORECASE,
+)
+# A number is what makes "improve" or "reduce" checkable: "to 60 seconds", "at 80%".
+_NUMBER = re.compile(r"\d")
+# "Improve alerting by adding a p99 alert ...": the method after "by" is the real deliverable.
+_BY_CLAUSE = re.compile(r"\b(?:by|via|through)\s+(?P<how>\w+ing\b.*)$", re.IGNORECASE)
+# "... : add X" or "... - add X" or "... and add X": a second, possibly concrete, part.
+_PART_SPLIT = re.compile(
+    r"\s*(?:[:;(]|\s[-\u2013\u2014]\s|\band then\b|\band\b|\bthen\b)\s*", re.IGNORECASE
+)
+_WORDS = re.compile(r"[^\W_](?:[\w'\u2019./#*-]*\w)?")
+_GERUND_TO_BASE = re.compile(r"^(\w+?)(?:ing)$", re.IGNORECASE)
+
+# Nouns too general to say which thing changes: "add monitoring", "fix the bug".
+_GENERIC_NOUNS = _words("""
+    monitoring monitor monitors alerting alert alerts test tests testing coverage process
+    processes procedure procedures documentation docs doc issue issues bug bugs problem problems
+    thing things stuff runbook runbooks playbook playbooks check checks checking observability
+    reliability logging logs metrics dashboard dashboards safeguard safeguards guardrail
+    guardrails validation tooling tool tools infrastructure infra system systems code codebase
+    config configs configuration configurations communication communications error errors
+    handling resilience redundancy security performance capacity automation training review
+    reviews quality visibility stability incident incidents outage outages root cause causes
+    everything deployment deployments deploy deploys database databases service services
+    server servers platform failures failure mistakes mistake gaps gap risk risks response
+    on-call oncall practices practice workflow workflows policy policies standards hygiene
+    setup architecture environment environments team teams engineers everyone people rollout
+    rollouts release releases change changes plan planning strategy approach situation area
+    areas components improvements measures steps step actions follow-ups fix fixes solution
+    solutions health status lessons learnings knowledge awareness ownership culture
+    collaboration coordination escalation escalations handoff handoffs it this that these
+    those them way ways tests. visibility insight insights detection recovery backups backup
+    test-coverage operations ops tech debt site app application applications flow flows
+    pipeline pipelines cluster clusters retro retros retrospective meeting meetings session
+    sessions workshop discussion sync
+    """)
+# Words that carry no content of their own in an object phrase.
+_FILLER = _words("""
+    the a an our your their its my all any some more better much many few fewer less proper
+    additional extra new further appropriate sufficient relevant necessary related overall
+    general existing current good robust comprehensive improved adequate various other same
+    such stronger clearer faster safer enough again earlier future going forward next time
+    possible where needed if as asap soon around of for to in on with about across and or
+    so this these those that it whole entire every each up out closely carefully regularly
+    frequently often continuously actively
+    """)
+
+_EXAMPLES: tuple[tuple[str, str], ...] = (
+    (
+        r"monitor|alert|observab|visib|detect|dashboard|page|metric",
+        "Add a latency alert to the checkout service with a 5-second threshold",
+    ),
+    (
+        r"test|coverage|qa\b",
+        "Write an integration test that fails when the config has duplicate keys",
+    ),
+    (r"doc|runbook|playbook|wiki", "Document the database failover steps in the checkout runbook"),
+    (
+        r"deploy|release|rollout|config|push|canary|change",
+        "Push config changes to one region as a 10-minute canary before the rest",
+    ),
+    (
+        r"database|\bdb\b|backup|restore|replica",
+        "Page the database on-call when replication lag exceeds 30 seconds",
+    ),
+    (
+        r"communicat|status|stakeholder|incident|channel",
+        "Post to #incidents when a deploy targets more than one region",
+    ),
+    (r"review|process|approv|careful|check", "Require two approvals on changes to payments-config"),
+    (
+        r"bug|issue|error|fix|problem",
+        "Reject empty region lists in the deploy tool's argument parser",
+    ),
+)
+_DEFAULT_EXAMPLE = "Add a latency alert to the checkout service with a 5-second threshold"
+
+
+def find_vagueness(title: str) -> Vagueness | None:
+    """Why `title` names no concrete deliverable, or None when it says what changes on what."""
+    written = " ".join(title.split()).rstrip(".!?")
+    text = _PREFIX.sub("", written)
+    if not text or not _WORDS.search(text):
+        return None
+    reason = _vague_reason(text)
+    if reason is None:
+        return None
+    return Vagueness(_message(written, reason))
+
+
+def _vague_reason(text: str) -> str | None:
+    """Which kind of vagueness the title has ("study", "wish", ...), or None when concrete.
+
+    A title with several parts ("Investigate the timeouts and add a retry with backoff") is
+    concrete when any part is: one real deliverable is enough to follow up on.
+    """
+    parts = [p for p in _PART_SPLIT.split(text) if p and _WORDS.search(p)]
+    reasons = [_part_reason(part) for part in parts] or [_part_reason(text)]
+    if any(reason is None for reason in reasons):
+        return None
+    return reasons[0]
+
+
+def _part_reason(part: str) -> str | None:
+    lead = _LEAD.match(part)
+    if lead is not None:
+        kind = next(k for k in ("study", "wish", "behaviour", "measure") if lead.group(k))
+        rest = part[lead.end() :]
+        if kind == "study":
+            return kind
+        if _has_concrete_method(rest):
+            return None
+        if kind in {"measure", "wish"} and _NUMBER.search(rest):
+            return None
+        if (
+            kind == "measure"
+            and not _is_generic(rest)
+            and lead.group("verb").lower()
+            in {
+                "upgrade",
+                "update",
+                "refactor",
+                "rework",
+                "clean up",
+                "tidy up",
+                "extend",
+            }
+        ):
+            return None  # "Upgrade the Postgres operator" names the thing that changes
+        return kind
+    if _MAKE_COMPARATIVE.match(part):
+        return "comparative"
+    if _COMPARATIVE_LEAD.match(part):
+        return "comparative"
+    words = _WORDS.findall(part)
+    if len(words) >= 1 and _is_generic(" ".join(words[1:])):
+        return "generic"
+    return None
+
+
+def _has_concrete_method(rest: str) -> bool:
+    """Whether "... by adding X" follows, with X concrete on its own."""
+    by = _BY_CLAUSE.search(rest)
+    if by is None:
+        return False
+    how = by.group("how")
+    base = _GERUND_TO_BASE.sub(r"\1", how.split(maxsplit=1)[0])
+    return _part_reason(" ".join([base, *how.split()[1:]])) is None and not _is_generic(
+        " ".join(how.split()[1:])
+    )
+
+
+def _is_generic(phrase: str) -> bool:
+    """True when the phrase has no word beyond generic nouns and filler ("more tests")."""
+    content = [w.lower() for w in _WORDS.findall(phrase) if w.lower() not in _FILLER]
+    return all(w.rstrip(".") in _GENERIC_NOUNS for w in content)
+
+
+def _message(text: str, reason: str) -> str:
+    quoted = f"“{_clip(text)}”"
+    example = f"e.g. “{_example_for(text)}”."
+    if reason == "study":
+        return (
+            f"{quoted} is a study, not a change: once it is understood, say what changes on "
+            f"which thing, {example}"
+        )
+    if reason == "wish":
+        return (
+            f"{quoted} states a wish, not a deliverable: name the change to the system that "
+            f"makes it true, on which thing, {example}"
+        )
+    if reason == "behaviour":
+        return (
+            f"{quoted} asks people to behave differently, which fades after a few weeks: "
+            f"change the system instead, say what changes on which thing, {example}"
+        )
+    if reason == "measure":
+        return (
+            f"{quoted} names no deliverable: say what changes on which thing, with a target or "
+            f"a method (“to 60 seconds”, “by adding …”), {example}"
+        )
+    if reason == "comparative":
+        return (
+            f"{quoted} describes a better state, not how to reach it: say what changes on "
+            f"which thing, {example}"
+        )
+    noun = _generic_noun(text)
+    return (
+        f"{quoted} names only a generic {noun}, so nobody can tell when it is done: say which "
+        f"one changes, where, and how, {example}"
+    )
+
+
+def _generic_noun(text: str) -> str:
+    """The generic word the title leans on ("tests" in "Add more tests"), for the message."""
+    words = [w.lower() for w in _WORDS.findall(text)[1:]]
+    nouns = [w for w in words if w in _GENERIC_NOUNS and w not in _FILLER]
+    return f"“{nouns[-1]}”" if nouns else "thing"
+
+
+def _example_for(text: str) -> str:
+    """A concrete action on the same topic as the vague one, as a model to follow."""
+    lowered = text.lower()
+    for pattern, example in _EXAMPLES:
+        if re.search(pattern, lowered):
+            return example
+    return _DEFAULT_EXAMPLE
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,91 @@
+"""Precision and recall of the language rules over the hand-labelled texts.
+
+Run `python -m tests.domain.measure_language` after changing a rule: it prints the counts and
+every misclassified sample, so a change that fixes one sentence and breaks two shows at once.
+`tests.domain.test_language` asserts the same numbers stay at or above 0.9.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from pmdesk.domain.language import find_blame, find_vagueness
+from tests.domain.labelled_texts import ACTION_SAMPLES, BLAME_SAMPLES
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """How a rule's findings compare with the labels; `misses` and `false_alarms` name texts."""
+
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+    true_negatives: int
+    misses: tuple[str, ...]  # labelled positive, not found
+    false_alarms: tuple[str, ...]  # labelled negative, found
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        labelled = self.true_positives + self.false_negatives
+        return self.true_positives / labelled if labelled else 1.0
+
+
+def score(samples: Iterable[tuple[str, bool]], rule: Callable[[str], bool]) -> Score:
+    """Compare `rule` with the labels of `(text, positive)` samples."""
+    tp = fp = fn = tn = 0
+    misses: list[str] = []
+    false_alarms: list[str] = []
+    for text, positive in samples:
+        found = rule(text)
+        if found and positive:
+            tp += 1
+        elif found:
+            fp += 1
+            false_alarms.append(text)
+        elif positive:
+            fn += 1
+            misses.append(text)
+        else:
+            tn += 1
+    return Score(tp, fp, fn, tn, tuple(misses), tuple(false_alarms))
+
+
+def blame_score() -> Score:
+    people = {s.text: s.people for s in BLAME_SAMPLES}
+    return score(
+        ((s.text, s.blame) for s in BLAME_SAMPLES),
+        lambda text: find_blame(text, people[text]) is not None,
+    )
+
+
+def vagueness_score() -> Score:
+    return score(
+        ((s.title, s.vague) for s in ACTION_SAMPLES),
+        lambda title: find_vagueness(title) is not None,
+    )
+
+
+def report(name: str, result: Score) -> str:
+    lines = [
+        f"{name}: precision {result.precision:.3f}, recall {result.recall:.3f} "
+        f"(tp {result.true_positives}, fp {result.false_positives}, "
+        f"fn {result.false_negatives}, tn {result.true_negatives})"
+    ]
+    lines += [f"  missed:      {text}" for text in result.misses]
+    lines += [f"  false alarm: {text}" for text in result.false_alarms]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    print(report("blame-language", blame_score()))
+    print(report("action-vague", vagueness_score()))
+
+
+if __name__ == "__main__":
+    main()
