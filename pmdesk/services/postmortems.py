@@ -1,0 +1,138 @@
+"""Use cases on whole postmortems: import, export, list, find, check.
+
+Each function that writes runs one transaction and returns a `Changes` value. Nothing here knows
+about Qt or the command line; both call these functions.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pmdesk.domain import readiness
+from pmdesk.domain.model import Postmortem, PostmortemSummary
+from pmdesk.interchange import json_v1
+from pmdesk.interchange.errors import InterchangeError
+from pmdesk.services.changes import Changes, Entity
+from pmdesk.storage import repository
+from pmdesk.storage.library import Library
+
+# Shortest id prefix accepted where a person types an id; full ids always work.
+MIN_ID_PREFIX = 4
+
+EXPORT_FORMATS = ("json",)
+
+
+class NotFoundError(Exception):
+    """No postmortem matches what the user asked for; the message says what to do."""
+
+
+class ExportFormatError(Exception):
+    """The export format is unknown or cannot be derived from the file name."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    postmortem_ids: list[str]
+    warnings: list[str]
+    changes: Changes
+
+
+class ImportRefusedError(Exception):
+    """One or more files were refused; nothing was imported."""
+
+    def __init__(self, errors: list[InterchangeError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(error.message for error in errors))
+
+
+def import_files(library: Library, paths: Sequence[str | os.PathLike[str]]) -> ImportReport:
+    """Check every file first, then store all of them in one transaction: all land or none."""
+    read: list[json_v1.ImportedFile] = []
+    errors: list[InterchangeError] = []
+    for path in paths:
+        try:
+            read.append(json_v1.read_file(path))
+        except InterchangeError as error:
+            errors.append(error)
+    if errors:
+        raise ImportRefusedError(errors)
+    with library.transaction() as conn:
+        for imported in read:
+            repository.insert_postmortem(conn, imported.postmortem)
+    ids = [imported.postmortem.id for imported in read]
+    warnings = [
+        f"{os.fspath(path)}: {warning}"
+        for path, imported in zip(paths, read, strict=True)
+        for warning in imported.warnings
+    ]
+    changes = Changes(Entity.POSTMORTEM, added=frozenset(ids), postmortem_ids=frozenset(ids))
+    return ImportReport(ids, warnings, changes)
+
+
+def list_postmortems(library: Library) -> list[PostmortemSummary]:
+    with library.connect() as conn:
+        return repository.list_summaries(conn)
+
+
+def resolve_id(library: Library, typed: str) -> str:
+    """The full id for what a person typed: a whole id or an unambiguous prefix of one."""
+    typed = typed.strip()
+    summaries = list_postmortems(library)
+    if any(s.id == typed for s in summaries):
+        return typed
+    matches = [s for s in summaries if len(typed) >= MIN_ID_PREFIX and s.id.startswith(typed)]
+    if len(matches) == 1:
+        return matches[0].id
+    if matches:
+        raise NotFoundError(
+            f"“{typed}” matches {len(matches)} postmortems; type more of the id "
+            "(`pmdesk list` shows them)."
+        )
+    raise NotFoundError(
+        f"No postmortem with the id “{typed}” is in this library. `pmdesk list` shows the ids."
+    )
+
+
+def get_postmortem(library: Library, typed_id: str) -> Postmortem:
+    postmortem_id = resolve_id(library, typed_id)
+    with library.connect() as conn:
+        postmortem = repository.load_postmortem(conn, postmortem_id)
+    if postmortem is None:  # deleted between the two reads by another process
+        raise NotFoundError(f"The postmortem “{typed_id}” was just deleted from this library.")
+    return postmortem
+
+
+def export_format_for(path: str | os.PathLike[str], requested: str | None) -> str:
+    if requested is not None:
+        fmt = requested.lower()
+    else:
+        suffix = Path(path).suffix.lower().lstrip(".")
+        if not suffix:
+            raise ExportFormatError(
+                f"Cannot tell the format of “{os.fspath(path)}” from its name; give the file an "
+                f"extension ({', '.join('.' + f for f in EXPORT_FORMATS)}) or use --format."
+            )
+        fmt = suffix
+    if fmt not in EXPORT_FORMATS:
+        raise ExportFormatError(
+            f"pmdesk cannot export “{fmt}”; it can export {', '.join(EXPORT_FORMATS)}."
+        )
+    return fmt
+
+
+def export_postmortem(
+    library: Library, typed_id: str, path: str | os.PathLike[str], fmt: str | None = None
+) -> Path:
+    chosen = export_format_for(path, fmt)
+    postmortem = get_postmortem(library, typed_id)
+    if chosen == "json":
+        json_v1.write_file(postmortem, path)
+    return Path(path)
+
+
+def check_postmortem(postmortem: Postmortem, today: date) -> list[readiness.Finding]:
+    return readiness.check(postmortem, today)
