@@ -1,0 +1,24 @@
+"""The composition root: read the command line, then run a command or start the app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pmdesk import cli
+
+
+def _start_gui(args: argparse.Namespace) -> int:
+    # Imported here so that the command-line paths never load Qt.
+    from pmdesk.ui.app import run_app
+
+    return run_app(cli.library_location(args), smoke=args.smoke, screenshot=args.screenshot)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return cli.run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr, _start_gui)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,295 @@
+"""The command line: import, export, list and check, without ever importing Qt.
+
+stdout carries only the result a script would read (ids, a table, JSON); warnings and errors go to
+stderr. Exit codes: 0 done (and, for `check`, ready), 1 `check` found errors, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, TextIO
+
+from pmdesk import __version__
+from pmdesk.domain import readiness
+from pmdesk.domain.model import Postmortem, PostmortemSummary
+from pmdesk.interchange import json_v1
+from pmdesk.interchange.errors import InterchangeError
+from pmdesk.services import postmortems
+from pmdesk.storage.errors import LibraryError
+from pmdesk.storage.library import Library, default_library_path, open_library
+
+EXIT_OK = 0
+EXIT_NOT_READY = 1
+EXIT_BAD_INPUT = 2
+
+DB_ENV = "PMDESK_DB"
+
+
+class UsageError(Exception):
+    """A mistake in what was typed; argparse would print it with the usage line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's own exits with 2 too, but prints usage
+        self.print_usage(sys.stderr)
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="pmdesk",
+        description="pmdesk: blameless postmortems on your desktop. With no command, the app "
+        "starts on the library.",
+    )
+    parser.add_argument("--version", action="version", version=f"pmdesk {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="LOC",
+        help=f"the library: an SQLite file or an SQLAlchemy URL (default: ${DB_ENV}, else "
+        f"{default_library_path()})",
+    )
+    gui = parser.add_argument_group("starting the app (no command)")
+    gui.add_argument(
+        "--smoke",
+        action="store_true",
+        help="start the window, paint it once and quit (for checks and screenshots)",
+    )
+    gui.add_argument("--screenshot", metavar="FILE.png", help="with --smoke: save the window")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    imp = commands.add_parser(
+        "import",
+        help="import interchange files",
+        description="Import postmortems from "
+        "pmdesk JSON files. Prints the id of each imported postmortem. All files are checked "
+        "first: if any is refused, nothing is imported.",
+    )
+    imp.add_argument("files", nargs="+", metavar="FILE")
+
+    exp = commands.add_parser(
+        "export",
+        help="export a postmortem",
+        description="Export one postmortem. The format "
+        "follows the extension of the target file unless --format is given.",
+    )
+    exp.add_argument("id", metavar="ID", help="the postmortem's id (or a unique prefix of it)")
+    exp.add_argument("--to", required=True, metavar="FILE", help="the file to write")
+    exp.add_argument("--format", choices=postmortems.EXPORT_FORMATS)
+
+    lst = commands.add_parser(
+        "list",
+        help="list the postmortems in the library",
+        description="List the library: id, title, kind, severity, status, started, open actions.",
+    )
+    lst.add_argument("--json", action="store_true", help="print a JSON array")
+
+    chk = commands.add_parser(
+        "check",
+        help="run the readiness checks",
+        description="Run the readiness checks on a library postmortem, or on an interchange "
+        "file without touching any library. Exit 0 when ready, 1 when not, 2 on bad input.",
+    )
+    chk.add_argument("target", metavar="ID_OR_FILE")
+    chk.add_argument("--json", action="store_true", help="print the findings as JSON")
+    chk.add_argument(
+        "--today",
+        type=_parse_date,
+        metavar="YYYY-MM-DD",
+        help="judge due dates as of this day (default: today)",
+    )
+    return parser
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a date written YYYY-MM-DD") from None
+
+
+def library_location(args: argparse.Namespace) -> str:
+    """--db, then $PMDESK_DB, then the default library in the user's data folder."""
+    return args.db or os.environ.get(DB_ENV) or str(default_library_path())
+
+
+GuiStarter = Callable[[argparse.Namespace], int]
+
+
+def run(
+    argv: Sequence[str], stdout: TextIO, stderr: TextIO, start_gui: GuiStarter | None = None
+) -> int:
+    """Run one command line; never lets an expected failure out as a traceback.
+
+    With no command, `start_gui` takes over: the composition root passes it in, so that this
+    module never imports Qt.
+    """
+    try:
+        args = build_parser().parse_args(list(argv))
+        if args.command is None:
+            if start_gui is None:
+                raise UsageError("pmdesk: a command is required here")
+            return start_gui(args)
+        if args.command == "check" and _looks_like_file(args.target):
+            return _check_file(args, stdout, stderr)
+        with open_library(library_location(args)) as library:
+            return _dispatch(args, library, stdout, stderr)
+    except UsageError as error:
+        print(error, file=stderr)
+        return EXIT_BAD_INPUT
+    except (LibraryError, InterchangeError, postmortems.ImportRefusedError) as error:
+        print(error, file=stderr)
+        return EXIT_BAD_INPUT
+    except (postmortems.NotFoundError, postmortems.ExportFormatError) as error:
+        print(f"pmdesk: {error}", file=stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        where = f" “{error.filename}”" if error.filename else ""
+        print(f"pmdesk: cannot write{where}: {error.strerror or error}", file=stderr)
+        return EXIT_BAD_INPUT
+
+
+def _dispatch(args: argparse.Namespace, library: Library, stdout: TextIO, stderr: TextIO) -> int:
+    if args.command == "import":
+        report = postmortems.import_files(library, args.files)
+        for warning in report.warnings:
+            print(f"pmdesk: warning: {warning}", file=stderr)
+        for postmortem_id in report.postmortem_ids:
+            print(postmortem_id, file=stdout)
+        return EXIT_OK
+    if args.command == "export":
+        postmortems.export_postmortem(library, args.id, args.to, args.format)
+        return EXIT_OK
+    if args.command == "list":
+        _print_list(postmortems.list_postmortems(library), args.json, stdout, stderr)
+        return EXIT_OK
+    if args.command == "check":
+        postmortem = postmortems.get_postmortem(library, args.target)
+        return _report_check(postmortem, args, stdout)
+    raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
+
+
+def _looks_like_file(target: str) -> bool:
+    return os.path.exists(target) or target.lower().endswith(".json") or os.sep in target
+
+
+def _check_file(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    imported = json_v1.read_file(args.target)
+    for warning in imported.warnings:
+        print(f"pmdesk: warning: {args.target}: {warning}", file=stderr)
+    return _report_check(imported.postmortem, args, stdout)
+
+
+def _report_check(postmortem: Postmortem, args: argparse.Namespace, stdout: TextIO) -> int:
+    findings = postmortems.check_postmortem(postmortem, args.today or date.today())
+    ready = readiness.is_ready(findings)
+    if args.json:
+        document = {
+            "ready": ready,
+            "findings": [
+                {
+                    "rule": f.rule,
+                    "severity": f.severity.value,
+                    "target": f.target.value,
+                    "id": interchange_id(postmortem, f),
+                    "message": f.message,
+                }
+                for f in findings
+            ],
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2), file=stdout)
+    else:
+        _print_findings(postmortem, findings, ready, stdout)
+    return EXIT_OK if ready else EXIT_NOT_READY
+
+
+def interchange_id(postmortem: Postmortem, finding: readiness.Finding) -> str | int | None:
+    """How the interchange file names a finding's target: a cause's or an action's id, an
+    event's index in time order, a lesson's index in file order, null for the postmortem."""
+    if finding.target_id is None:
+        return None
+    target = finding.target
+    if target is readiness.Target.CAUSE:
+        return next(c.ref for c in postmortem.causes if c.id == finding.target_id)
+    if target is readiness.Target.ACTION:
+        return next(a.ref for a in postmortem.actions if a.id == finding.target_id)
+    if target is readiness.Target.TIMELINE:
+        ids = [event.id for event in postmortem.timeline]
+    else:
+        ids = [lesson.id for lesson in postmortem.lessons]
+    return ids.index(finding.target_id)
+
+
+def _print_findings(
+    postmortem: Postmortem, findings: list[readiness.Finding], ready: bool, out: TextIO
+) -> None:
+    errors = sum(f.severity is readiness.ERROR for f in findings)
+    warnings = len(findings) - errors
+    verdict = "ready" if ready else "not ready"
+    print(
+        f"{postmortem.title}: {verdict} ({_count(errors, 'error')}, {_count(warnings, 'warning')})",
+        file=out,
+    )
+    for f in findings:
+        where = f.target.value
+        ident = interchange_id(postmortem, f)
+        if ident is not None:
+            where += f" {ident}"
+        print(f"  {f.severity.value:<7}  {f.rule:<26} {where}", file=out)
+        print(f"           {f.message}", file=out)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def summary_json(summary: PostmortemSummary) -> dict[str, Any]:
+    return {
+        "id": summary.id,
+        "title": summary.title,
+        "kind": summary.kind.value,
+        "severity": summary.severity.value if summary.severity else None,
+        "status": summary.status.value,
+        "started": json_v1.format_datetime(summary.started) if summary.started else None,
+        "open_actions": summary.open_actions,
+    }
+
+
+def _print_list(
+    summaries: list[PostmortemSummary], as_json: bool, out: TextIO, err: TextIO
+) -> None:
+    rows = [summary_json(s) for s in summaries]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2), file=out)
+        return
+    if not rows:
+        print("The library is empty. Import a file with `pmdesk import FILE`.", file=err)
+        return
+    header = ["ID", "TITLE", "KIND", "SEVERITY", "STATUS", "STARTED", "OPEN ACTIONS"]
+    table = [
+        [
+            r["id"],
+            _clip(r["title"], 48),
+            r["kind"],
+            r["severity"] or "-",
+            r["status"],
+            (r["started"] or "-"),
+            str(r["open_actions"]),
+        ]
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in [header, *table]) for i in range(len(header))]
+    for line in [header, *table]:
+        print(
+            "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip(),
+            file=out,
+        )
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
