@@ -1,0 +1,52 @@
+"""Start the Qt application on a library; the only place a QApplication is made."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from pmdesk import __version__
+from pmdesk.storage.errors import LibraryError
+from pmdesk.storage.library import open_library
+from pmdesk.ui.main_window import MainWindow
+
+
+def run_app(location: str, *, smoke: bool = False, screenshot: str | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("pmdesk")
+    app.setOrganizationName("pmdesk")
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    try:
+        library = open_library(location)
+    except LibraryError as error:
+        print(error, file=sys.stderr)
+        if not smoke:
+            QMessageBox.critical(None, "pmdesk cannot open the library", str(error))
+        return 2
+    with library:
+        window = MainWindow(library)
+        window.show()
+        if smoke:
+            return _paint_once(app, window, screenshot)
+        return app.exec()
+
+
+def _paint_once(app: QApplication, window: MainWindow, screenshot: str | None) -> int:
+    """Show the window, let it paint, save it if asked, and quit: for CI and screenshots."""
+    status = 0
+
+    def finish() -> None:
+        nonlocal status
+        if screenshot and not window.grab().save(screenshot):
+            print(f"pmdesk: could not save the screenshot to {screenshot}", file=sys.stderr)
+            status = 2
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(0, finish)
+    app.exec()
+    return status
