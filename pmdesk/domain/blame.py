@@ -48,7 +48,8 @@ class BlameHit:
 
 # Judgements of people: blame in any clause, whoever the subject.
 _ERROR = (
-    r"(?:human|operator|user|pilot|personnel|manual)\s+(?:errors?|mistakes?|slip-?ups?)"
+    r"(?:human|operator|user|pilot|personnel|manual|engineer|developer|admin|administrator"
+    r"|staff|employee)\s+(?:errors?|mistakes?|slip-?ups?)"
     r"(?!\s+(?:rates?|counts?|budgets?|ratios?|percentages?|spikes?|metrics?|messages?|pages?"
     r"|logs?|codes?|handling|reporting|responses?|dialogs?|screens?|banners?|paths?|states?))"
     r"|pebkac|pebcak|id10t|layer[- ]8 (?:issue|problem|error)"

@@ -52,6 +52,7 @@ BLAME_SAMPLES: tuple[BlameSample, ...] = (
         "Sam's typo in the feature flag name disabled checkout for all users.",
         "Root cause: human error during the database migration.",
         "Operator error: the wrong Kubernetes context was selected before running the delete.",
+        "Engineer error caused the orders table to be dropped during the cleanup.",
         "The on-call engineer forgot to renew the TLS certificate.",
         "Forgot to renew the certificate for api.example.com",
         "Priya should have checked the replication dashboard before starting the failover.",
