@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TextIO
@@ -240,7 +241,12 @@ def _print_findings(
         if ident is not None:
             where += f" {ident}"
         print(f"  {f.severity.value:<7}  {f.rule:<26} {where}", file=out)
-        print(f"           {f.message}", file=out)
+        print(
+            textwrap.fill(
+                f.message, width=100, initial_indent=" " * 11, subsequent_indent=" " * 11
+            ),
+            file=out,
+        )
 
 
 def _count(n: int, word: str) -> str:

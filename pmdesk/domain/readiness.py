@@ -71,7 +71,7 @@ RULES: dict[str, str] = {
 
 
 def check(postmortem: Postmortem, today: date) -> list[Finding]:
-    """Every finding for a postmortem, in the order the document reads."""
+    """Every finding for a postmortem: timeline, impact, causes, actions, then wording."""
     return [
         *_timeline_findings(postmortem),
         *_impact_findings(postmortem),
@@ -258,8 +258,7 @@ def _blame_findings(pm: Postmortem) -> Iterator[Finding]:
                 ERROR,
                 target,
                 target_id,
-                f"“{hit.phrase}” puts the failure on a person. Describe the condition of the "
-                f"system instead, for example: {hit.suggestion}",
+                f"“{hit.phrase}” puts the failure on a person. {hit.suggestion}",
             )
 
 

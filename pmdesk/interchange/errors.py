@@ -27,7 +27,7 @@ class InterchangeError(Exception):
 
     @property
     def message(self) -> str:
-        lines = [f"{self.source} cannot be imported:"]
+        lines = [f"Cannot read {self.source}:"]
         lines += [f"  {problem}" for problem in self.problems]
-        lines.append("Nothing was imported. Fix the file and import it again.")
+        lines.append("Nothing was imported. Fix the file and try again.")
         return "\n".join(lines)

@@ -223,7 +223,7 @@ def read_file(path: str | os.PathLike[str]) -> ImportedFile:
     try:
         raw = Path(source).read_bytes()
     except FileNotFoundError:
-        raise InterchangeError(source, [Problem("", "the file does not exist")]) from None
+        raise InterchangeError(source, [Problem("", "does not exist")]) from None
     except IsADirectoryError:
         raise InterchangeError(source, [Problem("", "is a folder, not a file")]) from None
     except OSError as exc:

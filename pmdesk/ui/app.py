@@ -11,6 +11,7 @@ from pmdesk import __version__
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import open_library
 from pmdesk.ui.main_window import MainWindow
+from pmdesk.ui.resources import app_icon
 
 
 def run_app(location: str, *, smoke: bool = False, screenshot: str | None = None) -> int:
@@ -20,6 +21,8 @@ def run_app(location: str, *, smoke: bool = False, screenshot: str | None = None
     app.setOrganizationName("pmdesk")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("pmdesk")
     try:
         library = open_library(location)
     except LibraryError as error:

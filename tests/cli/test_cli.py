@@ -167,7 +167,7 @@ def test_a_bad_file_is_refused_and_nothing_is_written(
     good = write(tmp_path / "good.json", documents.rich())
     result = pmdesk("--db", db, "import", good, bad)
     assert result.code == 2 and result.out == ""
-    assert f"{bad} cannot be imported" in result.err
+    assert f"Cannot read {bad}:" in result.err
     assert "postmortem.causes[3].parent" in result.err and "Traceback" not in result.err
     assert pmdesk("--db", db, "list", "--json").json() == before
 

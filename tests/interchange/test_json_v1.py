@@ -349,7 +349,7 @@ def test_files_that_are_not_interchange_json(raw: bytes, words: str) -> None:
     with pytest.raises(InterchangeError) as caught:
         json_v1.read_bytes(raw, "odd.json")
     assert words in caught.value.message
-    assert caught.value.message.startswith("odd.json cannot be imported:")
+    assert caught.value.message.startswith("Cannot read odd.json:\n  the file ")
     assert "Nothing was imported" in caught.value.message
 
 
@@ -359,9 +359,9 @@ def test_a_byte_order_mark_is_accepted() -> None:
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
-    with pytest.raises(InterchangeError, match="the file does not exist"):
+    with pytest.raises(InterchangeError, match="  the file does not exist"):
         json_v1.read_file(tmp_path / "nope.json")
-    with pytest.raises(InterchangeError, match="is a folder"):
+    with pytest.raises(InterchangeError, match="  the file is a folder, not a file"):
         json_v1.read_file(tmp_path)
 
 

@@ -144,3 +144,12 @@ def test_smoke_run_on_a_broken_library_exits_2_with_a_message(tmp_path: Path) ->
     )
     assert result.returncode == 2
     assert "not a pmdesk library" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_app_icon_is_found_and_renders() -> None:
+    from pmdesk.ui.resources import app_icon
+
+    icon = app_icon()
+    assert not icon.isNull()
+    image = icon.pixmap(64, 64).toImage()
+    assert image.width() == 64 and image.pixelColor(32, 8).alpha() > 0  # the blue frame
