@@ -15,9 +15,8 @@ Three kinds of wording are judged:
   A clause with no subject at all ("Forgot to renew the certificate") can only mean a person.
 - A participant's mistake named by possession ("Sam's typo", "Priya's mistake").
 
-Reading a clause's subject is a heuristic over words, not a parser: it knows pronouns, person
-roles ("engineer", "on-call"), the participants' names, and the shape of an English clause well
-enough for the short sentences postmortems are written in. Nothing here raises on any input.
+Who the subject of a clause is comes from pmdesk.domain.clauses, a heuristic over words that is
+good enough for the short sentences postmortems are written in. Nothing here raises on any input.
 """
 
 from __future__ import annotations
@@ -25,15 +24,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from enum import Enum
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Curly apostrophes read as straight ones; one character for one, so spans stay true.
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+from pmdesk.domain.clauses import IRREGULAR_PAST, PERSON, Clause, Reader, person_names
+from pmdesk.domain.clauses import words as _words
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,10 +138,6 @@ _STATE_VERBS = _words("""
     anticipate anticipated foresee foresaw occur occurred do done during nothing anything
     something everything morning evening thing string longer only just yet always
     """)
-# Past forms that "never" takes in "we never tested it"; present forms read as advice.
-_IRREGULAR_PAST = _words(
-    "ran read wrote took told sent made did put set kept left brought thought gave built"
-)
 # "Failed to connect" with no subject is a log line about the system, not about a person.
 _SYSTEM_VERBS = _words("""
     connect start boot load bind parse compile allocate mount resolve reach respond reconnect
@@ -266,7 +255,7 @@ def _trigger_applies(text: str, match: re.Match[str], kind: str) -> bool:
         if lead.startswith(("didn", "did")):
             return word not in _STATE_VERBS
         if lead == "never":
-            return word not in _STATE_VERBS and (word.endswith("ed") or word in _IRREGULAR_PAST)
+            return word not in _STATE_VERBS and (word.endswith("ed") or word in IRREGULAR_PAST)
         if lead.startswith(("wasn", "was", "weren", "were")):
             return word.endswith("ing") and word not in _STATE_VERBS
     return True
@@ -319,282 +308,3 @@ def _extend(text: str, end: int, kind: str) -> int:
 def _next_word(after: str) -> str:
     word = re.match(r"\s+(?:to\s+)?([\w'-]+)", after)
     return word.group(1).lower() if word else ""
-
-
-# ---- Reading who did it: the subject of a clause -------------------------------------------
-
-
-class Subject(Enum):
-    PERSON = "person"
-    SYSTEM = "system"
-
-
-PERSON = Subject.PERSON
-SYSTEM = Subject.SYSTEM
-
-_PRONOUNS = _words(
-    "he she they we i you someone somebody nobody everyone everybody anyone anybody whoever one"
-)
-_PERSON_WORDS = _words("""
-    engineer developer dev operator on-call oncall on-caller sre intern reviewer approver deployer
-    admin administrator sysadmin dba manager lead responder commander author committer
-    contractor employee staff user customer human person people team colleague teammate member
-    shift analyst technician owner maintainer folks guy newcomer hire requester releaser
-    """)
-# "the Postgres operator" is software; "the night-shift operator" is a person.
-_PERSON_ADJECTIVES = _words(
-    "the a an our their that this on-call oncall human night shift senior junior new lead "
-    "second first experienced inexperienced tired same other"
-)
-_SYSTEM_HEADS = _words("""
-    page pages pager rotation rotations schedule channel dashboard tool tools tooling script
-    scripts runbook runbooks alert alerts phone queue laptop laptops account accounts key keys
-    config change changes process error errors rate rates service services pipeline job jobs
-    session sessions terminal shell command access checklist workflow bot bots policy ticket
-    tickets calendar docs notes guide review reviews system systems handbook interface portal
-    """)
-_DETERMINERS = _words(
-    "the a an our their his her my your its this that these those some every each another no"
-)
-_STOP = _words("""
-    was were is are be been being has have had do does did should would could will can may might
-    must shall not never also just then who whom whose which that what where of for in on at to
-    from with by during after before into onto over under through without about against between
-    as than via per until since because and but or so while when if once although though yet
-    """)
-_COPULA_HEADS = _words("cause reason problem issue culprit trigger it this that what")
-_SKIPPABLE = _words(
-    "then later also unfortunately meanwhile finally again subsequently eventually first next "
-    "still however instead utc cet cest gmt pst pdt est edt z am pm"
-)
-_PASSIVE_BEFORE = _words("was were is are be been being get got gets getting")
-_SOFT_WORDS = _words(
-    "and but because so since while when whenever after before although though until if once "
-    "or then whereas yet"
-)
-_SOFT_MARKS = frozenset(",()/-\u2013\u2014")
-_HARD_MARKS = frozenset(".!?;:")
-_REPORTING = _words(
-    "found saw knew said thought showed shows means meant realized realised noticed notices "
-    "confirmed confirms learned learnt discovered turned out is was so such"
-)
-_TOKEN = re.compile(r"\w(?:[\w'.-]*\w)?|[^\w\s]")
-_TEAM = re.compile(
-    r"\b(?:team|squad|crew|group|guild|department|dept|org|organi[sz]ation|sres?|ops|devops"
-    r"|on-?call|rotation|platform|infra|infrastructure|support|engineering|security|payments?"
-    r"|checkout|billing|database|dba|network|networking|staff|committee|board|vendor|inc|ltd"
-    r"|llc|gmbh|corp|company|service|services|bot)\b",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    start: int
-    end: int
-    low: str
-    is_name: bool
-
-    @property
-    def possessive(self) -> bool:
-        return self.low.endswith(("'s", "s'"))
-
-    @property
-    def bare(self) -> str:
-        """The word without a possessive ending or plural s: "engineers" -> "engineer"."""
-        word = re.sub(r"(?:'s|')$", "", self.low)
-        return word[:-1] if word.endswith("s") and word[:-1] in _PERSON_WORDS else word
-
-
-@dataclass(frozen=True, slots=True)
-class Clause:
-    """Who or what a trigger word is said of: a person, the system, or nobody (None)."""
-
-    subject: Subject | None
-    subject_start: int | None = None
-    named: bool = False  # the subject is a participant's name
-    adjacent: bool = False  # the subject ends right before the trigger
-
-
-def person_names(people: Sequence[str]) -> list[str]:
-    """Person-like participants only: "Platform team" is the subject of neutral facts."""
-    return [" ".join(p.split()) for p in people if p.strip() and not _TEAM.search(p)]
-
-
-class Reader:
-    """One text, tokenised once, with the participants' names marked."""
-
-    def __init__(self, text: str, names: Sequence[str]) -> None:
-        self.original = text
-        self.text = text.translate(_APOSTROPHES)
-        self.names_pattern = _names_pattern(names)
-        self._name_spans: list[tuple[int, int]] = []
-        if self.names_pattern:
-            found = re.finditer(rf"(?<![\w])(?:{self.names_pattern})(?![\w])", self.text)
-            self._name_spans = [m.span() for m in found]
-        self.tokens = [
-            Token(m.start(), m.end(), m.group().lower(), self.names_in(m.start(), m.end()))
-            for m in _TOKEN.finditer(self.text)
-        ]
-
-    def names_in(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self._name_spans)
-
-    def clause(self, start: int, end: int) -> Clause:
-        """The subject of the clause in which text[start:end] stands."""
-        first = next((i for i, t in enumerate(self.tokens) if t.start >= start), len(self.tokens))
-        last = next((i for i, t in enumerate(self.tokens) if t.start >= end), len(self.tokens))
-        clauses = self._clauses_before(first)
-        if _is_passive(clauses[-1] if clauses else []):
-            return self._agent(last)
-        for index in range(len(clauses) - 1, -1, -1):
-            tokens = clauses[index]
-            if index < len(clauses) - 1 and tokens and tokens[0].low in _STOP | {"which"}:
-                continue  # a relative clause between subject and verb: "..., who was new, ..."
-            phrase = _noun_phrase(tokens)
-            found = _classify(phrase)
-            if found.subject is PERSON and _refers_back(phrase, clauses[:index]):
-                return Clause(SYSTEM)  # "The replicas fell behind and they failed to catch up"
-            if found.subject is not None:
-                adjacent = index == len(clauses) - 1 and _ends_at(tokens, found)
-                return Clause(found.subject, found.subject_start, found.named, adjacent)
-        return Clause(None)
-
-    def _clauses_before(self, first: int) -> list[list[Token]]:
-        """The tokens of the sentence before `first`, split into clauses (the last one holds it)."""
-        clauses: list[list[Token]] = [[]]
-        for i in range(first - 1, -1, -1):
-            token = self.tokens[i]
-            if token.low in _HARD_MARKS and self._ends_sentence(i):
-                break
-            if "\n" in self.text[token.end : self.tokens[i + 1].start if i + 1 < first else 0]:
-                break
-            previous = self.tokens[i - 1].low if i > 0 else ""
-            if (
-                token.low in _SOFT_MARKS
-                or token.low in _SOFT_WORDS
-                or (token.low == "that" and (previous in _REPORTING or previous.endswith("ed")))
-            ):
-                clauses.insert(0, [])
-                continue
-            clauses[0].insert(0, token)
-        return clauses
-
-    def _ends_sentence(self, i: int) -> bool:
-        end = self.tokens[i].end
-        return end >= len(self.text) or self.text[end].isspace()
-
-    def _agent(self, last: int) -> Clause:
-        """A passive clause is blame only when its "by" names a person: "ignored by the on-call"."""
-        for i in range(last, min(last + 12, len(self.tokens))):
-            token = self.tokens[i]
-            if token.low in _HARD_MARKS or token.low in _SOFT_MARKS:
-                break
-            if token.low == "by":
-                found = _classify(_noun_phrase(self.tokens[i + 1 : i + 6]))
-                if found.subject is PERSON:
-                    return found
-                break
-        return Clause(SYSTEM)
-
-
-def _names_pattern(names: Sequence[str]) -> str:
-    """Full names in any case; single parts ("Dana", "Okafor") only as written, capitalised."""
-    full = [r"(?i:" + r"\s+".join(map(re.escape, n.split())) + ")" for n in names]
-    parts = {re.escape(part) for name in names for part in name.split() if _usable_part(part)}
-    return "|".join(sorted(full, key=len, reverse=True) + sorted(parts, key=len, reverse=True))
-
-
-def _usable_part(part: str) -> bool:
-    """A first or last name alone can stand for the person, unless it reads as a common word."""
-    if len(part) < 2 or part.lower() in _STOP | _PRONOUNS | _PERSON_WORDS | _SKIPPABLE:
-        return False
-    initial = part[:1]
-    return initial.isupper() or (initial.isalpha() and initial.lower() == initial.upper())
-
-
-def _is_passive(tokens: list[Token]) -> bool:
-    """ "was ignored", "are skipped", "a misconfigured host": the thing acted on is the subject."""
-    words = [t for t in tokens if not t.low.endswith("ly") and t.low not in {"also", "just"}]
-    return bool(words) and (words[-1].low in _PASSIVE_BEFORE or words[-1].low in _DETERMINERS)
-
-
-def _noun_phrase(tokens: Sequence[Token]) -> list[Token]:
-    """The subject noun phrase at the start of a clause, determiner included."""
-    phrase: list[Token] = []
-    for token in tokens:
-        low = token.low
-        if not phrase or all(t.low in _DETERMINERS for t in phrase):
-            if not phrase and (_skippable(token) or (low in _STOP and not token.is_name)):
-                continue
-        elif low in _STOP and not token.is_name:
-            if low in {"was", "is"} and phrase[-1].bare in _COPULA_HEADS:
-                phrase = []  # "Root cause was the developer ...": the actor follows
-                continue
-            break
-        elif low in _DETERMINERS or low in _PRONOUNS or (token.is_name and not phrase[-1].is_name):
-            phrase = []  # a new phrase with no verb between: the first one was preposed
-        elif _verb_like(token, phrase[-1]):
-            break
-        if not token.low[:1].isalnum() and not token.is_name:
-            break
-        phrase.append(token)
-    return phrase
-
-
-def _skippable(token: Token) -> bool:
-    """Timestamps, bullets and sentence adverbs before the subject: "14:20", "Then"."""
-    low = token.low
-    return (
-        low in _SKIPPABLE
-        or not low[:1].isalpha()
-        or (low.endswith("ly") and not token.is_name and low not in _PERSON_WORDS)
-    )
-
-
-def _verb_like(token: Token, previous: Token) -> bool:
-    if token.is_name:
-        return False
-    low = token.low
-    person_before = previous.is_name or previous.bare in _PERSON_WORDS | _PRONOUNS
-    return (
-        low.endswith("ed")
-        or low in _IRREGULAR_PAST
-        or (person_before and low.endswith("s") and low not in _SYSTEM_HEADS)
-    )
-
-
-def _classify(phrase: list[Token]) -> Clause:
-    """PERSON when a person word heads the phrase ("the on-call engineer", "Lee restarts"),
-    SYSTEM when a person word only modifies a thing ("the on-call page", "user error rate")."""
-    content = [t for t in phrase if t.low not in _DETERMINERS]
-    if not content:
-        return Clause(None)
-    for k, token in enumerate(content):
-        if not _is_person(token, content[k - 1] if k else None):
-            continue
-        following = content[k + 1] if k + 1 < len(content) else None
-        if following is None or _is_person(following, token) or _verb_like(following, token):
-            return Clause(PERSON, phrase[0].start, token.is_name)
-    return Clause(SYSTEM, phrase[0].start)
-
-
-def _is_person(token: Token, previous: Token | None) -> bool:
-    if token.is_name or token.low in _PRONOUNS:
-        return not token.possessive
-    if token.bare not in _PERSON_WORDS or token.possessive:
-        return False
-    if token.bare == "operator" and previous is not None:
-        return previous.low in _PERSON_ADJECTIVES
-    return True
-
-
-def _refers_back(phrase: list[Token], earlier: list[list[Token]]) -> bool:
-    """Whether "they" stands for a system noun named earlier in the sentence."""
-    if [t.low for t in phrase] != ["they"]:
-        return False
-    return any(_classify(_noun_phrase(tokens)).subject is SYSTEM for tokens in earlier)
-
-
-def _ends_at(tokens: list[Token], found: Clause) -> bool:
-    return bool(tokens) and found.subject_start is not None and tokens[-1].low not in _STOP
