@@ -56,13 +56,18 @@ _CHARACTER = (
     r"|idiot(?:ic|s)?|dumb|rookie mistakes?|fat[- ]?finger(?:ed|ing|s)?|dropped the ball"
     r"|asleep at the wheel|cut(?:ting)? corners|(?:not|n't|never)\s+(?:\w+\s+)?(?:paying|pay"
     r"|paid)\s+(?:\w+\s+)?attention|lack of (?:attention|care|diligence|discipline)"
-    r"|knew better|should(?:'ve| have) known better"
+    r"|knew better|should(?:'ve| have) known better|rubber-?stamp(?:ed|ing|s)?|panick(?:ed|ing)"
+    r"|(?:be|being|get|getting)\s+more\s+(?:careful|attentive|diligent|vigilant|thorough"
+    r"|disciplined|responsible)|take\s+(?:[\w-]+\s+){0,3}more\s+seriously"
+    r"|had\s+(?:been\s+paying|paid)\s+(?:\w+\s+)?attention"
+    r"|despite\s+being\s+(?:told|asked|warned|reminded)|against\s+(?:explicit\s+)?(?:the\s+)?"
+    r"(?:instructions|advice|policy)"
     r"|(?:didn'?t|did not|never|nobody|no one|couldn't be|could not be|wasn't|weren't"
     r"|not)\s+(?:even\s+|really\s+)?bother(?:ed|ing)?"
 )
 _FAULT = (
     r"(?!(?:nobody|no-one|no one|noone)'s)(?:[^\W\d_][\w-]*(?:'s|s')|his|her|their|my|our|your)"
-    r"\s+fault\b"
+    r"\s+fault(?![\w-])"
     r"|at fault|fault (?:lies|lay|lays|is|was) with|the fault of"
     r"|blam(?:e|ed|es|ing)(?![\w-])|held (?:\w+ )?accountable|hold (?:\w+ ){1,3}accountable"
 )
@@ -112,7 +117,7 @@ _WRONG = (
     r"(?:ed|es|s|ied|ies)?\s+(?:the|a|an)\s+(?:wrong|incorrect|bad|broken|buggy|untested)"
     r"|(?:chose|ran|set|put|hit|sent|made|wrote)\s+(?:the|a|an)\s+(?:wrong|incorrect|bad|broken"
     r"|buggy|untested)"
-    r"|(?:on|against|in|into|to|from)\s+the\s+(?:wrong|incorrect)"
+    r"|(?:on|against|in|into|to|from)\s+the\s+(?:wrong|incorrect)|instead\s+of"
 )
 _SLIP_TRIGGER = re.compile(
     rf"\b(?:(?P<hindsight>{_HINDSIGHT})|(?P<omission>{_OMISSION})|(?P<forget>{_FORGET})"
@@ -149,6 +154,7 @@ _SYSTEM_VERBS = _words("""
 _SLIP_NOUNS = (
     r"mistakes?|errors?|typos?|fault|oversights?|slip(?:-up)?s?|blunders?|carelessness"
     r"|negligence|screw-?ups?|misconfiguration|fat-finger"
+    r"|decision\s+to\s+(?:bypass|skip|ignore|override|disable|circumvent|overrule)"
 )
 
 _SUGGESTIONS: dict[str, str] = {
@@ -272,12 +278,16 @@ def _is_blame(clause: Clause, kind: str, after: str) -> bool:
 
 def _possession_hits(reader: Reader) -> Iterator[_Hit]:
     owners = reader.names_pattern
-    role = r"(?i:(?:the\s+)?(?:on-?call|engineer|developer|operator|reviewer|deployer|intern|sre))"
+    role = (
+        r"(?i:(?:the\s+|an?\s+|our\s+|one\s+of\s+(?:the|our)\s+)?(?:on-?call|engineer|developer"
+        r"|operator|reviewer|deployer|intern|sre|admin|dba|release\s+manager)s?)"
+    )
     who = rf"(?:{owners}|{role})" if owners else role  # built per text: names vary by postmortem
     owner = rf"{who}(?:'s|s')"
     pattern = re.compile(
         rf"(?<![\w])(?:{owner}|(?i:\b(?:his|her|their|my|our)\b))\s+(?:\w+\s+)?"
         rf"(?i:{_SLIP_NOUNS})\b|(?i:\b(?:{_SLIP_NOUNS})\s+(?:made\s+)?by\s+){who}\b"
+        rf"|(?i:\b(?:caused|triggered|introduced|broken)\s+by\s+){who}\b"
     )
     for match in pattern.finditer(reader.text):
         yield _hit(reader, match.start(), match.end(), "possession", named=False)

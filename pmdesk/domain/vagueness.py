@@ -46,8 +46,9 @@ _WISH = (
 # Verbs that ask people to behave differently; behaviour fades, the system stays.
 _BEHAVIOUR = (
     "be|become|train|educate|remind|tell|ask|encourage|communicate|coordinate|collaborate"
-    "|double-?check|triple-?check|pay attention|take care|share|spread|learn|practi[sc]e"
-    "|re-?train|onboard"
+    "|double-?check|triple-?check|pay (?:closer |more |better )?attention|take care|share|spread"
+    "|learn|practi[sc]e|re-?train|onboard|work (?:closely )?with|partner with|sync with"
+    "|align with|reach out to|talk (?:to|with)|engage with|check in with|meet with"
 )
 # Verbs that change something by some amount: concrete only with a target or a method.
 _MEASURE = (
@@ -78,6 +79,10 @@ _MAKE_COMPARATIVE = re.compile(
 _COMPARATIVE_LEAD = re.compile(
     r"^(?:better|more|less|fewer|improved|increased|enhanced|stronger|clearer|faster|greater"
     r"|proper|additional|extra|further|general|overall)\b",
+    re.IGNORECASE,
+)
+_CADENCE = re.compile(
+    r"\b(?:daily|weekly|bi-?weekly|fortnightly|monthly|quarterly|yearly|annually|every|each)\b",
     re.IGNORECASE,
 )
 # A number is what makes "improve" or "reduce" checkable: "to 60 seconds", "at 80%".
@@ -187,7 +192,9 @@ def _part_reason(part: str) -> str | None:
         kind = next(k for k in ("study", "wish", "behaviour", "measure") if lead.group(k))
         rest = part[lead.end() :]
         if kind == "study":
-            return kind
+            # "Review burn-rate alerts weekly in the ops meeting" is a standing routine.
+            recurring = lead.group("verb").lower() in {"review", "audit"} and _CADENCE.search(rest)
+            return None if recurring else kind
         if _has_concrete_method(rest):
             return None
         if kind in {"measure", "wish"} and _NUMBER.search(rest):
@@ -196,17 +203,11 @@ def _part_reason(part: str) -> str | None:
             kind == "measure"
             and not _is_generic(rest)
             and lead.group("verb").lower()
-            in {
-                "upgrade",
-                "update",
-                "refactor",
-                "rework",
-                "clean up",
-                "tidy up",
-                "extend",
-            }
+            in {"upgrade", "update", "extend"}
         ):
-            return None  # "Upgrade the Postgres operator" names the thing that changes
+            # "Upgrade the Postgres operator" names the thing that changes; "Refactor the retry
+            # logic" or "Clean up the pipeline" does not say into what.
+            return None
         return kind
     if _MAKE_COMPARATIVE.match(part):
         return "comparative"

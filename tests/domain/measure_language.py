@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pmdesk.domain.language import find_blame, find_vagueness
+from tests.domain import second_author_texts
 from tests.domain.labelled_texts import ACTION_SAMPLES, BLAME_SAMPLES
 
 
@@ -71,6 +72,15 @@ def vagueness_score() -> Score:
     )
 
 
+def second_author_blame_score() -> Score:
+    people = second_author_texts.PEOPLE
+    return score(second_author_texts.BLAME, lambda text: find_blame(text, people) is not None)
+
+
+def second_author_vagueness_score() -> Score:
+    return score(second_author_texts.VAGUE, lambda title: find_vagueness(title) is not None)
+
+
 def report(name: str, result: Score) -> str:
     lines = [
         f"{name}: precision {result.precision:.3f}, recall {result.recall:.3f} "
@@ -85,6 +95,8 @@ def report(name: str, result: Score) -> str:
 def main() -> None:
     print(report("blame-language", blame_score()))
     print(report("action-vague", vagueness_score()))
+    print(report("blame-language, second author", second_author_blame_score()))
+    print(report("action-vague, second author", second_author_vagueness_score()))
 
 
 if __name__ == "__main__":

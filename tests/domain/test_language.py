@@ -7,12 +7,20 @@ fails even when no single example below changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmdesk.domain.language import BlameHit, Vagueness, find_blame, find_vagueness
-from tests.domain.measure_language import blame_score, vagueness_score
+from tests.domain.measure_language import (
+    Score,
+    blame_score,
+    second_author_blame_score,
+    second_author_vagueness_score,
+    vagueness_score,
+)
 
 PEOPLE = ("Dana Okafor", "Lena Vogel", "Sam Ruiz", "Platform team", "Priya Nair", "Payments SRE")
 
@@ -333,13 +341,13 @@ def test_titles_without_words_are_not_judged(title: str) -> None:
 # ---- the labelled set and any input -------------------------------------------------------
 
 
-def test_blame_rule_on_the_labelled_set() -> None:
-    result = blame_score()
-    assert result.precision >= 0.9 and result.recall >= 0.9, (result.misses, result.false_alarms)
-
-
-def test_vagueness_rule_on_the_labelled_set() -> None:
-    result = vagueness_score()
+@pytest.mark.parametrize(
+    "measure",
+    [blame_score, vagueness_score, second_author_blame_score, second_author_vagueness_score],
+    ids=["blame", "vague", "blame-second-author", "vague-second-author"],
+)
+def test_precision_and_recall_on_the_labelled_sets(measure: Callable[[], Score]) -> None:
+    result = measure()
     assert result.precision >= 0.9 and result.recall >= 0.9, (result.misses, result.false_alarms)
 
 
