@@ -202,8 +202,7 @@ def _part_reason(part: str) -> str | None:
         if (
             kind == "measure"
             and not _is_generic(rest)
-            and lead.group("verb").lower()
-            in {"upgrade", "update", "extend"}
+            and lead.group("verb").lower() in {"upgrade", "update", "extend"}
         ):
             # "Upgrade the Postgres operator" names the thing that changes; "Refactor the retry
             # logic" or "Clean up the pipeline" does not say into what.
