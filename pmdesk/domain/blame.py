@@ -60,6 +60,8 @@ _CHARACTER = (
     r"|(?:be|being|get|getting)\s+more\s+(?:careful|attentive|diligent|vigilant|thorough"
     r"|disciplined|responsible)|take\s+(?:[\w-]+\s+){0,3}more\s+seriously"
     r"|had\s+(?:been\s+paying|paid)\s+(?:\w+\s+)?attention"
+    r"|rushed|rushing|(?:poor|bad|questionable)\s+judge?ment|lapse\s+(?:in|of)\s+judge?ment"
+    r"|typo'?d|typoed"
     r"|despite\s+being\s+(?:told|asked|warned|reminded)|against\s+(?:explicit\s+)?(?:the\s+)?"
     r"(?:instructions|advice|policy)"
     r"|(?:didn'?t|did not|never|nobody|no one|couldn't be|could not be|wasn't|weren't"
@@ -68,11 +70,23 @@ _CHARACTER = (
 _FAULT = (
     r"(?!(?:nobody|no-one|no one|noone)'s)(?:[^\W\d_][\w-]*(?:'s|s')|his|her|their|my|our|your)"
     r"\s+fault(?![\w-])"
-    r"|at fault|fault (?:lies|lay|lays|is|was) with|the fault of"
+    r"|at fault|fault (?:lies|lay|lays|is|was) with|the fault of|whose fault"
     r"|blam(?:e|ed|es|ing)(?![\w-])|held (?:\w+ )?accountable|hold (?:\w+ ){1,3}accountable"
 )
+# Counterfactuals about a person: "If she had looked at the graphs", "Had the developer bothered".
+_PERSON_REF = (
+    r"(?:he|she|they|we|i|you|someone|somebody|anyone|anybody|(?:the|our|an?)\s+(?:[\w-]+\s+)?"
+    r"(?:engineer|developer|operator|on-?call|reviewer|deployer|intern|sre|admin|dba|person"
+    r"|team|manager|author)s?)"
+)
+_COUNTERFACTUAL = (
+    rf"(?:\bif|^had|[,;:.]\s*had)\s+{_PERSON_REF}\s+(?:had\s+|only\s+|just\s+|actually\s+)*"
+    r"(?:bothered|looked|checked|read|followed|tested|paid|noticed|waited|asked|listened"
+    r"|double-checked|reviewed|been\s+(?:paying|more|careful|watching))"
+)
 _JUDGEMENT = re.compile(
-    rf"\b(?:(?P<error>{_ERROR})|(?P<character>{_CHARACTER})|(?P<fault>{_FAULT}))",
+    rf"\b(?:(?P<error>{_ERROR})|(?P<character>{_CHARACTER})|(?P<fault>{_FAULT}))"
+    rf"|(?P<hindsight>{_COUNTERFACTUAL})",
     re.IGNORECASE,
 )
 # "This was not human error", "no blame", "without blaming anyone": the writer rules blame out.
@@ -85,7 +99,8 @@ _NEGATED_BEFORE = re.compile(
 
 # Slips and omissions: blame only with a person (or nobody) as the subject of the clause.
 _HINDSIGHT = (
-    r"should(?:n't|\s+not)?\s+have|should've|shouldn't've"
+    r"should(?:n't|\s+not|\s+never)?\s+have|should've|shouldn't've"
+    r"|(?:just\s+|only\s+)?(?:needed|had)\s+to\s+(?:follow|read|check|look|test|wait|ask|run)\b"
     r"|ought(?:n't)?\s+(?:not\s+)?to\s+have|could(?:'ve|\s+have)\s+(?:avoided|prevented)"
 )
 _OMISSION = (
@@ -99,6 +114,7 @@ _IGNORE = (
 )
 _SLIP = (
     r"by mistake|by accident|mistakenly|accidentally|inadvertently|erroneously|unintentionally"
+    r"|thinking\s+(?:that\s+)?(?:it|this|that|they)\s+(?:was|were)"
     r"|made\s+(?:an?\s+|the\s+|one\s+|two\s+|several\s+|some\s+)?(?:\w+\s+)?(?:mistakes?|errors?"
     r"|typos?|blunders?|oversights?|slip|bad call|wrong call|poor (?:decision|choice|call))"
     r"|misconfigured|mistyped|misread|misjudged|mishandled|misunderstood|misinterpreted|botched"
@@ -129,7 +145,7 @@ _KINDS = ("hindsight", "omission", "forget", "ignore", "slip", "without", "wrong
 _NOT_DOING = re.compile(r"\bnot\s+(?P<verb>\w+ing)\b", re.IGNORECASE)
 # "should have a canary stage" is about having something, not hindsight about a person.
 _HAVE_NOUN = re.compile(
-    r"\s+(?:a|an|the|some|any|no|more|less|one|two|its|their|our|enough|access|been|had)\b",
+    r"\s+(?:a|an|the|some|any|no|more|less|one|two|its|their|our|enough|access|had)\b",
     re.IGNORECASE,
 )
 # After "didn't", "never": verbs about knowing or receiving are conditions, not omissions.
@@ -221,7 +237,7 @@ def _judgement_hits(reader: Reader) -> Iterator[_Hit]:
     for match in _JUDGEMENT.finditer(reader.text):
         if _NEGATED_BEFORE.search(reader.text[max(0, match.start() - 40) : match.start()]):
             continue
-        kind = next(k for k in ("error", "character", "fault") if match.group(k))
+        kind = next(k for k in ("error", "character", "fault", "hindsight") if match.group(k))
         yield _hit(reader, match.start(), match.end(), kind, named=False)
 
 
@@ -252,6 +268,8 @@ def _trigger_applies(text: str, match: re.Match[str], kind: str) -> bool:
     after = text[match.end() :]
     word = _next_word(after)
     if kind == "hindsight":
+        if not match.group("hindsight").lower().endswith(("have", "'ve")):
+            return True  # "just needed to follow the checklist"
         return not _HAVE_NOUN.match(after) and bool(word)
     if kind == "forget":
         before = text[max(0, match.start() - 12) : match.start()].lower()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from pmdesk.domain.language import find_blame, find_vagueness
-from tests.domain import second_author_texts
+from tests.domain import second_author_texts, third_author_texts
 from tests.domain.labelled_texts import ACTION_SAMPLES, BLAME_SAMPLES
 
 
@@ -72,13 +73,26 @@ def vagueness_score() -> Score:
     )
 
 
-def second_author_blame_score() -> Score:
-    people = second_author_texts.PEOPLE
-    return score(second_author_texts.BLAME, lambda text: find_blame(text, people) is not None)
+class AuthorSet(Protocol):
+    """A labelled module by another author: its participants, blame texts and action titles."""
+
+    PEOPLE: tuple[str, ...]
+    BLAME: tuple[tuple[str, bool], ...]
+    VAGUE: tuple[tuple[str, bool], ...]
 
 
-def second_author_vagueness_score() -> Score:
-    return score(second_author_texts.VAGUE, lambda title: find_vagueness(title) is not None)
+OTHER_AUTHORS: dict[str, AuthorSet] = {
+    "second author": second_author_texts,
+    "third author": third_author_texts,
+}
+
+
+def author_blame_score(labelled: AuthorSet) -> Score:
+    return score(labelled.BLAME, lambda text: find_blame(text, labelled.PEOPLE) is not None)
+
+
+def author_vagueness_score(labelled: AuthorSet) -> Score:
+    return score(labelled.VAGUE, lambda title: find_vagueness(title) is not None)
 
 
 def report(name: str, result: Score) -> str:
@@ -95,8 +109,9 @@ def report(name: str, result: Score) -> str:
 def main() -> None:
     print(report("blame-language", blame_score()))
     print(report("action-vague", vagueness_score()))
-    print(report("blame-language, second author", second_author_blame_score()))
-    print(report("action-vague, second author", second_author_vagueness_score()))
+    for author, labelled in OTHER_AUTHORS.items():
+        print(report(f"blame-language, {author}", author_blame_score(labelled)))
+        print(report(f"action-vague, {author}", author_vagueness_score(labelled)))
 
 
 if __name__ == "__main__":

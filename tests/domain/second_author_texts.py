@@ -8,7 +8,14 @@ general rules; it now guards against regressions, and is no longer blind.
 
 from __future__ import annotations
 
-PEOPLE = ("Dana Okafor", "Sam Ruiz", "Lena Vogel", "Priya Nair", "Platform team", "Checkout team")
+PEOPLE: tuple[str, ...] = (
+    "Dana Okafor",
+    "Sam Ruiz",
+    "Lena Vogel",
+    "Priya Nair",
+    "Platform team",
+    "Checkout team",
+)
 
 BLAME: tuple[tuple[str, bool], ...] = (  # (text, puts the failure on a person)
     (
