@@ -12,7 +12,6 @@ import math
 import os
 import re
 import tempfile
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -36,11 +35,11 @@ from pmdesk.domain.model import (
     Severity,
     TimelineEvent,
 )
+from pmdesk.domain.validation import MAX_TITLE_LENGTH, is_timezone_name, tag_key
 from pmdesk.interchange.errors import InterchangeError, Problem
 
 FORMAT_NAME = "pmdesk"
 FORMAT_VERSION = 1
-MAX_TITLE_LENGTH = 300
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # ISO 8601 date and time, then an offset or Z; the parsing itself is left to datetime.
@@ -207,14 +206,6 @@ def format_datetime(moment: datetime) -> str:
     if offset == timedelta(0) and text.endswith("+00:00"):
         return text[: -len("+00:00")] + "Z"
     return text
-
-
-def is_timezone_name(name: str) -> bool:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def read_file(path: str | os.PathLike[str]) -> ImportedFile:
@@ -391,7 +382,7 @@ def _read_tags(checker: _Checker, pm: dict[str, Any]) -> list[str]:
         if not isinstance(value, str):
             checker.fail(path, f"must be a string, not {_json_type(value)}")
             continue
-        folded = value.casefold()
+        folded = tag_key(value)
         if folded in seen:
             checker.fail(
                 path,

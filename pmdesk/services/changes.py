@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+# An id that stands for "reload it all", after something changed that no Changes value describes.
+EVERYTHING = "*"
+
 
 class Entity(StrEnum):
     POSTMORTEM = "postmortem"

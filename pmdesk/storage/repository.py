@@ -51,42 +51,18 @@ def insert_postmortem(conn: Connection, pm: Postmortem) -> None:
     now = utc_now()
     conn.execute(
         postmortems.insert(),
-        {
-            "id": pm.id,
-            "title": pm.title,
-            "kind": pm.kind.value,
-            "severity": pm.severity.value if pm.severity else None,
-            "status": pm.status.value,
-            "timezone": pm.timezone,
-            "summary": pm.summary,
-            "impact_summary": pm.impact_summary,
-            "created_at": now,
-            "updated_at": now,
-        },
+        {"id": pm.id, **header_row(pm), "created_at": now, "updated_at": now},
     )
-    _insert(
-        conn,
-        impact_metrics,
-        [
-            {"position": i, "name": m.name, "value": encode_number(m.value), "unit": m.unit}
-            for i, m in enumerate(pm.metrics)
-        ],
-        pm.id,
-    )
-    _insert(
-        conn,
-        participants,
-        [{"position": i, "name": p.name, "role": p.role} for i, p in enumerate(pm.participants)],
-        pm.id,
-    )
-    _insert(conn, tags, [{"position": i, "tag": tag} for i, tag in enumerate(pm.tags)], pm.id)
-    _insert(conn, timeline_events, [_event_row(i, e) for i, e in enumerate(pm.timeline)], pm.id)
+    insert_rows(conn, impact_metrics, metric_rows(pm.metrics), pm.id)
+    insert_rows(conn, participants, participant_rows(pm.participants), pm.id)
+    insert_rows(conn, tags, tag_rows(pm.tags), pm.id)
+    insert_rows(conn, timeline_events, [event_row(i, e) for i, e in enumerate(pm.timeline)], pm.id)
     # Parents before children, or the parent_id foreign key would refuse the child. The position
     # is the cause's place in the whole list, so the list comes back exactly as it was given
     # (an imported file exports in its own order) and siblings keep their order.
     list_position = {c.id: i for i, c in enumerate(pm.causes)}
     ordered = tree_order(pm.causes)
-    _insert(
+    insert_rows(
         conn,
         causes,
         [
@@ -102,7 +78,7 @@ def insert_postmortem(conn: Connection, pm: Postmortem) -> None:
         ],
         pm.id,
     )
-    _insert(
+    insert_rows(
         conn,
         cause_evidence,
         [
@@ -111,16 +87,8 @@ def insert_postmortem(conn: Connection, pm: Postmortem) -> None:
             for i, event_id in enumerate(c.evidence)
         ],
     )
-    _insert(conn, actions, [_action_row(i, a) for i, a in enumerate(pm.actions)], pm.id)
-    _insert(
-        conn,
-        lessons,
-        [
-            {"id": lesson.id, "position": i, "kind": lesson.kind.value, "text": lesson.text}
-            for i, lesson in enumerate(pm.lessons)
-        ],
-        pm.id,
-    )
+    insert_rows(conn, actions, [_action_row(i, a) for i, a in enumerate(pm.actions)], pm.id)
+    insert_rows(conn, lessons, [lesson_row(i, x) for i, x in enumerate(pm.lessons)], pm.id)
 
 
 def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
@@ -134,11 +102,7 @@ def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
         return None
 
     def rows_of(table: Table, *order: Any) -> Sequence[Any]:
-        # Ties (which only a bug would make) still come back in the same order every time.
-        tiebreak = [table.c.id] if "id" in table.c else []
-        return conn.execute(
-            select(table).where(table.c.postmortem_id == postmortem_id).order_by(*order, *tiebreak)
-        ).all()
+        return _rows_of(conn, table, postmortem_id, *order)
 
     evidence: defaultdict[str, list[str]] = defaultdict(list)
     for cause_id, event_id in conn.execute(
@@ -160,53 +124,56 @@ def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
         )
         for c in rows_of(causes, causes.c.position)
     ]
-    return Postmortem(
-        id=row.id,
-        title=row.title,
-        kind=PostmortemKind(row.kind),
-        severity=Severity(row.severity) if row.severity is not None else None,
-        status=PostmortemStatus(row.status),
-        timezone=row.timezone,
-        summary=row.summary,
-        impact_summary=row.impact_summary,
-        metrics=[
-            ImpactMetric(m.name, decode_number(m.value), m.unit)
-            for m in rows_of(impact_metrics, impact_metrics.c.position)
-        ],
-        participants=[
-            Participant(p.name, p.role) for p in rows_of(participants, participants.c.position)
-        ],
-        tags=[t.tag for t in rows_of(tags, tags.c.position)],
-        timeline=[
-            TimelineEvent(
-                at=join_time(e.at_utc, e.utc_offset),
-                kind=EventKind(e.kind),
-                text=e.text,
-                source=e.source,
-                id=e.id,
-            )
-            for e in rows_of(timeline_events, timeline_events.c.at_utc, timeline_events.c.seq)
-        ],
-        causes=cause_list,
-        actions=[
-            ActionItem(
-                ref=a.ref,
-                title=a.title,
-                owner=a.owner,
-                due=a.due,
-                status=ActionStatus(a.status),
-                priority=Priority(a.priority) if a.priority is not None else None,
-                cause_id=a.cause_id,
-                notes=a.notes,
-                id=a.id,
-            )
-            for a in rows_of(actions, actions.c.position)
-        ],
-        lessons=[
-            Lesson(LessonKind(lesson.kind), lesson.text, id=lesson.id)
-            for lesson in rows_of(lessons, lessons.c.position)
-        ],
-    )
+    postmortem = header_from_row(row)
+    postmortem.metrics = load_metrics(conn, postmortem_id)
+    postmortem.participants = load_participants(conn, postmortem_id)
+    postmortem.tags = load_tags(conn, postmortem_id)
+    postmortem.timeline = [
+        event_from_row(e)
+        for e in rows_of(timeline_events, timeline_events.c.at_utc, timeline_events.c.seq)
+    ]
+    postmortem.causes = cause_list
+    postmortem.actions = [
+        ActionItem(
+            ref=a.ref,
+            title=a.title,
+            owner=a.owner,
+            due=a.due,
+            status=ActionStatus(a.status),
+            priority=Priority(a.priority) if a.priority is not None else None,
+            cause_id=a.cause_id,
+            notes=a.notes,
+            id=a.id,
+        )
+        for a in rows_of(actions, actions.c.position)
+    ]
+    postmortem.lessons = [lesson_from_row(x) for x in rows_of(lessons, lessons.c.position)]
+    return postmortem
+
+
+def load_metrics(conn: Connection, postmortem_id: str) -> list[ImpactMetric]:
+    return [
+        ImpactMetric(m.name, decode_number(m.value), m.unit)
+        for m in _rows_of(conn, impact_metrics, postmortem_id, impact_metrics.c.position)
+    ]
+
+
+def load_participants(conn: Connection, postmortem_id: str) -> list[Participant]:
+    return [
+        Participant(p.name, p.role)
+        for p in _rows_of(conn, participants, postmortem_id, participants.c.position)
+    ]
+
+
+def load_tags(conn: Connection, postmortem_id: str) -> list[str]:
+    return [t.tag for t in _rows_of(conn, tags, postmortem_id, tags.c.position)]
+
+
+def _rows_of(conn: Connection, table: Table, postmortem_id: str, *order: Any) -> Sequence[Any]:
+    # Ties (which only a bug would make) still come back in the same order every time.
+    tiebreak = [table.c.id] if "id" in table.c else []
+    query = select(table).where(table.c.postmortem_id == postmortem_id)
+    return conn.execute(query.order_by(*order, *tiebreak)).all()
 
 
 def list_summaries(conn: Connection) -> list[PostmortemSummary]:
@@ -295,9 +262,10 @@ def tree_order(all_causes: Sequence[Cause]) -> list[tuple[Cause, int]]:
     return ordered
 
 
-def _insert(
+def insert_rows(
     conn: Connection, table: Table, rows: list[dict[str, Any]], postmortem_id: str | None = None
 ) -> None:
+    """Insert rows in one executemany, giving each the postmortem id if one is named."""
     if not rows:
         return
     if postmortem_id is not None:
@@ -306,7 +274,67 @@ def _insert(
     conn.execute(table.insert(), rows)
 
 
-def _event_row(seq: int, event: TimelineEvent) -> dict[str, Any]:
+def header_row(pm: Postmortem) -> dict[str, Any]:
+    """The postmortem's own columns that a user edits (not its id or timestamps)."""
+    return {
+        "title": pm.title,
+        "kind": pm.kind.value,
+        "severity": pm.severity.value if pm.severity else None,
+        "status": pm.status.value,
+        "timezone": pm.timezone,
+        "summary": pm.summary,
+        "impact_summary": pm.impact_summary,
+    }
+
+
+def header_from_row(row: Any) -> Postmortem:
+    """A postmortem with the columns of its own row and empty lists."""
+    return Postmortem(
+        id=row.id,
+        title=row.title,
+        kind=PostmortemKind(row.kind),
+        severity=Severity(row.severity) if row.severity is not None else None,
+        status=PostmortemStatus(row.status),
+        timezone=row.timezone,
+        summary=row.summary,
+        impact_summary=row.impact_summary,
+    )
+
+
+def metric_rows(metrics: Sequence[ImpactMetric]) -> list[dict[str, Any]]:
+    return [
+        {"position": i, "name": m.name, "value": encode_number(m.value), "unit": m.unit}
+        for i, m in enumerate(metrics)
+    ]
+
+
+def participant_rows(people: Sequence[Participant]) -> list[dict[str, Any]]:
+    return [{"position": i, "name": p.name, "role": p.role} for i, p in enumerate(people)]
+
+
+def tag_rows(tag_list: Sequence[str]) -> list[dict[str, Any]]:
+    return [{"position": i, "tag": tag} for i, tag in enumerate(tag_list)]
+
+
+def lesson_row(position: int, lesson: Lesson) -> dict[str, Any]:
+    return {"id": lesson.id, "position": position, "kind": lesson.kind.value, "text": lesson.text}
+
+
+def lesson_from_row(row: Any) -> Lesson:
+    return Lesson(LessonKind(row.kind), row.text, id=row.id)
+
+
+def event_from_row(row: Any) -> TimelineEvent:
+    return TimelineEvent(
+        at=join_time(row.at_utc, row.utc_offset),
+        kind=EventKind(row.kind),
+        text=row.text,
+        source=row.source,
+        id=row.id,
+    )
+
+
+def event_row(seq: int, event: TimelineEvent) -> dict[str, Any]:
     at_utc, offset = split_time(event.at)
     return {
         "id": event.id,

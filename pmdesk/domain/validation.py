@@ -1,0 +1,192 @@
+"""The rules a postmortem's values must keep, shared by the interchange reader and the editor.
+
+The editor accepts exactly what an interchange file may hold, no more and no less: anything that is
+in a library therefore passes again, so undoing an edit (which writes the old values back) is never
+refused. Each refusal is a `ValidationError` whose message tells a person what is wrong and what to
+do; a refused edit writes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import zoneinfo
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
+
+from pmdesk.domain.model import (
+    EventKind,
+    ImpactMetric,
+    Lesson,
+    LessonKind,
+    PostmortemKind,
+    PostmortemStatus,
+    Severity,
+    TimelineEvent,
+)
+
+MAX_TITLE_LENGTH = 300
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class ValidationError(Exception):
+    """A value the user gave was refused. `field` names it; `item_id` the row it is in, if any."""
+
+    def __init__(self, field: str, message: str, item_id: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.item_id = item_id
+
+
+def is_blank(text: str) -> bool:
+    """Empty or only white space: what "non-empty" rules refuse."""
+    return not text.strip()
+
+
+def is_timezone_name(name: str) -> bool:
+    """An IANA time zone name that this machine's zone database knows, such as "Europe/Berlin"."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def tag_key(tag: str) -> str:
+    """What two tags are compared by: "Config" and "config" are the same tag."""
+    return tag.casefold()
+
+
+def is_metric_value(value: object) -> bool:
+    """An int or a finite float; True and False are not numbers here, however Python sees them."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return not isinstance(value, float) or math.isfinite(value)
+
+
+def check_title(value: object) -> str:
+    title = _string("title", value, "The title")
+    if is_blank(title):
+        raise ValidationError("title", "The title is empty. Give the postmortem a short title.")
+    if len(title) > MAX_TITLE_LENGTH:
+        raise ValidationError(
+            "title",
+            f"The title is {len(title)} characters long; shorten it to at most "
+            f"{MAX_TITLE_LENGTH} (the summary has room for the details).",
+        )
+    return title
+
+
+def check_timezone(value: object) -> str:
+    name = _string("timezone", value, "The time zone")
+    if not is_timezone_name(name):
+        raise ValidationError(
+            "timezone",
+            f"“{name}” is not a time zone this computer knows. Choose an IANA name such as "
+            "“Europe/Berlin”, “America/New_York” or “UTC”.",
+        )
+    return name
+
+
+def check_choice(field: str, value: object, enum: type[E], item_id: str | None = None) -> E:
+    """The member of `enum` that `value` is or names; refused with the allowed values listed."""
+    if isinstance(value, str):
+        for member in enum:
+            if member.value == value:
+                return member
+    allowed = ", ".join(f"“{member.value}”" for member in enum)
+    raise ValidationError(
+        field, f"“{value}” is not a valid {field}; choose one of {allowed}.", item_id
+    )
+
+
+def check_text(field: str, value: object, what: str) -> str:
+    """Any string, empty included (summaries may be left empty)."""
+    return _string(field, value, what)
+
+
+def check_severity(value: object) -> Severity | None:
+    return None if value is None else check_choice("severity", value, Severity)
+
+
+# How each editable field of a postmortem is checked and turned into its domain value.
+POSTMORTEM_FIELDS: dict[str, Callable[[object], object]] = {
+    "title": check_title,
+    "kind": lambda value: check_choice("kind", value, PostmortemKind),
+    "severity": check_severity,
+    "status": lambda value: check_choice("status", value, PostmortemStatus),
+    "timezone": check_timezone,
+    "summary": lambda value: check_text("summary", value, "The summary"),
+    "impact_summary": lambda value: check_text("impact_summary", value, "The impact summary"),
+}
+
+
+def check_postmortem_field(field: str, value: object) -> object:
+    """The domain value for one editable postmortem field; ValueError for a field that is not one
+    (a bug in the caller, not the user's mistake).
+    """
+    try:
+        rule = POSTMORTEM_FIELDS[field]
+    except KeyError:
+        raise ValueError(f"{field!r} is not an editable field of a postmortem") from None
+    return rule(value)
+
+
+def check_tags(tags: Iterable[str]) -> None:
+    seen: dict[str, str] = {}
+    for tag in tags:
+        earlier = seen.get(tag_key(tag))
+        if earlier is not None:
+            raise ValidationError(
+                "tags",
+                f"The tag “{tag}” is already there as “{earlier}” (tags ignore case). "
+                "Remove one of them.",
+            )
+        seen[tag_key(tag)] = tag
+
+
+def check_metrics(metrics: Iterable[ImpactMetric]) -> None:
+    for metric in metrics:
+        if not is_metric_value(metric.value):
+            raise ValidationError(
+                "metrics",
+                f"The value of “{metric.name}” is {metric.value!r}; enter a finite number, "
+                "such as 12400 or 2.5.",
+            )
+
+
+def check_event(event: TimelineEvent) -> None:
+    check_choice("kind", event.kind, EventKind, event.id)
+    offset = event.at.utcoffset() if isinstance(event.at, datetime) else None
+    if offset is None:
+        raise ValidationError(
+            "at",
+            "The event's time has no UTC offset. Give the time with its offset (or in the "
+            "postmortem's time zone), so that it can be placed on the timeline.",
+            event.id,
+        )
+    if offset % timedelta(seconds=1):
+        raise ValidationError(
+            "at", "The event's UTC offset has a fraction of a second; round it.", event.id
+        )
+    if is_blank(event.text):
+        raise ValidationError(
+            "text", "The event has no text. Say what happened, in a few words.", event.id
+        )
+
+
+def check_lesson(lesson: Lesson) -> None:
+    check_choice("kind", lesson.kind, LessonKind, lesson.id)
+    if is_blank(lesson.text):
+        raise ValidationError(
+            "text", "The lesson has no text. Say what went well, wrong or lucky.", lesson.id
+        )
+
+
+def _string(field: str, value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(field, f"{what} must be text, not {type(value).__name__}.")
+    return value

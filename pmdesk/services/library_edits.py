@@ -1,0 +1,50 @@
+"""Creating and deleting whole postmortems from the editor, each undoable.
+
+A deleted postmortem is handed back whole, so that undo can store it again with every id it had
+(and so every other undo step that names those ids still applies).
+"""
+
+from __future__ import annotations
+
+from pmdesk.domain import validation
+from pmdesk.domain.model import Postmortem, PostmortemKind
+from pmdesk.services.changes import Changes, Entity
+from pmdesk.services.editing import changes, gone
+from pmdesk.storage import repository
+from pmdesk.storage.library import Library
+
+DEFAULT_TITLES = {
+    PostmortemKind.INCIDENT: "Untitled incident",
+    PostmortemKind.NEAR_MISS: "Untitled near miss",
+}
+
+
+def create_postmortem(
+    library: Library, kind: PostmortemKind, title: str | None = None
+) -> tuple[Postmortem, Changes]:
+    """A new, empty draft. Undo is `delete_postmortem`; redo is `restore_postmortem` with the
+    postmortem returned here, so it comes back with the same id.
+    """
+    chosen = DEFAULT_TITLES[kind] if title is None else validation.check_title(title)
+    postmortem = Postmortem(title=chosen, kind=kind)
+    return postmortem, restore_postmortem(library, postmortem)
+
+
+def delete_postmortem(library: Library, postmortem_id: str) -> tuple[Postmortem, Changes]:
+    """Delete a postmortem and everything in it; returns it whole for `restore_postmortem`."""
+    with library.transaction() as conn:
+        postmortem = repository.load_postmortem(conn, postmortem_id)
+        if postmortem is None:
+            raise gone(postmortem_id)
+        repository.delete_postmortem(conn, postmortem_id)
+    return postmortem, changes(Entity.POSTMORTEM, postmortem_id, removed=[postmortem_id])
+
+
+def restore_postmortem(library: Library, postmortem: Postmortem) -> Changes:
+    """Store a postmortem with the ids it has: the inverse of `delete_postmortem`.
+
+    Not validated: it is what the library held a moment ago. Its `created_at` becomes now.
+    """
+    with library.transaction() as conn:
+        repository.insert_postmortem(conn, postmortem)
+    return changes(Entity.POSTMORTEM, postmortem.id, added=[postmortem.id])
