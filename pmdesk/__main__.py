@@ -13,7 +13,13 @@ def _start_gui(args: argparse.Namespace) -> int:
     # Imported here so that the command-line paths never load Qt.
     from pmdesk.ui.app import run_app
 
-    return run_app(cli.library_location(args), smoke=args.smoke, screenshot=args.screenshot)
+    return run_app(
+        cli.library_location(args),
+        smoke=args.smoke,
+        screenshot=args.screenshot,
+        open_id=args.open,
+        view=args.view,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,6 +29,8 @@ EXIT_NOT_READY = 1
 EXIT_BAD_INPUT = 2
 
 DB_ENV = "PMDESK_DB"
+# Sections the app can open on; "meeting" is the facilitation mode of a later version.
+GUI_VIEWS = ("overview", "impact", "timeline", "causes", "actions", "lessons", "meeting")
 
 
 class UsageError(Exception):
@@ -61,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the window, paint it once and quit (for checks and screenshots)",
     )
     gui.add_argument("--screenshot", metavar="FILE.png", help="with --smoke: save the window")
+    gui.add_argument("--open", metavar="ID", help="open this postmortem (an id or unique prefix)")
+    gui.add_argument(
+        "--view", choices=GUI_VIEWS, help="with --open: show this section of the postmortem"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     imp = commands.add_parser(

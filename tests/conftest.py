@@ -2,14 +2,42 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-# Before any QApplication exists; `setdefault` lets a run under Xvfb choose xcb instead.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+def _offscreen_with_a_desktop_sized_screen() -> str:
+    """Qt's offscreen platform, with a 1920 x 1080 screen instead of its default 800 x 600, so
+    windows are laid out and their geometry restored as on a real desktop."""
+    screen = {
+        "synchronousWindowSystemEvents": False,
+        "windowFrameMargins": False,
+        "screens": [
+            {
+                "name": "pmdesk-test",
+                "x": 0,
+                "y": 0,
+                "width": 1920,
+                "height": 1080,
+                "logicalDpiX": 96,
+                "logicalDpiY": 96,
+                "dpr": 1,
+            }
+        ],
+    }
+    path = Path(tempfile.mkdtemp(prefix="pmdesk-qpa-")) / "screen.json"
+    path.write_text(json.dumps(screen), encoding="utf-8")
+    return f"offscreen:configfile={path}"
+
+
+# Before any QApplication exists. A run under Xvfb may choose xcb instead.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = _offscreen_with_a_desktop_sized_screen()
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -8,21 +8,42 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pmdesk import __version__
+from pmdesk.services import postmortems
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import open_library
+from pmdesk.ui.editor import View
 from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.resources import app_icon
+from pmdesk.ui.settings import UiSettings
 
 
-def run_app(location: str, *, smoke: bool = False, screenshot: str | None = None) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
+def make_application() -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("pmdesk")
     app.setOrganizationName("pmdesk")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("pmdesk")
+    return app
+
+
+def run_app(
+    location: str,
+    *,
+    smoke: bool = False,
+    screenshot: str | None = None,
+    open_id: str | None = None,
+    view: str | None = None,
+) -> int:
+    app = make_application()
+    if view == "meeting":
+        print(
+            "pmdesk: meeting mode is not part of this version yet; try --view timeline.",
+            file=sys.stderr,
+        )
+        return 2
     try:
         library = open_library(location)
     except LibraryError as error:
@@ -31,7 +52,18 @@ def run_app(location: str, *, smoke: bool = False, screenshot: str | None = None
             QMessageBox.critical(None, "pmdesk cannot open the library", str(error))
         return 2
     with library:
-        window = MainWindow(library)
+        settings = UiSettings()
+        settings.remember_library(library.location)
+        window = MainWindow(library, settings)
+        if open_id is not None:
+            try:
+                postmortem_id = postmortems.resolve_id(library, open_id)
+            except postmortems.NotFoundError as error:
+                print(f"pmdesk: {error}", file=sys.stderr)
+                return 2
+            window.open_postmortem(postmortem_id)
+            if view is not None:
+                window.editor.show_view(View(view))
         window.show()
         if smoke:
             return _paint_once(app, window, screenshot)

@@ -13,6 +13,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
 class Column(IntEnum):
@@ -73,6 +74,8 @@ class LibraryModel(QAbstractTableModel):
             return _sort_key(row, column)
         if role == ID_ROLE:
             return row.id
+        if role == SUMMARY_ROLE:
+            return row
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.TITLE:
             return row.title
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.OPEN_ACTIONS:

@@ -1,33 +1,48 @@
-"""The main window: for now, the library of postmortems with a filter and File ▸ Import."""
+"""The main window: the library on the left, the open postmortem in the middle, readiness on the
+right; menus for libraries, files, undo, zoom and themes."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QApplication,
+    QDockWidget,
     QFileDialog,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
+    QSplitter,
     QStackedWidget,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
 )
 
+from pmdesk.domain.model import PostmortemKind
+from pmdesk.domain.readiness import Finding
 from pmdesk.services import postmortems
+from pmdesk.services.changes import EVERYTHING, Changes, Entity
 from pmdesk.storage.errors import LibraryError
-from pmdesk.storage.library import Library
-from pmdesk.ui.library_model import SORT_ROLE, Column, LibraryModel
+from pmdesk.storage.library import Library, open_library
+from pmdesk.ui.editor import PostmortemEditor, View
+from pmdesk.ui.edits import Edits
+from pmdesk.ui.library_panel import LibraryPanel
+from pmdesk.ui.readiness_panel import ReadinessPanel
+from pmdesk.ui.settings import UiSettings
+from pmdesk.ui.themes import Theme, apply_theme, apply_zoom, next_zoom
+from pmdesk.ui.workspace import Workspace
 
-EMPTY_TEXT = (
-    "<h2>No postmortems yet</h2>"
-    "<p>Import one with <b>File ▸ Import…</b> (Ctrl+I), or from a terminal:<br>"
-    "<code>pmdesk import incident.json</code></p>"
+Shortcut = QKeySequence | QKeySequence.StandardKey
+
+NOTHING_OPEN = (
+    "<h2>No postmortem open</h2>"
+    "<p>Choose one on the left, or start a new one with <b>New incident</b> (Ctrl+N).</p>"
+    "<p>To bring one in from a file: <b>File ▸ Import…</b> (Ctrl+I).</p>"
 )
+JSON_FILTER = "pmdesk interchange files (*.json);;All files (*)"
+LIBRARY_FILTER = "pmdesk libraries (*.pmdesk *.sqlite3 *.db);;All files (*)"
 
 
 def library_name(library: Library) -> str:
@@ -36,91 +51,382 @@ def library_name(library: Library) -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, settings: UiSettings | None = None) -> None:
         super().__init__()
-        self._library = library
-        self.setWindowTitle(f"pmdesk — {library_name(library)}")
-        self.resize(1100, 680)
+        self.settings = settings or UiSettings()
+        self.workspace = Workspace(library, self)
+        self.edits = Edits(self.workspace)
+        # One undo history per library; the Edit menu follows whichever library is open.
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.addStack(self.workspace.undo_stack)
+        self.undo_group.setActiveStack(self.workspace.undo_stack)
+        self.setObjectName("MainWindow")
+        self.resize(1280, 800)
 
-        self.model = LibraryModel()
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterKeyColumn(Column.TITLE)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.library_panel = LibraryPanel()
+        self.library_panel.opened.connect(self.open_postmortem)
+        self.library_panel.new_requested.connect(self.new_postmortem)
+        self.library_panel.delete_requested.connect(self.delete_postmortem)
 
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter by title")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setAccessibleName("Filter postmortems by title")
-        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.editor = PostmortemEditor(self.edits)
+        self.placeholder = QLabel(NOTHING_OPEN)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.center = QStackedWidget()
+        self.center.addWidget(self.placeholder)
+        self.center.addWidget(self.editor)
 
-        self.table = QTableView()
-        self.table.setAccessibleName("Postmortems in this library")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Column.STARTED, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
-        for column in list(Column)[1:]:
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        splitter = QSplitter()
+        splitter.addWidget(self.library_panel)
+        splitter.addWidget(self.center)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 980])
+        self.setCentralWidget(splitter)
 
-        self.empty_label = QLabel(EMPTY_TEXT)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setTextFormat(Qt.TextFormat.RichText)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty_label)
+        self.readiness = ReadinessPanel()
+        self.readiness.finding_activated.connect(self.show_finding)
+        self.readiness_dock = QDockWidget("Readiness", self)
+        self.readiness_dock.setObjectName("ReadinessDock")
+        self.readiness_dock.setWidget(self.readiness)
+        self.readiness.setMinimumWidth(240)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.readiness_dock)
 
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.filter_edit)
-        layout.addWidget(self.stack)
-        self.setCentralWidget(central)
         self._build_menus()
-        self.refresh()
+        self._connect_workspace()
+        self._restore_layout()
+        self.refresh_library()
+        self.show_nothing()
+
+    # ---- menus -------------------------------------------------------------------------------
+
+    def _action(
+        self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: Shortcut | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.import_action = QAction("&Import…", self)
-        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
-        self.import_action.triggered.connect(self.choose_and_import)
-        file_menu.addAction(self.import_action)
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(
+            file_menu,
+            "New &incident",
+            lambda: self.new_postmortem(PostmortemKind.INCIDENT),
+            QKeySequence.StandardKey.New,
+        )
+        self._action(
+            file_menu,
+            "New near &miss",
+            lambda: self.new_postmortem(PostmortemKind.NEAR_MISS),
+            QKeySequence("Ctrl+Shift+N"),
+        )
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self._action(
+            file_menu, "&Open library…", self.choose_library, QKeySequence.StandardKey.Open
+        )
+        self._action(file_menu, "New &library…", self.choose_new_library)
+        self.recent_menu = file_menu.addMenu("&Recent libraries")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        self.import_action = self._action(
+            file_menu, "&Import…", self.choose_and_import, QKeySequence("Ctrl+I")
+        )
+        self.export_action = self._action(
+            file_menu, "&Export…", self.choose_and_export, QKeySequence("Ctrl+E")
+        )
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
-        find_action = QAction("&Find", self)
-        find_action.setShortcut(QKeySequence.StandardKey.Find)
-        find_action.triggered.connect(self.filter_edit.setFocus)
-        self.addAction(find_action)
+        edit_menu = bar.addMenu("&Edit")
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        edit_menu.addSeparator()
+        self.delete_postmortem_action = self._action(
+            edit_menu, "&Delete postmortem…", self._delete_current, QKeySequence("Ctrl+Shift+Del")
+        )
+        find = self._action(
+            edit_menu, "&Find postmortem", self._focus_filter, QKeySequence.StandardKey.Find
+        )
+        find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
-    def refresh(self) -> None:
-        self.model.set_summaries(postmortems.list_postmortems(self._library))
-        count = self.model.rowCount()
-        self.stack.setCurrentWidget(self.table if count else self.empty_label)
+        view_menu = bar.addMenu("&View")
+        self._action(
+            view_menu, "Zoom &in", lambda: self.zoom_by(1), QKeySequence.StandardKey.ZoomIn
+        )
+        # Ctrl+= as well as Ctrl++: on most keyboards "+" needs Shift.
+        self.addAction(self._hidden_action(lambda: self.zoom_by(1), QKeySequence("Ctrl+=")))
+        self._action(
+            view_menu, "Zoom &out", lambda: self.zoom_by(-1), QKeySequence.StandardKey.ZoomOut
+        )
+        self._action(view_menu, "&Actual size", self.reset_zoom, QKeySequence("Ctrl+0"))
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("&Theme")
+        group = QActionGroup(self)
+        self.theme_actions: dict[Theme, QAction] = {}
+        for theme in Theme:
+            action = QAction(theme.label, self, checkable=True)
+            action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
+            group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[theme] = action
+        self.full_screen_action = self._action(
+            view_menu, "&Full screen", self.toggle_full_screen, QKeySequence.StandardKey.FullScreen
+        )
+        self.full_screen_action.setCheckable(True)
+        view_menu.addAction(self.readiness_dock.toggleViewAction())
+
+    def _hidden_action(self, slot: Callable[[], object], shortcut: QKeySequence) -> QAction:
+        action = QAction(self)
+        action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_libraries
+        if not recent:
+            self.recent_menu.addAction("No recent libraries").setEnabled(False)
+        for location in recent:
+            action = self.recent_menu.addAction(location)
+            action.triggered.connect(lambda _=False, loc=location: self.switch_library(loc))
+
+    # ---- the library ------------------------------------------------------------------------
+
+    @property
+    def library(self) -> Library:
+        return self.workspace.library
+
+    def _connect_workspace(self) -> None:
+        self.workspace.changed.connect(self._changed)
+        self.workspace.failed.connect(self.report)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"pmdesk — {library_name(self.library)}")
+        self.statusBar().showMessage(self._status_text())
+
+    def _status_text(self) -> str:
+        count = self.library_panel.model.rowCount()
         noun = "postmortem" if count == 1 else "postmortems"
-        self.statusBar().showMessage(f"{count} {noun} in {self._library.location}")
+        return f"{count} {noun} in {self.library.location}"
+
+    def refresh_library(self) -> None:
+        self.library_panel.set_summaries(postmortems.list_postmortems(self.library))
+        self._update_title()
+
+    def switch_library(self, location: str) -> bool:
+        try:
+            library = open_library(location)
+        except LibraryError as error:
+            self.report("pmdesk cannot open that library", str(error))
+            return False
+        old = self.workspace
+        old.changed.disconnect()
+        old.failed.disconnect()
+        old.library.close()
+        self.workspace = Workspace(library, self)
+        self.edits.workspace = self.workspace
+        self.undo_group.addStack(self.workspace.undo_stack)
+        self.undo_group.setActiveStack(self.workspace.undo_stack)
+        self.undo_group.removeStack(old.undo_stack)
+        self._connect_workspace()
+        self.settings.remember_library(library.location)
+        self.refresh_library()
+        self.show_nothing()
+        old.deleteLater()
+        return True
+
+    def choose_library(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open library", "", LIBRARY_FILTER)
+        if path:
+            self.switch_library(path)
+
+    def choose_new_library(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New library", "postmortems.pmdesk", LIBRARY_FILTER
+        )
+        if not path:
+            return
+        if Path(path).exists() and Path(path).stat().st_size > 0:
+            self.report(
+                "That file already exists",
+                f"“{path}” already exists. Open it with File ▸ Open library, or choose a "
+                "new name for the new library.",
+            )
+            return
+        self.switch_library(path)
+
+    # ---- postmortems ------------------------------------------------------------------------
+
+    def show_nothing(self) -> None:
+        self.center.setCurrentWidget(self.placeholder)
+        self.readiness.show_postmortem(None)
+        self.export_action.setEnabled(False)
+        self.delete_postmortem_action.setEnabled(False)
+
+    def open_postmortem(self, postmortem_id: str) -> bool:
+        postmortem = self.workspace.load(postmortem_id)
+        if postmortem is None:
+            self.refresh_library()
+            self.show_nothing()
+            return False
+        self.editor.show_postmortem(postmortem)
+        self.readiness.show_postmortem(postmortem)
+        self.center.setCurrentWidget(self.editor)
+        self.library_panel.select(postmortem_id)
+        self.export_action.setEnabled(True)
+        self.delete_postmortem_action.setEnabled(True)
+        return True
+
+    def current_id(self) -> str | None:
+        if self.center.currentWidget() is self.editor and self.editor.postmortem is not None:
+            return self.editor.postmortem.id
+        return None
+
+    def new_postmortem(self, kind: PostmortemKind) -> str | None:
+        created = self.edits.create_postmortem(kind)
+        if created is not None:
+            self.open_postmortem(created)
+            self.editor.show_view(View.OVERVIEW)
+            self.editor.overview.title.setFocus()
+            self.editor.overview.title.selectAll()
+        return created
+
+    def delete_postmortem(self, postmortem_id: str, *, confirm: bool = True) -> bool:
+        postmortem = self.workspace.load(postmortem_id)
+        if postmortem is None:
+            return False
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                "Delete postmortem",
+                f"Delete “{postmortem.title}” with its timeline, causes and actions?\n\n"
+                "You can undo this with Edit ▸ Undo.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        return self.edits.delete_postmortem(postmortem_id, postmortem.title)
+
+    def _delete_current(self) -> None:
+        current = self.current_id()
+        if current is not None:
+            self.delete_postmortem(current)
+
+    def _changed(self, changes: Changes) -> None:
+        """Refresh what the change names: the list when postmortems come or go, the editor when
+        the open postmortem changed, and the postmortem an undo went back to."""
+        everything = EVERYTHING in changes.updated
+        if changes.entity is Entity.POSTMORTEM or everything:
+            self.refresh_library()
+        current = self.current_id()
+        if current is not None and current in changes.removed:
+            self.show_nothing()
+            return
+        touched = changes.postmortem_ids
+        if current is not None and (current in touched or everything):
+            self.open_postmortem(current)
+        elif len(touched) == 1 and not changes.removed.issuperset(touched):
+            # An undo or redo in another postmortem: show it, so nobody is surprised later.
+            self.open_postmortem(next(iter(touched)))
+
+    def show_finding(self, finding: Finding) -> None:
+        self.editor.show_finding(finding)
+
+    # ---- files -------------------------------------------------------------------------------
 
     def choose_and_import(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import postmortems", "", "pmdesk interchange files (*.json);;All files (*)"
-        )
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import postmortems", "", JSON_FILTER)
         if paths:
             self.import_files(paths)
 
     def import_files(self, paths: list[str]) -> list[str]:
+        ids = self.edits.import_files(paths)
+        if len(ids) == 1:
+            self.open_postmortem(ids[0])
+        return ids
+
+    def choose_and_export(self) -> None:
+        current = self.current_id()
+        if current is None or self.editor.postmortem is None:
+            return
+        suggested = f"{safe_file_name(self.editor.postmortem.title)}.json"
+        path, _ = QFileDialog.getSaveFileName(self, "Export postmortem", suggested, JSON_FILTER)
+        if path:
+            self.export_to(current, path)
+
+    def export_to(self, postmortem_id: str, path: str) -> bool:
         try:
-            report = postmortems.import_files(self._library, paths)
-        except (postmortems.ImportRefusedError, LibraryError) as error:
-            QMessageBox.warning(self, "Nothing was imported", str(error))
-            return []
-        self.refresh()
-        return report.postmortem_ids
+            postmortems.export_postmortem(self.library, postmortem_id, path)
+        except (postmortems.ExportFormatError, postmortems.NotFoundError, LibraryError) as error:
+            self.report("Nothing was exported", str(error))
+            return False
+        except OSError as error:
+            self.report("Nothing was exported", f"“{path}” cannot be written: {error.strerror}.")
+            return False
+        self.statusBar().showMessage(f"Exported to {path}", 5000)
+        return True
+
+    # ---- view --------------------------------------------------------------------------------
+
+    def set_theme(self, theme: Theme) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+        self.settings.theme = theme
+        self.theme_actions[theme].setChecked(True)
+
+    def zoom_by(self, step: int) -> None:
+        self.set_zoom(next_zoom(self.settings.zoom, step))
+
+    def reset_zoom(self) -> None:
+        self.set_zoom(1.0)
+
+    def set_zoom(self, zoom: float) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_zoom(app, zoom)
+        self.settings.zoom = zoom
+        self.statusBar().showMessage(f"Zoom {round(zoom * 100)}%", 2000)
+
+    def toggle_full_screen(self) -> None:
+        self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
+        self.full_screen_action.setChecked(self.isFullScreen())
+
+    def _focus_filter(self) -> None:
+        self.library_panel.filter_edit.setFocus()
+        self.library_panel.filter_edit.selectAll()
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.geometry("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.geometry("state")
+        if state is not None:
+            self.restoreState(state)
+        self.set_theme(self.settings.theme)
+        self.set_zoom(self.settings.zoom)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.set_geometry("geometry", self.saveGeometry())
+        self.settings.set_geometry("state", self.saveState())
+        self.settings.sync()
+        super().closeEvent(event)
+
+    def report(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+
+def safe_file_name(title: str) -> str:
+    keep = "".join(ch if ch.isalnum() or ch in " -_" else " " for ch in title)
+    return "-".join(keep.split())[:80] or "postmortem"

@@ -1,0 +1,229 @@
+"""Every edit the window can make, as an undoable step: a service call and its inverse.
+
+Widgets call these and get back whether the edit was made; a refused value has already been
+reported to the user. Each builds an `Outcome` whose undo and redo replay the services with the
+same ids, so undo puts back exactly what was there.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+from pmdesk.domain.model import (
+    ImpactMetric,
+    Lesson,
+    Participant,
+    PostmortemKind,
+    TimelineEvent,
+)
+from pmdesk.services import lessons, library_edits, overview, postmortems, timeline
+from pmdesk.services.changes import Changes, Entity
+from pmdesk.storage.errors import LibraryError
+from pmdesk.storage.library import Library
+from pmdesk.ui.commands import Outcome
+from pmdesk.ui.workspace import Workspace
+
+T = TypeVar("T")
+ListSetter = Callable[[Library, str, Sequence[T]], tuple[list[T], Changes]]
+
+FIELD_NAMES = {
+    "title": "title",
+    "kind": "kind",
+    "severity": "severity",
+    "status": "status",
+    "timezone": "time zone",
+    "summary": "summary",
+    "impact_summary": "impact summary",
+}
+
+
+class Edits:
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    @property
+    def _library(self) -> Library:
+        return self.workspace.library
+
+    def _run(self, text: str, edit: Callable[[], Outcome]) -> bool:
+        return self.workspace.execute(text, edit)
+
+    def report(self, title: str, message: str) -> None:
+        self.workspace.failed.emit(title, message)
+
+    # ---- whole postmortems -------------------------------------------------------------------
+
+    def create_postmortem(self, kind: PostmortemKind) -> str | None:
+        created: list[str] = []
+
+        def edit() -> Outcome:
+            postmortem, changes = library_edits.create_postmortem(self._library, kind)
+            created.append(postmortem.id)
+            return Outcome(
+                changes,
+                undo=lambda: library_edits.delete_postmortem(self._library, postmortem.id)[1],
+                redo=lambda: library_edits.restore_postmortem(self._library, postmortem),
+            )
+
+        noun = "near miss" if kind is PostmortemKind.NEAR_MISS else "incident"
+        return created[0] if self._run(f"New {noun}", edit) else None
+
+    def delete_postmortem(self, postmortem_id: str, title: str) -> bool:
+        def edit() -> Outcome:
+            postmortem, changes = library_edits.delete_postmortem(self._library, postmortem_id)
+            return Outcome(
+                changes,
+                undo=lambda: library_edits.restore_postmortem(self._library, postmortem),
+                redo=lambda: library_edits.delete_postmortem(self._library, postmortem_id)[1],
+            )
+
+        return self._run(f"Delete “{title}”", edit)
+
+    def import_files(self, paths: Sequence[str | os.PathLike[str]]) -> list[str]:
+        """Import files in one step; undo deletes what came in."""
+        imported: list[str] = []
+
+        def edit() -> Outcome:
+            report = postmortems.import_files(self._library, paths)
+            imported.extend(report.postmortem_ids)
+            snapshots = {pid: postmortems.get_postmortem(self._library, pid) for pid in imported}
+
+            def undo() -> Changes:
+                for pid in snapshots:
+                    library_edits.delete_postmortem(self._library, pid)
+                return Changes(
+                    Entity.POSTMORTEM,
+                    removed=frozenset(snapshots),
+                    postmortem_ids=frozenset(snapshots),
+                )
+
+            def redo() -> Changes:
+                for snapshot in snapshots.values():
+                    library_edits.restore_postmortem(self._library, snapshot)
+                return report.changes
+
+            return Outcome(report.changes, undo, redo)
+
+        try:
+            made = self._run(f"Import {len(paths)} file{'s' * (len(paths) != 1)}", edit)
+        except postmortems.ImportRefusedError as error:
+            self.report("Nothing was imported", str(error))
+            return []
+        except LibraryError as error:
+            self.report("Nothing was imported", str(error))
+            return []
+        return imported if made else []
+
+    # ---- overview and impact ----------------------------------------------------------------
+
+    def update_fields(self, postmortem_id: str, values: Mapping[str, object]) -> bool:
+        def edit() -> Outcome:
+            old, changes = overview.update_fields(self._library, postmortem_id, values)
+            return Outcome(
+                changes,
+                undo=lambda: overview.update_fields(self._library, postmortem_id, old)[1],
+                redo=lambda: overview.update_fields(self._library, postmortem_id, values)[1],
+            )
+
+        names = ", ".join(FIELD_NAMES.get(name, name) for name in values)
+        return self._run(f"Change {names}", edit)
+
+    def set_metrics(self, postmortem_id: str, metrics: Sequence[ImpactMetric]) -> bool:
+        return self._replace_list(
+            "Change impact metrics", postmortem_id, metrics, overview.set_metrics
+        )
+
+    def set_participants(self, postmortem_id: str, people: Sequence[Participant]) -> bool:
+        return self._replace_list(
+            "Change participants", postmortem_id, people, overview.set_participants
+        )
+
+    def set_tags(self, postmortem_id: str, tags: Sequence[str]) -> bool:
+        return self._replace_list("Change tags", postmortem_id, tags, overview.set_tags)
+
+    def _replace_list(
+        self, text: str, postmortem_id: str, new: Sequence[T], setter: ListSetter[T]
+    ) -> bool:
+        def edit() -> Outcome:
+            old, changes = setter(self._library, postmortem_id, new)
+            return Outcome(
+                changes,
+                undo=lambda: setter(self._library, postmortem_id, old)[1],
+                redo=lambda: setter(self._library, postmortem_id, new)[1],
+            )
+
+        return self._run(text, edit)
+
+    # ---- timeline ---------------------------------------------------------------------------
+
+    def add_events(self, postmortem_id: str, events: Sequence[TimelineEvent], text: str) -> bool:
+        ids = [event.id for event in events]
+
+        def edit() -> Outcome:
+            changes = timeline.add_events(self._library, postmortem_id, events)
+            return Outcome(
+                changes,
+                undo=lambda: timeline.delete_events(self._library, postmortem_id, ids)[1],
+                redo=lambda: timeline.add_events(self._library, postmortem_id, events),
+            )
+
+        return self._run(text, edit)
+
+    def update_events(self, postmortem_id: str, events: Sequence[TimelineEvent], text: str) -> bool:
+        def edit() -> Outcome:
+            old, changes = timeline.update_events(self._library, postmortem_id, events)
+            return Outcome(
+                changes,
+                undo=lambda: timeline.update_events(self._library, postmortem_id, old)[1],
+                redo=lambda: timeline.update_events(self._library, postmortem_id, events)[1],
+            )
+
+        return self._run(text, edit)
+
+    def delete_events(self, postmortem_id: str, ids: Sequence[str], text: str) -> bool:
+        def edit() -> Outcome:
+            deleted, changes = timeline.delete_events(self._library, postmortem_id, ids)
+            return Outcome(
+                changes,
+                undo=lambda: timeline.restore_events(self._library, postmortem_id, deleted),
+                redo=lambda: timeline.delete_events(self._library, postmortem_id, ids)[1],
+            )
+
+        return self._run(text, edit)
+
+    # ---- lessons ----------------------------------------------------------------------------
+
+    def add_lesson(self, postmortem_id: str, lesson: Lesson) -> bool:
+        def edit() -> Outcome:
+            changes = lessons.add_lesson(self._library, postmortem_id, lesson)
+            return Outcome(
+                changes,
+                undo=lambda: lessons.delete_lessons(self._library, postmortem_id, [lesson.id])[1],
+                redo=lambda: lessons.add_lesson(self._library, postmortem_id, lesson),
+            )
+
+        return self._run("Add lesson", edit)
+
+    def update_lesson(self, postmortem_id: str, lesson: Lesson) -> bool:
+        def edit() -> Outcome:
+            old, changes = lessons.update_lesson(self._library, postmortem_id, lesson)
+            return Outcome(
+                changes,
+                undo=lambda: lessons.update_lesson(self._library, postmortem_id, old)[1],
+                redo=lambda: lessons.update_lesson(self._library, postmortem_id, lesson)[1],
+            )
+
+        return self._run("Edit lesson", edit)
+
+    def delete_lessons(self, postmortem_id: str, ids: Sequence[str]) -> bool:
+        def edit() -> Outcome:
+            deleted, changes = lessons.delete_lessons(self._library, postmortem_id, ids)
+            return Outcome(
+                changes,
+                undo=lambda: lessons.restore_lessons(self._library, postmortem_id, deleted),
+                redo=lambda: lessons.delete_lessons(self._library, postmortem_id, ids)[1],
+            )
+
+        return self._run("Delete lesson", edit)

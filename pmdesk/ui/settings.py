@@ -1,0 +1,61 @@
+"""UI state remembered between runs (QSettings holds UI state only, never postmortem data)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from pmdesk.ui.themes import Theme
+
+MAX_RECENT = 8
+
+
+class UiSettings:
+    """Typed access to the few things pmdesk remembers: window layout, theme, zoom, recents."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings if settings is not None else QSettings()
+
+    @property
+    def theme(self) -> Theme:
+        value = self._settings.value("view/theme", Theme.LIGHT.value)
+        try:
+            return Theme(str(value))
+        except ValueError:
+            return Theme.LIGHT
+
+    @theme.setter
+    def theme(self, theme: Theme) -> None:
+        self._settings.setValue("view/theme", theme.value)
+
+    @property
+    def zoom(self) -> float:
+        try:
+            value = float(self._settings.value("view/zoom", 1.0))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return 1.0
+        return value if 0.5 <= value <= 4.0 else 1.0
+
+    @zoom.setter
+    def zoom(self, zoom: float) -> None:
+        self._settings.setValue("view/zoom", zoom)
+
+    def geometry(self, key: str) -> QByteArray | None:
+        value = self._settings.value(f"window/{key}")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_geometry(self, key: str, value: QByteArray) -> None:
+        self._settings.setValue(f"window/{key}", value)
+
+    @property
+    def recent_libraries(self) -> list[str]:
+        value = self._settings.value("library/recent", [])
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    def remember_library(self, location: str) -> None:
+        recent = [location, *(r for r in self.recent_libraries if r != location)]
+        self._settings.setValue("library/recent", recent[:MAX_RECENT])
+
+    def sync(self) -> None:
+        self._settings.sync()

@@ -1,0 +1,155 @@
+"""Light, dark and high-contrast themes, and the zoom of the whole window.
+
+A theme is a QPalette plus a few style-sheet rules; the zoom scales the application font, so every
+widget (and the row heights that follow the font) grows together on a projector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+
+class Theme(StrEnum):
+    LIGHT = "light"
+    DARK = "dark"
+    HIGH_CONTRAST = "high-contrast"
+
+    @property
+    def label(self) -> str:
+        return {"light": "Light", "dark": "Dark", "high-contrast": "High contrast"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Colours:
+    window: str
+    base: str
+    alternate: str
+    text: str
+    muted: str
+    button: str
+    highlight: str
+    highlighted_text: str
+    link: str
+    error: str
+    warning: str
+    ok: str
+
+
+COLOURS: dict[Theme, Colours] = {
+    Theme.LIGHT: Colours(
+        window="#f3f4f6",
+        base="#ffffff",
+        alternate="#f6f8fa",
+        text="#1f2328",
+        muted="#59636e",
+        button="#e9ecef",
+        highlight="#1f5fa8",
+        highlighted_text="#ffffff",
+        link="#1f5fa8",
+        error="#b42318",
+        warning="#9a6700",
+        ok="#1a7f37",
+    ),
+    Theme.DARK: Colours(
+        window="#1e2227",
+        base="#16191d",
+        alternate="#1c2025",
+        text="#e6e8eb",
+        muted="#9aa4ae",
+        button="#2b3036",
+        highlight="#3d7bd6",
+        highlighted_text="#ffffff",
+        link="#79b0ff",
+        error="#ff7b72",
+        warning="#e3b341",
+        ok="#56d364",
+    ),
+    Theme.HIGH_CONTRAST: Colours(
+        window="#000000",
+        base="#000000",
+        alternate="#111111",
+        text="#ffffff",
+        muted="#ffff00",
+        button="#000000",
+        highlight="#ffff00",
+        highlighted_text="#000000",
+        link="#00ffff",
+        error="#ff6060",
+        warning="#ffff00",
+        ok="#00ff00",
+    ),
+}
+
+BASE_POINT_SIZE = 11.0
+ZOOM_STEPS = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5, 3.0)
+
+
+def palette_for(theme: Theme) -> QPalette:
+    c = COLOURS[theme]
+    palette = QPalette()
+    roles = QPalette.ColorRole
+    for role, colour in (
+        (roles.Window, c.window),
+        (roles.WindowText, c.text),
+        (roles.Base, c.base),
+        (roles.AlternateBase, c.alternate),
+        (roles.Text, c.text),
+        (roles.Button, c.button),
+        (roles.ButtonText, c.text),
+        (roles.Highlight, c.highlight),
+        (roles.HighlightedText, c.highlighted_text),
+        (roles.ToolTipBase, c.base),
+        (roles.ToolTipText, c.text),
+        (roles.PlaceholderText, c.muted),
+        (roles.Link, c.link),
+        (roles.BrightText, c.error),
+    ):
+        palette.setColor(role, QColor(colour))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (roles.Text, roles.ButtonText, roles.WindowText):
+        palette.setColor(disabled, role, QColor(c.muted))
+    return palette
+
+
+def style_sheet_for(theme: Theme) -> str:
+    c = COLOURS[theme]
+    border = "2px solid #ffffff" if theme is Theme.HIGH_CONTRAST else f"1px solid {c.button}"
+    return f"""
+        QLabel[role="muted"] {{ color: {c.muted}; }}
+        QLabel[role="heading"] {{ font-weight: 600; }}
+        QLabel[role="error"] {{ color: {c.error}; font-weight: 600; }}
+        QFrame[role="card"] {{ background: {c.base}; border: {border}; border-radius: 6px; }}
+        QTableView, QTreeView, QListView {{ gridline-color: {c.button}; }}
+        QLineEdit, QPlainTextEdit, QComboBox {{ padding: 3px; }}
+        *:focus {{ outline: none; }}
+        QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QTableView:focus,
+        QListView:focus, QTreeView:focus {{ border: 2px solid {c.highlight}; }}
+    """
+
+
+def apply_theme(app: QApplication, theme: Theme) -> None:
+    # Re-styling repolishes every widget: skip it when nothing would change.
+    if app.property("pmdesk_theme") == theme.value:
+        return
+    app.setPalette(palette_for(theme))
+    app.setStyleSheet(style_sheet_for(theme))
+    app.setProperty("pmdesk_theme", theme.value)
+
+
+def apply_zoom(app: QApplication, zoom: float) -> None:
+    size = BASE_POINT_SIZE * zoom
+    if app.font().pointSizeF() == size:
+        return
+    font = QFont(app.font())
+    font.setPointSizeF(size)
+    app.setFont(font)
+
+
+def next_zoom(current: float, step: int) -> float:
+    """The zoom one step in or out from `current` (clamped to the steps we offer)."""
+    nearest = min(range(len(ZOOM_STEPS)), key=lambda i: abs(ZOOM_STEPS[i] - current))
+    return ZOOM_STEPS[max(0, min(len(ZOOM_STEPS) - 1, nearest + step))]

@@ -1,0 +1,98 @@
+"""The key-moments strip: when it started, was detected, mitigated and resolved, and how long
+each took."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from pmdesk.domain.model import EventKind, Postmortem, TimelineEvent
+from pmdesk.domain.moments import KeyMoments, format_duration, key_moments
+from pmdesk.ui.timeline import kinds
+from pmdesk.ui.timeline.model import zone_or_utc
+
+
+class MomentCard(QFrame):
+    def __init__(self, title: str, kind: EventKind, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "card")
+        self.kind = kind
+        self.title = QLabel(title)
+        self.title.setProperty("role", "muted")
+        self.when = QLabel("—")
+        self.when.setProperty("role", "heading")
+        self.span = QLabel("")
+        self.span.setProperty("role", "muted")
+        icon = QLabel()
+        icon.setPixmap(kinds.icon(kind).pixmap(14, 14))
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(icon)
+        top.addWidget(self.title, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.when)
+        layout.addWidget(self.span)
+
+
+class KeyMomentsStrip(QWidget):
+    """Updated from the timeline every time it changes; problems are shown where they are."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cards = {
+            EventKind.TRIGGER: MomentCard("Started", EventKind.TRIGGER),
+            EventKind.DETECTION: MomentCard("Detected", EventKind.DETECTION),
+            EventKind.MITIGATION: MomentCard("Mitigated", EventKind.MITIGATION),
+            EventKind.RESOLUTION: MomentCard("Resolved", EventKind.RESOLUTION),
+        }
+        self.problem = QLabel("")
+        self.problem.setProperty("role", "error")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        for card in self.cards.values():
+            row.addWidget(card, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.problem)
+        self.moments: KeyMoments | None = None
+
+    def show_postmortem(self, postmortem: Postmortem) -> None:
+        zone = zone_or_utc(postmortem.timezone)
+        moments = key_moments(postmortem.timeline)
+        self.moments = moments
+        spans = {
+            EventKind.DETECTION: ("to detect", moments.time_to_detect),
+            EventKind.MITIGATION: ("to mitigate", moments.time_to_mitigate),
+            EventKind.RESOLUTION: ("to resolve", moments.time_to_resolve),
+        }
+        firsts: dict[EventKind, TimelineEvent | None] = {
+            EventKind.TRIGGER: moments.started,
+            EventKind.DETECTION: moments.detected,
+            EventKind.MITIGATION: moments.mitigated,
+            EventKind.RESOLUTION: moments.resolved,
+        }
+        out_of_order = {p.later_kind for p in moments.problems}
+        for kind, card in self.cards.items():
+            event = firsts[kind]
+            card.when.setText(
+                event.at.astimezone(zone).strftime("%a %d %b, %H:%M") if event else "not marked"
+            )
+            label, span = spans.get(kind, ("", None))
+            if kind in out_of_order:
+                card.span.setText("out of order")
+                card.span.setProperty("role", "error")
+            else:
+                card.span.setText(f"{format_duration(span)} {label}" if span is not None else "")
+                card.span.setProperty("role", "muted")
+            card.span.style().unpolish(card.span)
+            card.span.style().polish(card.span)
+        if moments.problems:
+            self.problem.setText(" ".join(p.message for p in moments.problems))
+            self.problem.show()
+        else:
+            self.problem.hide()

@@ -1,0 +1,65 @@
+"""How each kind of timeline event looks: a colour, a small icon, and a label."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+
+from pmdesk.domain.model import EventKind
+
+COLOURS: dict[EventKind, str] = {
+    EventKind.EVENT: "#8c959f",
+    EventKind.TRIGGER: "#d1242f",
+    EventKind.DETECTION: "#e16f24",
+    EventKind.ESCALATION: "#8250df",
+    EventKind.COMMUNICATION: "#0969da",
+    EventKind.DECISION: "#1b7c83",
+    EventKind.MITIGATION: "#2da44e",
+    EventKind.RESOLUTION: "#116329",
+}
+
+LABELS: dict[EventKind, str] = {kind: kind.value.capitalize() for kind in EventKind}
+
+
+def colour(kind: EventKind) -> QColor:
+    return QColor(COLOURS[kind])
+
+
+@cache
+def icon(kind: EventKind, size: int = 16) -> QIcon:
+    """A shape per kind, so the kinds differ for people who cannot tell the colours apart."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(colour(kind).darker(130), 1))
+    painter.setBrush(QBrush(colour(kind)))
+    box = QRectF(2, 2, size - 4, size - 4)
+    if kind is EventKind.TRIGGER:  # a triangle: something set it off
+        painter.drawPolygon(
+            QPolygonF([QPointF(box.center().x(), box.top()), box.bottomRight(), box.bottomLeft()])
+        )
+    elif kind in (EventKind.MITIGATION, EventKind.RESOLUTION):  # a square: it is stable
+        painter.drawRoundedRect(box, 2, 2)
+    elif kind is EventKind.DETECTION:  # a diamond: a signal
+        c = box.center()
+        painter.drawPolygon(
+            QPolygonF(
+                [
+                    QPointF(c.x(), box.top()),
+                    QPointF(box.right(), c.y()),
+                    QPointF(c.x(), box.bottom()),
+                    QPointF(box.left(), c.y()),
+                ]
+            )
+        )
+    elif kind is EventKind.DECISION:  # a hexagon-ish stop sign: a choice was made
+        path = QPainterPath()
+        path.addRoundedRect(box, size / 3, size / 3)
+        painter.drawPath(path)
+    else:
+        painter.drawEllipse(box.adjusted(1, 1, -1, -1))
+    painter.end()
+    return QIcon(pixmap)
