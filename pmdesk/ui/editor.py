@@ -57,7 +57,8 @@ class PostmortemEditor(QWidget):
             View.LESSONS: self.lessons,
         }
         for number, (view, widget) in enumerate(self._views.items(), start=1):
-            self.tabs.addTab(widget, f"&{number} {view.value.capitalize()}")
+            # Ctrl+number switches tabs; Alt+number marks event kinds in the timeline.
+            self.tabs.addTab(widget, f"{number}  {view.value.capitalize()}")
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda v=view: self.show_view(v))
