@@ -24,8 +24,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from pmdesk.domain.clauses import IRREGULAR_PAST, PERSON, Clause, Reader, person_names
+from pmdesk.domain.clauses import (
+    IRREGULAR_PAST,
+    PERSON,
+    Clause,
+    Reader,
+    names_pattern,
+    normalise,
+    person_names,
+)
 from pmdesk.domain.clauses import words as _words
 
 
@@ -208,7 +217,10 @@ def find_blame(text: str, people: Sequence[str] = ()) -> BlameHit | None:
     """
     if not text.strip():
         return None
-    reader = Reader(text, person_names(people))
+    names = person_names(tuple(people))
+    if not _has_trigger(normalise(text), names_pattern(names)):
+        return None  # most texts: no word that could blame anyone, so no clause to read
+    reader = Reader(text, names)
     judgements = list(_judgement_hits(reader))
     hits = sorted(
         [*judgements, *_slip_hits(reader), *_possession_hits(reader)],
@@ -294,21 +306,35 @@ def _is_blame(clause: Clause, kind: str, after: str) -> bool:
     return not (kind == "omission" and _next_word(after) in _SYSTEM_VERBS)
 
 
+def _has_trigger(text: str, owners: str) -> bool:
+    """Whether any rule could fire: every hit starts from one of these matches."""
+    return bool(
+        _JUDGEMENT.search(text)
+        or _SLIP_TRIGGER.search(text)
+        or _NOT_DOING.search(text)
+        or _possession_pattern(owners).search(text)
+    )
+
+
 def _possession_hits(reader: Reader) -> Iterator[_Hit]:
-    owners = reader.names_pattern
+    for match in _possession_pattern(reader.names_pattern).finditer(reader.text):
+        yield _hit(reader, match.start(), match.end(), "possession", named=False)
+
+
+@lru_cache(maxsize=64)
+def _possession_pattern(owners: str) -> re.Pattern[str]:
+    """ "Sam's typo", "his mistake", "caused by the on-call": built once per set of names."""
     role = (
         r"(?i:(?:the\s+|an?\s+|our\s+|one\s+of\s+(?:the|our)\s+)?(?:on-?call|engineer|developer"
         r"|operator|reviewer|deployer|intern|sre|admin|dba|release\s+manager)s?)"
     )
-    who = rf"(?:{owners}|{role})" if owners else role  # built per text: names vary by postmortem
+    who = rf"(?:{owners}|{role})" if owners else role
     owner = rf"{who}(?:'s|s')"
-    pattern = re.compile(
+    return re.compile(
         rf"(?<![\w])(?:{owner}|(?i:\b(?:his|her|their|my|our)\b))\s+(?:\w+\s+)?"
         rf"(?i:{_SLIP_NOUNS})\b|(?i:\b(?:{_SLIP_NOUNS})\s+(?:made\s+)?by\s+){who}\b"
         rf"|(?i:\b(?:caused|triggered|introduced|broken)\s+by\s+){who}\b"
     )
-    for match in pattern.finditer(reader.text):
-        yield _hit(reader, match.start(), match.end(), "possession", named=False)
 
 
 @dataclass(frozen=True, slots=True)

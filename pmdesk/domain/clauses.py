@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 
 def words(text: str) -> frozenset[str]:
@@ -121,22 +122,31 @@ class Clause:
     adjacent: bool = False  # the subject ends right before the trigger
 
 
-def person_names(people: Sequence[str]) -> list[str]:
-    """Person-like participants only: "Platform team" is the subject of neutral facts."""
-    return [" ".join(p.split()) for p in people if p.strip() and not _TEAM.search(p)]
+@lru_cache(maxsize=64)
+def person_names(people: tuple[str, ...]) -> tuple[str, ...]:
+    """Person-like participants only: "Platform team" is the subject of neutral facts.
+
+    Cached: a postmortem's texts are all judged with the same participants.
+    """
+    return tuple(" ".join(p.split()) for p in people if p.strip() and not _TEAM.search(p))
+
+
+@lru_cache(maxsize=64)
+def _names_regex(pattern: str) -> re.Pattern[str] | None:
+    return re.compile(rf"(?<![\w])(?:{pattern})(?![\w])") if pattern else None
 
 
 class Reader:
     """One text, tokenised once, with the participants' names marked."""
 
-    def __init__(self, text: str, names: Sequence[str]) -> None:
+    def __init__(self, text: str, names: tuple[str, ...]) -> None:
         self.original = text
-        self.text = text.translate(_APOSTROPHES)
-        self.names_pattern = _names_pattern(names)
+        self.text = normalise(text)
+        self.names_pattern = names_pattern(names)
         self._name_spans: list[tuple[int, int]] = []
-        if self.names_pattern:
-            found = re.finditer(rf"(?<![\w])(?:{self.names_pattern})(?![\w])", self.text)
-            self._name_spans = [m.span() for m in found]
+        regex = _names_regex(self.names_pattern)
+        if regex is not None:
+            self._name_spans = [m.span() for m in regex.finditer(self.text)]
         self.tokens = [
             Token(m.start(), m.end(), m.group().lower(), self.names_in(m.start(), m.end()))
             for m in _TOKEN.finditer(self.text)
@@ -203,7 +213,13 @@ class Reader:
         return Clause(SYSTEM)
 
 
-def _names_pattern(names: Sequence[str]) -> str:
+def normalise(text: str) -> str:
+    """The text as the rules read it: curly apostrophes straight, every character in place."""
+    return text.translate(_APOSTROPHES)
+
+
+@lru_cache(maxsize=64)
+def names_pattern(names: tuple[str, ...]) -> str:
     """Full names in any case; single parts ("Dana", "Okafor") only as written, capitalised."""
     full = [r"(?i:" + r"\s+".join(map(re.escape, n.split())) + ")" for n in names]
     parts = {re.escape(part) for name in names for part in name.split() if _usable_part(part)}
