@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from pmdesk.domain.model import Postmortem, PostmortemKind
@@ -16,6 +16,7 @@ from pmdesk.ui.sections.impact import ImpactSection
 from pmdesk.ui.sections.lessons import LessonsSection
 from pmdesk.ui.sections.overview import OverviewSection
 from pmdesk.ui.timeline.section import TimelineSection
+from pmdesk.ui.widgets import emphasise
 
 
 class View(StrEnum):
@@ -32,11 +33,8 @@ class PostmortemEditor(QWidget):
         super().__init__(parent)
         self.postmortem: Postmortem | None = None
         self.heading = QLabel("")
-        font = QFont(self.heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.heading.setFont(font)
         self.heading.setWordWrap(True)
+        emphasise(self.heading, 1.5)
         self.subheading = QLabel("")
         self.subheading.setProperty("role", "muted")
 

@@ -414,8 +414,8 @@ class MainWindow(QMainWindow):
         state = self.settings.geometry("state")
         if state is not None:
             self.restoreState(state)
-        self.set_theme(self.settings.theme)
         self.set_zoom(self.settings.zoom)
+        self.set_theme(self.settings.theme)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.set_geometry("geometry", self.saveGeometry())

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
 from pmdesk.domain import readiness
 from pmdesk.domain.model import Postmortem
 from pmdesk.domain.readiness import Finding
+from pmdesk.ui.widgets import emphasise
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -36,7 +37,7 @@ class ReadinessPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.verdict = QLabel("")
-        self.verdict.setProperty("role", "heading")
+        emphasise(self.verdict)
         self.verdict.setWordWrap(True)
         self.list = QListWidget()
         self.list.setAccessibleName("Readiness findings")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 
 class Theme(StrEnum):
@@ -116,12 +116,20 @@ def palette_for(theme: Theme) -> QPalette:
 
 
 def style_sheet_for(theme: Theme) -> str:
+    """Colours and borders only: a font rule here would pin a widget's size against the zoom."""
     c = COLOURS[theme]
-    border = "2px solid #ffffff" if theme is Theme.HIGH_CONTRAST else f"1px solid {c.button}"
+    high_contrast = theme is Theme.HIGH_CONTRAST
+    border = "2px solid #ffffff" if high_contrast else f"1px solid {c.button}"
+    # In high contrast every field shows its edge, so an empty one is still findable.
+    fields = (
+        f"QLineEdit, QPlainTextEdit, QTableView, QListView, QTreeView {{ border: {border}; }}"
+        if high_contrast
+        else ""
+    )
     return f"""
+        {fields}
         QLabel[role="muted"] {{ color: {c.muted}; }}
-        QLabel[role="heading"] {{ font-weight: 600; }}
-        QLabel[role="error"] {{ color: {c.error}; font-weight: 600; }}
+        QLabel[role="error"] {{ color: {c.error}; }}
         QFrame[role="card"] {{ background: {c.base}; border: {border}; border-radius: 6px; }}
         QTableView, QTreeView, QListView {{ gridline-color: {c.button}; }}
         QLineEdit, QPlainTextEdit, QComboBox {{ padding: 3px; }}
@@ -140,6 +148,24 @@ def apply_theme(app: QApplication, theme: Theme) -> None:
     app.setProperty("pmdesk_theme", theme.value)
 
 
+# Widgets whose font is bold and scaled from the application font carry their scale here;
+# Qt stops passing font changes to a widget once its font is set, so the zoom sets them again.
+EMPHASIS = "pmdesk_emphasis"
+
+
+def emphasise(widget: QWidget, scale: float = 1.0) -> None:
+    """Bold, `scale` times the window's text size, at every zoom."""
+    widget.setProperty(EMPHASIS, scale)
+    widget.setFont(_emphasised_font(scale))
+
+
+def _emphasised_font(scale: float) -> QFont:
+    font = QFont(QApplication.font())
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * scale)
+    return font
+
+
 def apply_zoom(app: QApplication, zoom: float) -> None:
     size = BASE_POINT_SIZE * zoom
     if app.font().pointSizeF() == size:
@@ -147,6 +173,10 @@ def apply_zoom(app: QApplication, zoom: float) -> None:
     font = QFont(app.font())
     font.setPointSizeF(size)
     app.setFont(font)
+    for widget in app.allWidgets():
+        scale = widget.property(EMPHASIS)
+        if isinstance(scale, float):
+            widget.setFont(_emphasised_font(scale))
 
 
 def next_zoom(current: float, step: int) -> float:

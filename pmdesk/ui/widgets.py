@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk.ui import themes
+
 
 class CommittingTextEdit(QPlainTextEdit):
     """A multi-line text that reports its new text when the user leaves it, like a line edit."""
@@ -75,10 +77,14 @@ def set_combo_data(combo: QComboBox, value: object) -> None:
         combo.blockSignals(blocked)
 
 
-def heading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setProperty("role", "heading")
+def emphasise(label: QLabel, scale: float = 1.0) -> QLabel:
+    """Bold (and `scale` times larger), following the window's zoom."""
+    themes.emphasise(label, scale)
     return label
+
+
+def heading(text: str) -> QLabel:
+    return emphasise(QLabel(text))
 
 
 def muted(text: str) -> QLabel:

@@ -59,8 +59,12 @@ def build_library(folder: Path) -> tuple[Path, str, str]:
     big["postmortem"]["title"] = "A long incident with 5,000 events"
     start = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
     big["postmortem"]["timeline"] += [
-        {"at": (start + timedelta(seconds=7 * i)).isoformat(), "kind": "event",
-         "text": f"worker {i % 31} retried payment call {i}", "source": "logs"}
+        {
+            "at": (start + timedelta(seconds=7 * i)).isoformat(),
+            "kind": "event",
+            "text": f"worker {i % 31} retried payment call {i}",
+            "source": "logs",
+        }
         for i in range(5000 - len(big["postmortem"]["timeline"]))
     ]
     big_file = folder / "big.json"
@@ -109,8 +113,10 @@ def main() -> int:
         ratio = measured / baseline
         verdict = "ok" if ratio <= target else "MISSED"
         missed |= ratio > target
-        print(f"{label}: {measured:.3f} s vs {baseline:.3f} s = {ratio:.2f}x "
-              f"(target {target}x) {verdict}")
+        print(
+            f"{label}: {measured:.3f} s vs {baseline:.3f} s = {ratio:.2f}x "
+            f"(target {target}x) {verdict}"
+        )
     return 1 if missed else 0
 
 

@@ -251,6 +251,12 @@ def test_zoom_by_keyboard(opened: MainWindow, ui_settings: UiSettings) -> None:
     press(Qt.Key.Key_Equal)
     press(Qt.Key.Key_Equal)
     assert app().font().pointSizeF() == pytest.approx(BASE_POINT_SIZE * 1.3)
+    # Everything grows together: bold labels and the heading too, not only plain text.
+    when = opened.editor.timeline.moments.cards[EventKind.TRIGGER].when
+    assert when.font().pointSizeF() == pytest.approx(BASE_POINT_SIZE * 1.3)
+    assert when.font().bold()
+    heading = opened.editor.heading.font().pointSizeF()
+    assert heading == pytest.approx(BASE_POINT_SIZE * 1.3 * 1.5)
     press(Qt.Key.Key_Minus)
     assert app().font().pointSizeF() == pytest.approx(BASE_POINT_SIZE * 1.15)
     assert ui_settings.zoom == pytest.approx(1.15)

@@ -161,7 +161,7 @@ def test_editing_a_time_moves_the_event_into_order(
     events = stored(library, example_id)
     assert events[0].kind is EventKind.RESOLUTION
     assert section.model.event_at(0).kind is EventKind.RESOLUTION
-    assert "out of order" in section.moments.cards[EventKind.RESOLUTION].span.text()
+    assert section.moments.cards[EventKind.RESOLUTION].out_of_order.isVisibleTo(section)
     assert section.moments.problem.isVisibleTo(section)
 
 

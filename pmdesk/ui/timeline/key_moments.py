@@ -9,6 +9,7 @@ from pmdesk.domain.model import EventKind, Postmortem, TimelineEvent
 from pmdesk.domain.moments import KeyMoments, format_duration, key_moments
 from pmdesk.ui.timeline import kinds
 from pmdesk.ui.timeline.model import zone_or_utc
+from pmdesk.ui.widgets import emphasise
 
 
 class MomentCard(QFrame):
@@ -19,9 +20,12 @@ class MomentCard(QFrame):
         self.title = QLabel(title)
         self.title.setProperty("role", "muted")
         self.when = QLabel("—")
-        self.when.setProperty("role", "heading")
+        emphasise(self.when)
         self.span = QLabel("")
         self.span.setProperty("role", "muted")
+        self.out_of_order = QLabel("out of order")
+        emphasise(self.out_of_order).setProperty("role", "error")
+        self.out_of_order.hide()
         icon = QLabel()
         icon.setPixmap(kinds.icon(kind).pixmap(14, 14))
         top = QHBoxLayout()
@@ -34,6 +38,7 @@ class MomentCard(QFrame):
         layout.addLayout(top)
         layout.addWidget(self.when)
         layout.addWidget(self.span)
+        layout.addWidget(self.out_of_order)
 
 
 class KeyMomentsStrip(QWidget):
@@ -48,7 +53,7 @@ class KeyMomentsStrip(QWidget):
             EventKind.RESOLUTION: MomentCard("Resolved", EventKind.RESOLUTION),
         }
         self.problem = QLabel("")
-        self.problem.setProperty("role", "error")
+        emphasise(self.problem).setProperty("role", "error")
         self.problem.setWordWrap(True)
         self.problem.hide()
         row = QHBoxLayout()
@@ -83,14 +88,9 @@ class KeyMomentsStrip(QWidget):
                 event.at.astimezone(zone).strftime("%a %d %b, %H:%M") if event else "not marked"
             )
             label, span = spans.get(kind, ("", None))
-            if kind in out_of_order:
-                card.span.setText("out of order")
-                card.span.setProperty("role", "error")
-            else:
-                card.span.setText(f"{format_duration(span)} {label}" if span is not None else "")
-                card.span.setProperty("role", "muted")
-            card.span.style().unpolish(card.span)
-            card.span.style().polish(card.span)
+            card.span.setText(f"{format_duration(span)} {label}" if span is not None else "")
+            card.span.setVisible(kind not in out_of_order)
+            card.out_of_order.setVisible(kind in out_of_order)
         if moments.problems:
             self.problem.setText(" ".join(p.message for p in moments.problems))
             self.problem.show()

@@ -37,6 +37,7 @@ from pmdesk.ui.timeline import kinds
 from pmdesk.ui.timeline.key_moments import KeyMomentsStrip
 from pmdesk.ui.timeline.model import Column, TimelineModel, kind_from_value, zone_or_utc
 from pmdesk.ui.timeline.paste_dialog import PastePreviewDialog, nothing_to_paste_message
+from pmdesk.ui.widgets import emphasise
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -119,7 +120,7 @@ class TimelineSection(QWidget):
         self.quick_add.setPlaceholderText(QUICK_ADD_HINT)
         self.quick_add.returnPressed.connect(self.add_from_quick_line)
         self.quick_error = QLabel("")
-        self.quick_error.setProperty("role", "error")
+        emphasise(self.quick_error).setProperty("role", "error")
         self.quick_error.setWordWrap(True)
         self.quick_error.hide()
 
