@@ -215,9 +215,16 @@ def find_blame(text: str, people: Sequence[str] = ()) -> BlameHit | None:
     `people` are the postmortem's participants; person-like names among them (not teams) are
     recognised as subjects ("Dana", "Okafor", "Dana Okafor") and owners ("Sam's typo").
     """
+    return _find_blame(text, tuple(people))
+
+
+# Readiness is checked again after every edit, on every text of the postmortem: remembering the
+# answers keeps a 5,000-event timeline responsive while one event changes at a time.
+@lru_cache(maxsize=16384)
+def _find_blame(text: str, people: tuple[str, ...]) -> BlameHit | None:
     if not text.strip():
         return None
-    names = person_names(tuple(people))
+    names = person_names(people)
     if not _has_trigger(normalise(text), names_pattern(names)):
         return None  # most texts: no word that could blame anyone, so no clause to read
     reader = Reader(text, names)
