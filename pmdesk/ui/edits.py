@@ -20,7 +20,6 @@ from pmdesk.domain.model import (
 )
 from pmdesk.services import lessons, library_edits, overview, postmortems, timeline
 from pmdesk.services.changes import Changes, Entity
-from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library
 from pmdesk.ui.commands import Outcome
 from pmdesk.ui.workspace import Workspace
@@ -109,9 +108,6 @@ class Edits:
         try:
             made = self._run(f"Import {len(paths)} file{'s' * (len(paths) != 1)}", edit)
         except postmortems.ImportRefusedError as error:
-            self.report("Nothing was imported", str(error))
-            return []
-        except LibraryError as error:
             self.report("Nothing was imported", str(error))
             return []
         return imported if made else []
