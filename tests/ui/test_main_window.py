@@ -418,3 +418,34 @@ def test_smoke_run_on_a_broken_library_exits_2_with_a_message(tmp_path: Path) ->
     )
     assert result.returncode == 2
     assert "not a pmdesk library" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_time_zone_list_is_filled_when_reached_for(opened: MainWindow) -> None:
+    zone = opened.editor.overview.timezone
+    assert zone.currentText() == "Europe/Berlin"
+    zone.setFocus()
+    assert zone.count() > 400
+    assert zone.currentText() == "Europe/Berlin"
+    completer = zone.completer()
+    assert completer is not None
+    completer.setCompletionPrefix("berl")
+    assert completer.currentCompletion() == "Europe/Berlin"
+
+
+def test_a_time_zone_is_checked_before_it_is_stored(
+    opened: MainWindow, library: Library, example_id: str
+) -> None:
+    zone = opened.editor.overview.timezone
+    line = zone.lineEdit()
+    assert line is not None
+    line.setText("Mars/Olympus_Mons")
+    line.editingFinished.emit()
+    _title, message = opened.reported[-1]  # type: ignore[attr-defined]
+    assert "IANA" in message or "time zone" in message
+    assert postmortems.get_postmortem(library, example_id).timezone == "Europe/Berlin"
+    assert zone.currentText() == "Europe/Berlin"
+    line.setText("America/New_York")
+    line.editingFinished.emit()
+    assert postmortems.get_postmortem(library, example_id).timezone == "America/New_York"
+    # the timeline follows the zone
+    assert opened.editor.timeline.model.data(opened.editor.timeline.model.index(0, 0)) == "08:05"
