@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -105,15 +106,37 @@ def open_library(
     """
     url, path = _resolve(location)
     where = str(path) if path is not None else url.render_as_string(hide_password=True)
+    being_created = path is not None and _is_new_file(path)
+    for attempt in range(_CREATION_ATTEMPTS):
+        try:
+            with errors.translated(where, busy_timeout_ms / 1000):
+                return _open(url, path, where, busy_timeout_ms)
+        except _CreatedMeanwhileError:
+            continue  # another process created the library between our look and our write
+        except errors.LibraryError as error:
+            # Two processes creating one new file can both ask SQLite to switch it to WAL at
+            # once; one is told "busy" straight away. Once either has finished, all is well.
+            if not (being_created and error.problem is errors.Problem.LOCKED):
+                raise
+            if attempt == _CREATION_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+        except OSError as error:  # a folder we may not enter, no room for the backup, …
+            raise errors.unreadable(where, error.strerror or str(error)) from error
+    with errors.translated(where, busy_timeout_ms / 1000):  # created meanwhile every time
+        return _open(url, path, where, busy_timeout_ms)
+
+
+_CREATION_ATTEMPTS = 5
+
+
+def _is_new_file(path: Path) -> bool:
+    """Missing or empty: a library this call may be about to create. Unreadable counts as not
+    new; opening it says why."""
     try:
-        with errors.translated(where, busy_timeout_ms / 1000):
-            try:
-                return _open(url, path, where, busy_timeout_ms)
-            except _CreatedMeanwhileError:
-                # Another process created the library between our look and our write: look again.
-                return _open(url, path, where, busy_timeout_ms)
-    except OSError as error:  # a folder we may not enter, no room for the backup, …
-        raise errors.unreadable(where, error.strerror or str(error)) from error
+        return not path.exists() or path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 class _CreatedMeanwhileError(Exception):
