@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from PySide6.QtCore import QTimer
@@ -29,6 +30,21 @@ def make_application() -> QApplication:
     return app
 
 
+def missing_display() -> str | None:
+    """Why no window can open here, or None. Without a display Qt aborts the process with a
+    message about plugins; say what is really wrong and what to do instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "pmdesk: there is no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY "
+        "is set). Run it in a desktop session, or set QT_QPA_PLATFORM=offscreen to run "
+        "headless (with --smoke). The command-line commands (import, export, list, check) "
+        "need no display."
+    )
+
+
 def run_app(
     location: str,
     *,
@@ -37,6 +53,10 @@ def run_app(
     open_id: str | None = None,
     view: str | None = None,
 ) -> int:
+    problem = missing_display()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     app = make_application()
     if view == "meeting":
         print(

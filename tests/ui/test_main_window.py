@@ -4,6 +4,7 @@ themes, the readiness panel, and the headless smoke run."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -449,3 +450,22 @@ def test_a_time_zone_is_checked_before_it_is_stored(
     assert postmortems.get_postmortem(library, example_id).timezone == "America/New_York"
     # the timeline follows the zone
     assert opened.editor.timeline.model.data(opened.editor.timeline.model.index(0, 0)) == "08:05"
+
+
+def test_without_a_display_the_app_says_what_to_do(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    result = subprocess.run(
+        [sys.executable, "main.py", "--db", str(tmp_path / "l.pmdesk")],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "no display" in result.stderr and "QT_QPA_PLATFORM=offscreen" in result.stderr
