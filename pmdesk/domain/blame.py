@@ -313,12 +313,21 @@ def _is_blame(clause: Clause, kind: str, after: str) -> bool:
     return not (kind == "omission" and _next_word(after) in _SYSTEM_VERBS)
 
 
+# The same patterns without IGNORECASE, for lower-cased text: Python's regex engine runs them
+# about three times faster, which matters when every text of a 5,000-event timeline is checked.
+# (Their literals are all lower case; the only capital is the P of "(?P<name>".)
+_JUDGEMENT_LOWER = re.compile(_JUDGEMENT.pattern)
+_SLIP_TRIGGER_LOWER = re.compile(_SLIP_TRIGGER.pattern)
+_NOT_DOING_LOWER = re.compile(_NOT_DOING.pattern)
+
+
 def _has_trigger(text: str, owners: str) -> bool:
     """Whether any rule could fire: every hit starts from one of these matches."""
+    lowered = text.lower()
     return bool(
-        _JUDGEMENT.search(text)
-        or _SLIP_TRIGGER.search(text)
-        or _NOT_DOING.search(text)
+        _JUDGEMENT_LOWER.search(lowered)
+        or _SLIP_TRIGGER_LOWER.search(lowered)
+        or _NOT_DOING_LOWER.search(lowered)
         or _possession_pattern(owners).search(text)
     )
 

@@ -14,7 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pmdesk.domain import blame
 from pmdesk.domain.language import BlameHit, Vagueness, find_blame, find_vagueness
+from tests.domain.labelled_texts import BLAME_SAMPLES
 from tests.domain.measure_language import (
     OTHER_AUTHORS,
     Score,
@@ -411,3 +413,30 @@ def test_trigger_word_soup_never_raises(words: list[str]) -> None:
     if hit is not None:
         assert text[hit.start : hit.end] == hit.phrase
     find_vagueness(text)
+
+
+def _triggered_ignoring_case(text: str) -> bool:
+    return bool(
+        blame._JUDGEMENT.search(text)
+        or blame._SLIP_TRIGGER.search(text)
+        or blame._NOT_DOING.search(text)
+    )
+
+
+def _triggered_lower_cased(text: str) -> bool:
+    return blame._has_trigger(text, "")
+
+
+def test_the_fast_pre_filter_sees_every_trigger_the_full_patterns_see() -> None:
+    texts = [s.text for s in BLAME_SAMPLES]
+    for labelled in OTHER_AUTHORS.values():
+        texts += [text for text, _ in labelled.BLAME]
+    texts += [t.upper() for t in texts] + [t.title() for t in texts]
+    for text in texts:
+        assert _triggered_lower_cased(text) == _triggered_ignoring_case(text), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=80))
+def test_the_pre_filter_agrees_on_any_ascii_text(text: str) -> None:
+    assert _triggered_lower_cased(text) == _triggered_ignoring_case(text)
