@@ -81,9 +81,11 @@ def list_postmortems(library: Library) -> list[PostmortemSummary]:
 def resolve_id(library: Library, typed: str) -> str:
     """The full id for what a person typed: a whole id or an unambiguous prefix of one."""
     typed = typed.strip()
+    with library.connect() as conn:
+        # The common case, and the one on every reload after an edit: a whole id, found by key.
+        if repository.postmortem_exists(conn, typed):
+            return typed
     summaries = list_postmortems(library)
-    if any(s.id == typed for s in summaries):
-        return typed
     matches = [s for s in summaries if len(typed) >= MIN_ID_PREFIX and s.id.startswith(typed)]
     if len(matches) == 1:
         return matches[0].id

@@ -5,6 +5,7 @@ or float, and times that must keep the UTC offset they were written with.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 
 from pmdesk.domain.model import Number
 
@@ -43,7 +44,13 @@ def split_time(at: datetime) -> tuple[datetime, int]:
 
 def join_time(at_utc: datetime, offset_seconds: int) -> datetime:
     """The same instant, shown in the offset it was written with (a fixed offset, not a zone)."""
-    return at_utc.replace(tzinfo=UTC).astimezone(timezone(timedelta(seconds=offset_seconds)))
+    return at_utc.replace(tzinfo=UTC).astimezone(_fixed_offset(offset_seconds))
+
+
+@lru_cache(maxsize=128)
+def _fixed_offset(offset_seconds: int) -> timezone:
+    # A timeline uses one or two offsets: build each once, not once per event.
+    return timezone(timedelta(seconds=offset_seconds))
 
 
 def utc_now() -> datetime:
