@@ -15,6 +15,7 @@ from pmdesk.domain.model import (
     ImpactMetric,
     Lesson,
     Participant,
+    Postmortem,
     PostmortemKind,
     TimelineEvent,
 )
@@ -86,21 +87,22 @@ class Edits:
 
         def edit() -> Outcome:
             report = postmortems.import_files(self._library, paths)
-            imported.extend(report.postmortem_ids)
-            snapshots = {pid: postmortems.get_postmortem(self._library, pid) for pid in imported}
+            ids = list(report.postmortem_ids)
+            imported.extend(ids)
+            # Undo's delete hands back each whole postmortem; redo stores those again, same ids.
+            taken_back: list[Postmortem] = []
 
             def undo() -> Changes:
-                for pid in snapshots:
-                    library_edits.delete_postmortem(self._library, pid)
+                taken_back[:] = [
+                    library_edits.delete_postmortem(self._library, pid)[0] for pid in ids
+                ]
                 return Changes(
-                    Entity.POSTMORTEM,
-                    removed=frozenset(snapshots),
-                    postmortem_ids=frozenset(snapshots),
+                    Entity.POSTMORTEM, removed=frozenset(ids), postmortem_ids=frozenset(ids)
                 )
 
             def redo() -> Changes:
-                for snapshot in snapshots.values():
-                    library_edits.restore_postmortem(self._library, snapshot)
+                for postmortem in taken_back:
+                    library_edits.restore_postmortem(self._library, postmortem)
                 return report.changes
 
             return Outcome(report.changes, undo, redo)

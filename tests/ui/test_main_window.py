@@ -98,9 +98,12 @@ def test_import_lists_and_opens_the_postmortem(window: MainWindow, fixture_file:
     assert proxy.data(proxy.index(0, Column.TITLE), ID_ROLE) == postmortem_id
     assert window.current_id() == postmortem_id
     assert window.editor.heading.text().startswith("Checkout errors")
+    stored = postmortems.get_postmortem(window.library, postmortem_id)
     window.workspace.undo_stack.undo()  # an import is one step, and it can be taken back
     assert proxy.rowCount() == 0
     assert window.center.currentWidget() is window.placeholder
+    window.workspace.undo_stack.redo()
+    assert postmortems.get_postmortem(window.library, postmortem_id) == stored
 
 
 def test_filter_narrows_the_list(window: MainWindow, tmp_path: Path) -> None:
