@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from pmdesk.domain.cause_tree import CauseTree, addressed, why_label
 from pmdesk.domain.language import find_blame, find_vagueness
 from pmdesk.domain.model import (
     ActionItem,
@@ -161,20 +162,21 @@ def _cause_findings(pm: Postmortem) -> Iterator[Finding]:
             "keep asking until you reach conditions of the system.",
         )
         return
-    for leaf in pm.leaf_causes():
-        if not leaf.systemic:
+    tree = CauseTree(pm.causes)
+    for leaf in pm.causes:
+        if tree.is_leaf(leaf.id) and not leaf.systemic:
             yield Finding(
                 "why-stops-early",
                 WARNING,
                 Target.CAUSE,
                 leaf.id,
-                f"“{_clip(leaf.text)}” ends its why-chain (why {pm.cause_depth(leaf)}). Ask why "
-                "once more until the answer is a condition of the system (no validation, no "
-                "canary, a slow alert), then mark that cause systemic.",
+                f"“{_clip(leaf.text)}” ends its why-chain ({why_label(tree.depth(leaf.id))}). "
+                "Ask why once more until the answer is a condition of the system (no "
+                "validation, no canary, a slow alert), then mark that cause systemic.",
             )
-    addressed = {a.cause_id for a in pm.actions if a.status is not ActionStatus.DROPPED}
+    covered = addressed(pm.actions)
     for cause in pm.causes:
-        if cause.systemic and cause.id not in addressed:
+        if cause.systemic and cause.id not in covered:
             yield Finding(
                 "systemic-cause-unaddressed",
                 ERROR,

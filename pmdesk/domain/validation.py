@@ -16,12 +16,16 @@ from enum import StrEnum
 from typing import TypeVar
 
 from pmdesk.domain.model import (
+    ActionItem,
+    ActionStatus,
+    Cause,
     EventKind,
     ImpactMetric,
     Lesson,
     LessonKind,
     PostmortemKind,
     PostmortemStatus,
+    Priority,
     Severity,
     TimelineEvent,
 )
@@ -190,3 +194,25 @@ def _string(field: str, value: object, what: str) -> str:
     if not isinstance(value, str):
         raise ValidationError(field, f"{what} must be text, not {type(value).__name__}.")
     return value
+
+
+def check_cause(cause: Cause) -> None:
+    if is_blank(cause.text):
+        raise ValidationError(
+            "text",
+            "The cause has no text. Say what happened or which condition allowed it, in a few "
+            "words.",
+            cause.id,
+        )
+
+
+def check_action(action: ActionItem) -> None:
+    check_choice("status", action.status, ActionStatus, action.id)
+    if action.priority is not None:
+        check_choice("priority", action.priority, Priority, action.id)
+    if is_blank(action.title):
+        raise ValidationError(
+            "title",
+            "The action has no title. Say what changes, on which thing, by when.",
+            action.id,
+        )

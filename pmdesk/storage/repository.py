@@ -87,7 +87,7 @@ def insert_postmortem(conn: Connection, pm: Postmortem) -> None:
             for i, event_id in enumerate(c.evidence)
         ],
     )
-    insert_rows(conn, actions, [_action_row(i, a) for i, a in enumerate(pm.actions)], pm.id)
+    insert_rows(conn, actions, [action_row(i, a) for i, a in enumerate(pm.actions)], pm.id)
     insert_rows(conn, lessons, [lesson_row(i, x) for i, x in enumerate(pm.lessons)], pm.id)
 
 
@@ -133,20 +133,7 @@ def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
         for e in rows_of(timeline_events, timeline_events.c.at_utc, timeline_events.c.seq)
     ]
     postmortem.causes = cause_list
-    postmortem.actions = [
-        ActionItem(
-            ref=a.ref,
-            title=a.title,
-            owner=a.owner,
-            due=a.due,
-            status=ActionStatus(a.status),
-            priority=Priority(a.priority) if a.priority is not None else None,
-            cause_id=a.cause_id,
-            notes=a.notes,
-            id=a.id,
-        )
-        for a in rows_of(actions, actions.c.position)
-    ]
+    postmortem.actions = [action_from_row(a) for a in rows_of(actions, actions.c.position)]
     postmortem.lessons = [lesson_from_row(x) for x in rows_of(lessons, lessons.c.position)]
     return postmortem
 
@@ -351,7 +338,21 @@ def event_row(seq: int, event: TimelineEvent) -> dict[str, Any]:
     }
 
 
-def _action_row(position: int, action: ActionItem) -> dict[str, Any]:
+def action_from_row(row: Any) -> ActionItem:
+    return ActionItem(
+        ref=row.ref,
+        title=row.title,
+        owner=row.owner,
+        due=row.due,
+        status=ActionStatus(row.status),
+        priority=Priority(row.priority) if row.priority is not None else None,
+        cause_id=row.cause_id,
+        notes=row.notes,
+        id=row.id,
+    )
+
+
+def action_row(position: int, action: ActionItem) -> dict[str, Any]:
     return {
         "id": action.id,
         "ref": action.ref,

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from pmdesk.domain.model import Postmortem, PostmortemKind
 from pmdesk.domain.readiness import Finding, Target
+from pmdesk.ui.causes.section import CausesSection
 from pmdesk.ui.edits import Edits
-from pmdesk.ui.sections.causes_actions import ActionsSection, CausesSection
+from pmdesk.ui.sections.actions import ActionsSection
 from pmdesk.ui.sections.impact import ImpactSection
 from pmdesk.ui.sections.lessons import LessonsSection
 from pmdesk.ui.sections.overview import OverviewSection
@@ -41,7 +42,7 @@ class PostmortemEditor(QWidget):
         self.overview = OverviewSection(edits)
         self.impact = ImpactSection(edits)
         self.timeline = TimelineSection(edits)
-        self.causes = CausesSection()
+        self.causes = CausesSection(edits)
         self.action_items = ActionsSection()
         self.lessons = LessonsSection(edits)
         self.tabs = QTabWidget()
@@ -61,6 +62,8 @@ class PostmortemEditor(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda v=view: self.show_view(v))
 
+        self.causes.event_requested.connect(self._show_event)
+        self.causes.action_requested.connect(self._show_action)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.subheading)
@@ -90,6 +93,14 @@ class PostmortemEditor(QWidget):
     def current_view(self) -> View:
         widget = self.tabs.currentWidget()
         return next(v for v, w in self._views.items() if w is widget)
+
+    def _show_event(self, event_id: str) -> None:
+        self.show_view(View.TIMELINE)
+        self.timeline.select_event(event_id)
+
+    def _show_action(self, action_id: str) -> None:
+        self.show_view(View.ACTIONS)
+        self.action_items.select_action(action_id)
 
     def show_finding(self, finding: Finding) -> None:
         """Go to what a finding is about, and select it."""

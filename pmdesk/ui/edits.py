@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from pmdesk.domain.model import (
+    ActionItem,
+    Cause,
     ImpactMetric,
     Lesson,
     Participant,
@@ -19,7 +21,15 @@ from pmdesk.domain.model import (
     PostmortemKind,
     TimelineEvent,
 )
-from pmdesk.services import lessons, library_edits, overview, postmortems, timeline
+from pmdesk.services import (
+    actions,
+    causes,
+    lessons,
+    library_edits,
+    overview,
+    postmortems,
+    timeline,
+)
 from pmdesk.services.changes import Changes, Entity
 from pmdesk.storage.library import Library
 from pmdesk.ui.commands import Outcome
@@ -225,3 +235,96 @@ class Edits:
             )
 
         return self._run("Delete lesson", edit)
+
+    # ---- causes -----------------------------------------------------------------------------
+
+    def add_cause(
+        self, postmortem_id: str, cause: Cause, index: int | None, text: str
+    ) -> str | None:
+        """Add a cause; its id, or None if it was refused."""
+        stored: list[Cause] = []
+
+        def edit() -> Outcome:
+            added, changes = causes.add_cause(self._library, postmortem_id, cause, index)
+            stored.append(added)
+            return Outcome(
+                changes,
+                undo=lambda: causes.delete_causes(self._library, postmortem_id, [added.id])[1],
+                redo=lambda: causes.add_cause(self._library, postmortem_id, added, index)[1],
+            )
+
+        return stored[0].id if self._run(text, edit) else None
+
+    def update_cause(self, postmortem_id: str, cause: Cause, text: str) -> bool:
+        def edit() -> Outcome:
+            old, changes = causes.update_cause(self._library, postmortem_id, cause)
+            return Outcome(
+                changes,
+                undo=lambda: causes.update_cause(self._library, postmortem_id, old)[1],
+                redo=lambda: causes.update_cause(self._library, postmortem_id, cause)[1],
+            )
+
+        return self._run(text, edit)
+
+    def move_cause(
+        self, postmortem_id: str, cause_id: str, parent_id: str | None, index: int | None
+    ) -> bool:
+        def edit() -> Outcome:
+            old, changes = causes.move_cause(
+                self._library, postmortem_id, cause_id, parent_id, index
+            )
+            return Outcome(
+                changes,
+                undo=lambda: causes.restore_shape(self._library, postmortem_id, old),
+                redo=lambda: causes.move_cause(
+                    self._library, postmortem_id, cause_id, parent_id, index
+                )[1],
+            )
+
+        return self._run("Move cause", edit)
+
+    def delete_causes(self, postmortem_id: str, ids: Sequence[str]) -> bool:
+        def edit() -> Outcome:
+            deleted, changes = causes.delete_causes(self._library, postmortem_id, ids)
+            return Outcome(
+                changes,
+                undo=lambda: causes.restore_causes(self._library, postmortem_id, deleted),
+                redo=lambda: causes.delete_causes(self._library, postmortem_id, ids)[1],
+            )
+
+        noun = "cause" if len(ids) == 1 else f"{len(ids)} causes"
+        return self._run(f"Delete {noun}", edit)
+
+    # ---- actions ----------------------------------------------------------------------------
+
+    def add_action(self, postmortem_id: str, action: ActionItem) -> str | None:
+        stored: list[ActionItem] = []
+
+        def edit() -> Outcome:
+            added, changes = actions.add_action(self._library, postmortem_id, action)
+            stored.append(added)
+            taken: list[actions.DeletedActions] = []
+
+            def undo() -> Changes:
+                deleted, undone = actions.delete_actions(self._library, postmortem_id, [added.id])
+                taken[:] = [deleted]
+                return undone
+
+            return Outcome(
+                changes,
+                undo=undo,
+                redo=lambda: actions.restore_actions(self._library, postmortem_id, taken[0]),
+            )
+
+        return stored[0].id if self._run("Add action", edit) else None
+
+    def delete_actions(self, postmortem_id: str, ids: Sequence[str]) -> bool:
+        def edit() -> Outcome:
+            deleted, changes = actions.delete_actions(self._library, postmortem_id, ids)
+            return Outcome(
+                changes,
+                undo=lambda: actions.restore_actions(self._library, postmortem_id, deleted),
+                redo=lambda: actions.delete_actions(self._library, postmortem_id, ids)[1],
+            )
+
+        return self._run("Delete action" if len(ids) == 1 else f"Delete {len(ids)} actions", edit)

@@ -183,3 +183,14 @@ def next_zoom(current: float, step: int) -> float:
     """The zoom one step in or out from `current` (clamped to the steps we offer)."""
     nearest = min(range(len(ZOOM_STEPS)), key=lambda i: abs(ZOOM_STEPS[i] - current))
     return ZOOM_STEPS[max(0, min(len(ZOOM_STEPS) - 1, nearest + step))]
+
+
+def current_theme() -> Theme:
+    app = QApplication.instance()
+    name = app.property("pmdesk_theme") if app is not None else None
+    return Theme(name) if name in {t.value for t in Theme} else Theme.LIGHT
+
+
+def current_colours() -> Colours:
+    """The colours of the theme the application shows now (light before any is applied)."""
+    return COLOURS[current_theme()]

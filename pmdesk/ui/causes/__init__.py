@@ -1,0 +1,1 @@
+"""The cause tree editor and its diagram."""

@@ -1,0 +1,234 @@
+"""The selected cause in full: its text, blame advice, systemic mark, evidence and actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.domain.cause_tree import why_label
+from pmdesk.domain.model import Postmortem, TimelineEvent
+from pmdesk.domain.validation import is_timezone_name
+from pmdesk.ui.causes.tree import STATUS_MARKS, CauseRow
+from pmdesk.ui.widgets import CommittingTextEdit, emphasise, heading, muted
+
+ITEM_ID = Qt.ItemDataRole.UserRole + 1
+
+
+class CauseDetail(QWidget):
+    text_changed = Signal(str, str)  # cause id, text
+    systemic_changed = Signal(str, bool)
+    evidence_changed = Signal(str, list)  # cause id, event ids in order
+    action_added = Signal(str, str)  # cause id, title
+    event_requested = Signal(str)
+    action_requested = Signal(str)
+    ask_why_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cause_id: str | None = None
+        self._evidence: list[str] = []
+        self.title = emphasise(QLabel(""), 1.15)
+        self.text = CommittingTextEdit()
+        self.text.setAccessibleName("Cause text")
+        self.text.setPlaceholderText("What happened, or which condition allowed it")
+        self.text.setMaximumHeight(110)
+        self.text.editing_finished.connect(self._text_finished)
+
+        self.blame = QLabel("")
+        self.blame.setProperty("role", "error")
+        self.blame.setWordWrap(True)
+        self.reword = QPushButton("Reword")
+        self.reword.setToolTip("Select the blaming words in the text, to type a blameless version")
+        self.reword.clicked.connect(self._select_blame)
+        self._blame_span = (0, 0)
+        self.blame_box = _row(self.blame, self.reword)
+
+        self.hint = muted("")
+        self.hint.setWordWrap(True)
+        ask = QPushButton("Ask why")
+        ask.clicked.connect(self.ask_why_requested)
+        self.hint_box = _row(self.hint, ask)
+
+        self.systemic = QCheckBox("Systemic: a condition of the system")
+        self.systemic.setToolTip(
+            "Where the asking of why stops: no validation, no canary, a slow alert"
+        )
+        self.systemic.toggled.connect(self._systemic_toggled)
+
+        self.evidence = QListWidget()
+        self.evidence.setAccessibleName("Evidence")
+        self.evidence.setMaximumHeight(120)
+        self.evidence.itemActivated.connect(
+            lambda item: self.event_requested.emit(item.data(ITEM_ID))
+        )
+        _on_delete(self.evidence, self._remove_evidence)
+        self.cite = QComboBox()
+        self.cite.setAccessibleName("Cite a timeline event")
+        self.cite.activated.connect(self._cite)
+
+        self.actions_list = QListWidget()
+        self.actions_list.setAccessibleName("Actions for this cause")
+        self.actions_list.setMaximumHeight(120)
+        self.actions_list.itemActivated.connect(
+            lambda item: self.action_requested.emit(item.data(ITEM_ID))
+        )
+        self.new_action = QLineEdit()
+        self.new_action.setAccessibleName("New action for this cause")
+        self.new_action.setPlaceholderText("New action: what changes, on which thing, by when")
+        self.new_action.returnPressed.connect(self._add_action)
+
+        self.empty = muted("Select a cause to see its evidence and actions.")
+        self._parts: list[QWidget] = [
+            self.title,
+            self.text,
+            self.blame_box,
+            self.hint_box,
+            self.systemic,
+            heading("Evidence from the timeline"),
+            self.evidence,
+            self.cite,
+            heading("Actions for this cause"),
+            self.actions_list,
+            self.new_action,
+        ]
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 0, 0, 0)
+        for part in [*self._parts, self.empty]:
+            layout.addWidget(part)
+        layout.addStretch(1)
+        self.show_cause(None, None)
+
+    def show_cause(self, postmortem: Postmortem | None, row: CauseRow | None) -> None:
+        for part in self._parts:
+            part.setVisible(row is not None and part is not self.empty)
+        self.empty.setVisible(row is None)
+        if postmortem is None or row is None:
+            self.cause_id = None
+            return
+        cause = row.cause
+        changed_cause = self.cause_id != cause.id
+        self.cause_id = cause.id
+        systemic = " · systemic" if cause.systemic else ""
+        self.title.setText(f"{cause.ref} · {why_label(row.depth)}{systemic}")
+        if changed_cause:
+            self.text.commit()  # typing left in the field belongs to the cause shown before
+        self.text.set_committed_text(cause.text)
+        self.blame_box.setVisible(row.blame is not None)
+        if row.blame is not None:
+            self.blame.setText(
+                f"“{row.blame.phrase}” puts the failure on a person. {row.blame.suggestion}"
+            )
+            self._blame_span = (row.blame.start, row.blame.end)
+        self.hint_box.setVisible(row.keep_asking)
+        self.hint.setText(
+            "Keep asking why: this chain stops at something that is not yet a condition of the "
+            "system (no validation, no canary, a slow alert)."
+        )
+        blocked = self.systemic.blockSignals(True)
+        self.systemic.setChecked(cause.systemic)
+        self.systemic.blockSignals(blocked)
+
+        events = {e.id: e for e in postmortem.timeline}
+        self._evidence = [e for e in cause.evidence if e in events]
+        self.evidence.clear()
+        for event_id in self._evidence:
+            item = QListWidgetItem(_event_text(events[event_id], postmortem))
+            item.setData(ITEM_ID, event_id)
+            self.evidence.addItem(item)
+        self.evidence.setVisible(bool(self._evidence))
+        self.cite.clear()
+        self.cite.addItem("Cite a timeline event…", None)
+        for event in postmortem.timeline:
+            if event.id not in self._evidence:
+                self.cite.addItem(_event_text(event, postmortem), event.id)
+        self.cite.setEnabled(self.cite.count() > 1)
+
+        self.actions_list.clear()
+        for action in postmortem.actions:
+            if action.cause_id == cause.id:
+                owner = action.owner or "no owner"
+                due = action.due.isoformat() if action.due else "no due date"
+                item = QListWidgetItem(
+                    f"{STATUS_MARKS[action.status]} {action.ref}  {action.title}  ({owner}, {due})"
+                )
+                item.setData(ITEM_ID, action.id)
+                self.actions_list.addItem(item)
+        self.actions_list.setVisible(self.actions_list.count() > 0)
+        if row.needs_action:
+            self.new_action.setPlaceholderText(
+                "This systemic cause has no action yet: what changes, on which thing, by when?"
+            )
+        else:
+            self.new_action.setPlaceholderText("New action: what changes, on which thing, by when")
+
+    def _text_finished(self, text: str) -> None:
+        if self.cause_id is not None:
+            self.text_changed.emit(self.cause_id, text)
+
+    def _systemic_toggled(self, checked: bool) -> None:
+        if self.cause_id is not None:
+            self.systemic_changed.emit(self.cause_id, checked)
+
+    def _select_blame(self) -> None:
+        start, end = self._blame_span
+        cursor = self.text.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.text.setTextCursor(cursor)
+        self.text.setFocus()
+
+    def _cite(self, index: int) -> None:
+        event_id = self.cite.itemData(index)
+        if self.cause_id is not None and event_id is not None:
+            self.evidence_changed.emit(self.cause_id, [*self._evidence, event_id])
+
+    def _remove_evidence(self) -> None:
+        item = self.evidence.currentItem()
+        if self.cause_id is not None and item is not None:
+            gone = item.data(ITEM_ID)
+            self.evidence_changed.emit(self.cause_id, [e for e in self._evidence if e != gone])
+
+    def _add_action(self) -> None:
+        title = self.new_action.text().strip()
+        if self.cause_id is not None and title:
+            self.action_added.emit(self.cause_id, title)
+
+    def focus_new_action(self) -> None:
+        self.new_action.setFocus()
+
+
+def _event_text(event: TimelineEvent, postmortem: Postmortem) -> str:
+    zone = ZoneInfo(postmortem.timezone) if is_timezone_name(postmortem.timezone) else None
+    local = event.at.astimezone(zone) if zone is not None else event.at
+    text = " ".join(event.text.split())
+    return f"{local:%H:%M}  {text if len(text) <= 70 else text[:69] + '…'}"
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget, 1 if isinstance(widget, QLabel) else 0)
+    return box
+
+
+def _on_delete(widget: QWidget, slot: Callable[[], None]) -> None:
+    shortcut = QShortcut(QKeySequence.StandardKey.Delete, widget)
+    shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+    shortcut.activated.connect(slot)

@@ -1,0 +1,323 @@
+"""The Causes tab: the five-whys tree (as an outline or a diagram) and the selected cause.
+
+Every change goes through `Edits` as one undoable step; the tree and the diagram are redrawn from
+the library afterwards, so what is shown is always what is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.domain.model import ActionItem, Cause, Postmortem
+from pmdesk.ui.causes.detail import CauseDetail
+from pmdesk.ui.causes.diagram import CauseDiagram
+from pmdesk.ui.causes.tree import CauseTreeView, Draft
+from pmdesk.ui.edits import Edits
+from pmdesk.ui.widgets import muted
+
+DIAGRAM_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
+
+
+class CausesSection(QWidget):
+    event_requested = Signal(str)  # a cited timeline event to show
+    action_requested = Signal(str)  # an action to show on the board
+    export_failed = Signal(str, str)  # title, message
+
+    def __init__(self, edits: Edits, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._edits = edits
+        self.postmortem: Postmortem | None = None
+
+        self.tree = CauseTreeView()
+        self.tree.move_requested.connect(self.move_cause)
+        self.tree.text_edited.connect(self.set_text)
+        self.tree.draft_submitted.connect(self._store_draft)
+        self.tree.ask_why_requested.connect(self.ask_why)
+        self.tree.add_factor_requested.connect(self.add_factor)
+        self.tree.action_activated.connect(self.action_requested)
+        self.tree.currentItemChanged.connect(lambda *_: self._show_detail())
+        self.diagram = CauseDiagram()
+        self.diagram.cause_activated.connect(self._diagram_activated)
+        self.views = QStackedWidget()
+        self.views.addWidget(self.tree)
+        self.views.addWidget(self.diagram)
+
+        self.detail = CauseDetail()
+        self.detail.text_changed.connect(self.set_text)
+        self.detail.systemic_changed.connect(self.set_systemic)
+        self.detail.evidence_changed.connect(self.set_evidence)
+        self.detail.action_added.connect(self.add_action)
+        self.detail.event_requested.connect(self.event_requested)
+        self.detail.action_requested.connect(self.action_requested)
+        self.detail.ask_why_requested.connect(self.ask_why)
+
+        self.toolbar = QToolBar("Causes")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.new_problem_action = self._action("New problem", self.new_problem, "Ctrl+Shift+Return")
+        self.ask_why_action = self._action("Ask why", self.ask_why, None, "Tab")
+        self.add_factor_action = self._action(
+            "Add contributing factor", self.add_factor, None, "Enter"
+        )
+        self.systemic_action = self._action("Systemic", self.toggle_systemic, "Ctrl+M")
+        self.add_action_action = self._action(
+            "Add action", self.detail.focus_new_action, "Ctrl+Shift+A"
+        )
+        self.delete_action = self._action("Delete", self.delete_current, None, "Del")
+        delete = QShortcut(QKeySequence.StandardKey.Delete, self.tree)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.delete_current)
+        self.toolbar.addSeparator()
+        self._action("Expand all", self.tree.expandAll)
+        self._action("Collapse all", self.tree.collapseAll)
+        self.toolbar.addSeparator()
+        self.diagram_action = self._action("Diagram", self.toggle_diagram, "Ctrl+D")
+        self.diagram_action.setCheckable(True)
+        self.fit_action = self._action("Fit", self.diagram.fit, "Ctrl+Shift+F")
+        self.export_diagram_action = self._action("Export diagram…", self.choose_and_export)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.views)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setChildrenCollapsible(False)
+        self.detail.setMinimumWidth(280)
+        splitter.setSizes([700, 340])
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            muted(
+                "The five whys: type a cause and press Enter for the next one; Tab asks why of "
+                "the one above. Keep asking until the answer is a condition of the system."
+            )
+        )
+        layout.addWidget(self.toolbar)
+        layout.addWidget(splitter, 1)
+        self._sync_actions()
+
+    def _action(
+        self, text: str, slot: object, shortcut: str | None = None, key_hint: str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        hint = key_hint or (QKeySequence(shortcut).toString() if shortcut else None)
+        action.setToolTip(f"{text} ({hint})" if hint else text)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self.toolbar.addAction(action)
+        return action
+
+    # ---- showing ---------------------------------------------------------------------------
+
+    def show_postmortem(self, postmortem: Postmortem) -> None:
+        if self.postmortem is not None and self.postmortem.id != postmortem.id:
+            self.tree.close_draft(keep_selection=True)
+        self.postmortem = postmortem
+        self.tree.show_postmortem(postmortem)
+        if self.views.currentWidget() is self.diagram:
+            self.diagram.show_postmortem(postmortem)
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        cause_id = self.tree.current_id()
+        row = self.tree.rows.get(cause_id) if cause_id else None
+        self.detail.show_cause(self.postmortem, row)
+        self._sync_actions()
+
+    def _sync_actions(self) -> None:
+        has_cause = self.tree.current_id() is not None
+        for action in (
+            self.ask_why_action,
+            self.add_factor_action,
+            self.systemic_action,
+            self.add_action_action,
+            self.delete_action,
+        ):
+            action.setEnabled(has_cause)
+        diagram = self.views.currentWidget() is self.diagram
+        self.fit_action.setVisible(diagram)
+        self.export_diagram_action.setVisible(diagram)
+
+    def select_cause(self, cause_id: str) -> None:
+        self.show_tree()
+        self.tree.select(cause_id)
+
+    def current_cause(self) -> Cause | None:
+        cause_id = self.tree.current_id()
+        return self.tree.tree.get(cause_id) if cause_id else None
+
+    # ---- tree and diagram ------------------------------------------------------------------
+
+    def show_tree(self) -> None:
+        self.views.setCurrentWidget(self.tree)
+        self.diagram_action.setChecked(False)
+        self._sync_actions()
+
+    def show_diagram(self) -> None:
+        if self.postmortem is not None:
+            self.diagram.show_postmortem(self.postmortem)
+        self.views.setCurrentWidget(self.diagram)
+        self.diagram_action.setChecked(True)
+        self.diagram.fit()
+        cause_id = self.tree.current_id()
+        if cause_id is not None:
+            self.diagram.select_cause(cause_id)
+        self.diagram.setFocus()
+        self._sync_actions()
+
+    def toggle_diagram(self) -> None:
+        if self.views.currentWidget() is self.diagram:
+            self.show_tree()
+            self.tree.setFocus()
+        else:
+            self.show_diagram()
+
+    def _diagram_activated(self, cause_id: str) -> None:
+        self.select_cause(cause_id)
+
+    def choose_and_export(self) -> None:
+        name = (self.postmortem.title if self.postmortem else "causes")[:60]
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export the cause diagram", f"{name} - causes.png", DIAGRAM_FILTER
+        )
+        if path:
+            self.export_diagram(path, svg="svg" in chosen.lower() or path.lower().endswith(".svg"))
+
+    def export_diagram(self, path: str, *, svg: bool) -> bool:
+        if self.postmortem is not None:
+            self.diagram.show_postmortem(self.postmortem)
+        target = Path(path)
+        if target.suffix.lower() not in (".png", ".svg"):
+            target = target.with_suffix(".svg" if svg else ".png")
+        try:
+            if target.suffix.lower() == ".svg":
+                self.diagram.export_svg(target)
+            else:
+                self.diagram.export_png(target)
+        except OSError as error:
+            self.export_failed.emit("The diagram was not exported", str(error))
+            return False
+        return True
+
+    # ---- edits -----------------------------------------------------------------------------
+
+    def new_problem(self) -> None:
+        self.show_tree()
+        self.tree.open_draft(Draft(None, None))
+
+    def ask_why(self) -> None:
+        """Open a draft row for a new answer to "why?" of the selected cause."""
+        cause_id = self.tree.current_id()
+        if cause_id is None:
+            self.new_problem()
+            return
+        self.show_tree()
+        self.tree.open_draft(Draft(cause_id, None))
+
+    def add_factor(self) -> None:
+        """Open a draft row for another cause beside the selected one (a contributing factor)."""
+        cause = self.current_cause()
+        if cause is None:
+            self.new_problem()
+            return
+        self.show_tree()
+        parent = cause.parent_id if cause.parent_id in self.tree.tree else None
+        self.tree.open_draft(Draft(parent, self.tree.tree.index_among_siblings(cause.id) + 1))
+
+    def _store_draft(self, draft: Draft) -> None:
+        if self.postmortem is None:
+            return
+        words = " ".join(draft.text.split())
+        text = f"Add cause “{words if len(words) <= 40 else words[:39] + '…'}”"
+        self.tree.draft = None  # the redraw after the edit must not bring this one back
+        new_id = self._edits.add_cause(
+            self.postmortem.id, Cause("", draft.text.strip(), draft.parent_id), draft.index, text
+        )
+        if new_id is None:
+            self.tree.open_draft(draft)  # refused: keep what was typed
+            return
+        self.tree.select(new_id, focus=False)
+        # The next line opens right below, so a scribe keeps listing contributing factors.
+        self.tree.open_draft(
+            Draft(draft.parent_id, self.tree.tree.index_among_siblings(new_id) + 1)
+        )
+
+    def set_text(self, cause_id: str, text: str) -> None:
+        cause = self.tree.tree.get(cause_id)
+        if self.postmortem is None or cause is None or text == cause.text:
+            return
+        if not self._edits.update_cause(
+            self.postmortem.id, replace(cause, text=text), "Edit cause"
+        ):
+            self.tree.show_postmortem(self.postmortem)  # refused: show what is stored
+            self._show_detail()
+
+    def toggle_systemic(self) -> None:
+        cause = self.current_cause()
+        if cause is not None:
+            self.set_systemic(cause.id, not cause.systemic)
+
+    def set_systemic(self, cause_id: str, systemic: bool) -> None:
+        cause = self.tree.tree.get(cause_id)
+        if self.postmortem is None or cause is None or cause.systemic == systemic:
+            return
+        text = "Mark cause systemic" if systemic else "Unmark systemic cause"
+        if not self._edits.update_cause(
+            self.postmortem.id, replace(cause, systemic=systemic), text
+        ):
+            self._show_detail()
+
+    def set_evidence(self, cause_id: str, event_ids: list[str]) -> None:
+        cause = self.tree.tree.get(cause_id)
+        if self.postmortem is None or cause is None:
+            return
+        text = "Cite evidence" if len(event_ids) > len(cause.evidence) else "Remove evidence"
+        self._edits.update_cause(self.postmortem.id, replace(cause, evidence=event_ids), text)
+        self._show_detail()
+
+    def move_cause(self, cause_id: str, parent_id: str | None, index: int | None) -> None:
+        if self.postmortem is not None and self._edits.move_cause(
+            self.postmortem.id, cause_id, parent_id, index
+        ):
+            self.tree.select(cause_id)
+
+    def delete_current(self) -> None:
+        if self.tree.current_action_id() is not None:
+            return  # actions are deleted on the board, where their history is
+        cause = self.current_cause()
+        if self.postmortem is None or cause is None:
+            return
+        siblings = self.tree.tree.children(
+            cause.parent_id if cause.parent_id in self.tree.tree else None
+        )
+        index = next(i for i, c in enumerate(siblings) if c.id == cause.id)
+        after = (
+            siblings[index + 1]
+            if index + 1 < len(siblings)
+            else (siblings[index - 1] if index else None)
+        )
+        if self._edits.delete_causes(self.postmortem.id, [cause.id]):
+            following = after.id if after is not None else cause.parent_id
+            if following is not None:
+                self.tree.select(following)
+
+    def add_action(self, cause_id: str, title: str) -> None:
+        if self.postmortem is None:
+            return
+        new = ActionItem("", title, cause_id=cause_id)
+        if self._edits.add_action(self.postmortem.id, new) is not None:
+            self.detail.new_action.clear()
+            self._show_detail()
