@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.cause_tree import CauseTree
@@ -267,6 +267,18 @@ def test_citing_an_event_shows_it_and_leads_to_the_timeline(
     assert detail.evidence.count() == 1 and detail.cite.count() == len(stored(opened).timeline)
 
     detail.evidence.itemActivated.emit(detail.evidence.item(0))
+    assert opened.editor.current_view() is View.TIMELINE
+    assert [e.id for e in opened.editor.timeline.selected_events()] == [event.id]
+
+    # the node's menu leads there too
+    opened.editor.show_view(View.CAUSES)
+    opened.editor.timeline.table.clearSelection()
+    menu = causes.context_menu()
+    (cited,) = [a.menu() for a in menu.actions() if a.text() == "Go to evidence"]
+    assert isinstance(cited, QMenu)
+    (go,) = cited.actions()
+    assert event.text[:20] in go.text()
+    go.trigger()
     assert opened.editor.current_view() is View.TIMELINE
     assert [e.id for e in opened.editor.timeline.selected_events()] == [event.id]
     undo(opened)

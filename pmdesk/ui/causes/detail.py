@@ -73,6 +73,8 @@ class CauseDetail(QWidget):
         self.evidence = QListWidget()
         self.evidence.setAccessibleName("Evidence")
         self.evidence.setMaximumHeight(120)
+        self.evidence.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.evidence.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.evidence.itemActivated.connect(
             lambda item: self.event_requested.emit(item.data(ITEM_ID))
         )
@@ -84,6 +86,8 @@ class CauseDetail(QWidget):
         self.actions_list = QListWidget()
         self.actions_list.setAccessibleName("Actions for this cause")
         self.actions_list.setMaximumHeight(120)
+        self.actions_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.actions_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.actions_list.itemActivated.connect(
             lambda item: self.action_requested.emit(item.data(ITEM_ID))
         )
@@ -147,7 +151,7 @@ class CauseDetail(QWidget):
         self._evidence = [e for e in cause.evidence if e in events]
         self.evidence.clear()
         for event_id in self._evidence:
-            item = QListWidgetItem(_event_text(events[event_id], postmortem))
+            item = QListWidgetItem(event_label(events[event_id], postmortem))
             item.setData(ITEM_ID, event_id)
             self.evidence.addItem(item)
         self.evidence.setVisible(bool(self._evidence))
@@ -155,7 +159,7 @@ class CauseDetail(QWidget):
         self.cite.addItem("Cite a timeline event…", None)
         for event in postmortem.timeline:
             if event.id not in self._evidence:
-                self.cite.addItem(_event_text(event, postmortem), event.id)
+                self.cite.addItem(event_label(event, postmortem), event.id)
         self.cite.setEnabled(self.cite.count() > 1)
 
         self.actions_list.clear()
@@ -212,7 +216,7 @@ class CauseDetail(QWidget):
         self.new_action.setFocus()
 
 
-def _event_text(event: TimelineEvent, postmortem: Postmortem) -> str:
+def event_label(event: TimelineEvent, postmortem: Postmortem) -> str:
     zone = ZoneInfo(postmortem.timezone) if is_timezone_name(postmortem.timezone) else None
     local = event.at.astimezone(zone) if zone is not None else event.at
     text = " ".join(event.text.split())

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
+    QMenu,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.model import ActionItem, Cause, Postmortem
-from pmdesk.ui.causes.detail import CauseDetail
+from pmdesk.ui.causes.detail import CauseDetail, event_label
 from pmdesk.ui.causes.diagram import CauseDiagram
 from pmdesk.ui.causes.tree import CauseTreeView, Draft
 from pmdesk.ui.edits import Edits
@@ -48,6 +49,8 @@ class CausesSection(QWidget):
         self.tree.add_factor_requested.connect(self.add_factor)
         self.tree.action_activated.connect(self.action_requested)
         self.tree.currentItemChanged.connect(lambda *_: self._show_detail())
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
         self.diagram = CauseDiagram()
         self.diagram.cause_activated.connect(self._diagram_activated)
         self.views = QStackedWidget()
@@ -67,9 +70,8 @@ class CausesSection(QWidget):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.new_problem_action = self._action("New problem", self.new_problem, "Ctrl+Shift+Return")
         self.ask_why_action = self._action("Ask why", self.ask_why, None, "Tab")
-        self.add_factor_action = self._action(
-            "Add contributing factor", self.add_factor, None, "Enter"
-        )
+        self.add_factor_action = self._action("Add factor", self.add_factor, None, "Enter")
+        self.add_factor_action.setToolTip("Add a contributing factor beside this cause (Enter)")
         self.systemic_action = self._action("Systemic", self.toggle_systemic, "Ctrl+M")
         self.add_action_action = self._action(
             "Add action", self.detail.focus_new_action, "Ctrl+Shift+A"
@@ -78,9 +80,10 @@ class CausesSection(QWidget):
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.tree)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_current)
-        self.toolbar.addSeparator()
-        self._action("Expand all", self.tree.expandAll)
-        self._action("Collapse all", self.tree.collapseAll)
+        self.expand_action = QAction("Expand all", self)
+        self.expand_action.triggered.connect(self.tree.expandAll)
+        self.collapse_action = QAction("Collapse all", self)
+        self.collapse_action.triggered.connect(self.tree.collapseAll)
         self.toolbar.addSeparator()
         self.diagram_action = self._action("Diagram", self.toggle_diagram, "Ctrl+D")
         self.diagram_action.setCheckable(True)
@@ -158,6 +161,35 @@ class CausesSection(QWidget):
     def current_cause(self) -> Cause | None:
         cause_id = self.tree.current_id()
         return self.tree.tree.get(cause_id) if cause_id else None
+
+    def context_menu(self) -> QMenu:
+        """The selected cause's menu: what the toolbar offers, and its cited events."""
+        menu = QMenu(self)
+        for action in (
+            self.ask_why_action,
+            self.add_factor_action,
+            self.systemic_action,
+            self.add_action_action,
+        ):
+            menu.addAction(action)
+        cause = self.current_cause()
+        if cause is not None and self.postmortem is not None and cause.evidence:
+            cited = menu.addMenu("Go to evidence")
+            events = {e.id: e for e in self.postmortem.timeline}
+            for event_id in cause.evidence:
+                if event_id in events:
+                    go = cited.addAction(event_label(events[event_id], self.postmortem))
+                    go.triggered.connect(lambda _=False, e=event_id: self.event_requested.emit(e))
+        menu.addSeparator()
+        menu.addAction(self.expand_action)
+        menu.addAction(self.collapse_action)
+        menu.addSeparator()
+        menu.addAction(self.new_problem_action)
+        menu.addAction(self.delete_action)
+        return menu
+
+    def _context_menu(self, position: QPoint) -> None:
+        self.context_menu().exec(self.tree.viewport().mapToGlobal(position))
 
     # ---- tree and diagram ------------------------------------------------------------------
 

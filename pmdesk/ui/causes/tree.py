@@ -280,6 +280,8 @@ class CauseTreeView(QTreeWidget):
         item = self.currentItem()
         if item is None:
             return None
+        if item.type() == RowKind.DRAFT.value:
+            return self.draft.parent_id if self.draft is not None else None
         if item.type() == RowKind.ACTION.value and item.parent() is not None:
             item = item.parent()
         if item is None or item.type() != RowKind.CAUSE.value:
