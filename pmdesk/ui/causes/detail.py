@@ -64,9 +64,10 @@ class CauseDetail(QWidget):
         ask.clicked.connect(self.ask_why_requested)
         self.hint_box = _row(self.hint, ask)
 
-        self.systemic = QCheckBox("Systemic: a condition of the system")
+        self.systemic = QCheckBox("Systemic cause")
         self.systemic.setToolTip(
-            "Where the asking of why stops: no validation, no canary, a slow alert"
+            "A condition of the system, where the asking of why stops: no validation, no "
+            "canary, a slow alert"
         )
         self.systemic.toggled.connect(self._systemic_toggled)
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QMenu,
@@ -90,14 +90,14 @@ class CausesSection(QWidget):
         self.fit_action = self._action("Fit", self.diagram.fit, "Ctrl+Shift+F")
         self.export_diagram_action = self._action("Export diagram…", self.choose_and_export)
 
-        splitter = QSplitter()
+        self.splitter = splitter = QSplitter()
+        self._sized = False
         splitter.addWidget(self.views)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 0)
         splitter.setChildrenCollapsible(False)
-        self.detail.setMinimumWidth(280)
-        splitter.setSizes([700, 340])
+        self.detail.setMinimumWidth(240)
         layout = QVBoxLayout(self)
         layout.addWidget(
             muted(
@@ -122,6 +122,13 @@ class CausesSection(QWidget):
         self.addAction(action)
         self.toolbar.addAction(action)
         return action
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:  # once, when the width is known: the tree gets the larger part
+            self._sized = True
+            width = self.splitter.width()
+            self.splitter.setSizes([round(width * 0.62), round(width * 0.38)])
 
     # ---- showing ---------------------------------------------------------------------------
 
