@@ -80,9 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser(
         "export",
-        help="export a postmortem",
+        help="export a postmortem, or its action items",
         description="Export one postmortem. The format "
-        "follows the extension of the target file unless --format is given.",
+        "follows the extension of the target file unless --format is given: json writes the "
+        "interchange file; csv the action items, one row each, for an issue tracker or a "
+        "spreadsheet; ics a calendar with an all-day entry on the due date of each open or "
+        "in-progress action (none, if no such action has a due date).",
     )
     exp.add_argument("id", metavar="ID", help="the postmortem's id (or a unique prefix of it)")
     exp.add_argument("--to", required=True, metavar="FILE", help="the file to write")

@@ -102,6 +102,29 @@ def rich() -> dict[str, Any]:
                         "priority": "P0",
                         "cause": "deep",
                         "notes": "multi\nline",
+                        "history": [
+                            {
+                                "at": "2026-03-03T09:00:00+01:00",
+                                "field": "status",
+                                "from": "open",
+                                "to": "in_progress",
+                                "note": "",
+                            },
+                            {
+                                "at": "2026-03-20T17:30:00Z",
+                                "field": "due",
+                                "from": "2026-03-20",
+                                "to": "2026-04-01",
+                                "note": "Vendor patch slipped; «re-scoped»",
+                            },
+                            {
+                                "at": "2026-03-21T08:00:00-05:00",
+                                "field": "owner",
+                                "from": None,
+                                "to": "Zoë",
+                                "note": "",
+                            },
+                        ],
                     },
                     {
                         "id": "x1",

@@ -111,6 +111,28 @@ class Cause:
     id: str = field(default_factory=new_id)
 
 
+class ActionField(StrEnum):
+    """The fields of an action whose every change is kept in its history."""
+
+    STATUS = "status"
+    OWNER = "owner"
+    DUE = "due"
+    PRIORITY = "priority"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionChange:
+    """One dated change of an action: a field's old and new value (as written in files: a
+    status or priority value, an owner, a YYYY-MM-DD date; None for empty) and why, if said.
+    """
+
+    at: datetime  # timezone-aware
+    field: ActionField
+    old: str | None
+    new: str | None
+    note: str = ""
+
+
 @dataclass(slots=True)
 class ActionItem:
     ref: str
@@ -121,6 +143,7 @@ class ActionItem:
     priority: Priority | None = None
     cause_id: str | None = None
     notes: str = ""
+    history: list[ActionChange] = field(default_factory=list)  # oldest first
     id: str = field(default_factory=new_id)
 
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 from pmdesk.domain.cause_tree import CauseTree, addressed, why_label
 from pmdesk.domain.language import find_blame, find_vagueness
 from pmdesk.domain.model import (
+    ActionField,
     ActionItem,
     ActionStatus,
     EventKind,
@@ -195,14 +196,15 @@ def _action_findings(pm: Postmortem, today: date) -> Iterator[Finding]:
 def _one_action(action: ActionItem, today: date) -> Iterator[Finding]:
     title = _clip(action.title)
     if action.status is ActionStatus.DROPPED:
-        if not action.notes.strip():
+        if not action.notes.strip() and not _drop_reason(action):
             yield Finding(
                 "dropped-without-reason",
                 ERROR,
                 Target.ACTION,
                 action.id,
-                f"“{title}” was dropped with no reason. Say in its notes why (replaced by "
-                "another action, no longer relevant), so it is never silently dropped.",
+                f"“{title}” was dropped with no reason. Say why (replaced by another action, no "
+                "longer relevant) in its notes or when dropping it, so it is never silently "
+                "dropped.",
             )
         return
     if action.status.is_active:
@@ -244,6 +246,16 @@ def _one_action(action: ActionItem, today: date) -> Iterator[Finding]:
             f"“{title}” is not tied to a cause. Link it to the cause it addresses, so the "
             "review can see which conditions are being fixed.",
         )
+
+
+def _drop_reason(action: ActionItem) -> str:
+    """The note given when the action was last dropped, if its history has one."""
+    drops = [
+        change
+        for change in action.history
+        if change.field is ActionField.STATUS and change.new == ActionStatus.DROPPED.value
+    ]
+    return drops[-1].note.strip() if drops else ""
 
 
 def _blame_findings(pm: Postmortem) -> Iterator[Finding]:

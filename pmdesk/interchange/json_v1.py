@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pmdesk.domain.model import (
+    ActionChange,
+    ActionField,
     ActionItem,
     ActionStatus,
     Cause,
@@ -73,7 +75,10 @@ _KNOWN_KEYS: dict[str, frozenset[str]] = {
     "participant": frozenset({"name", "role"}),
     "event": frozenset({"at", "kind", "text", "source"}),
     "cause": frozenset({"id", "parent", "text", "systemic", "evidence"}),
-    "action": frozenset({"id", "title", "owner", "due", "status", "priority", "cause", "notes"}),
+    "action": frozenset(
+        {"id", "title", "owner", "due", "status", "priority", "cause", "notes", "history"}
+    ),
+    "change": frozenset({"at", "field", "from", "to", "note"}),
     "lesson": frozenset({"kind", "text"}),
 }
 
@@ -523,6 +528,7 @@ def _read_actions(checker: _Checker, pm: dict[str, Any], causes: list[Cause]) ->
         priority = checker.choice(item, "priority", path, Priority, nullable=True)
         cause_ref = checker.string(item, "cause", path, nullable=True)
         notes = checker.string(item, "notes", path, default="") or ""
+        history = _read_history(checker, item, path)
         cause_id = None
         if cause_ref is not None:
             cause_id = cause_ids.get(cause_ref)
@@ -539,10 +545,52 @@ def _read_actions(checker: _Checker, pm: dict[str, Any], causes: list[Cause]) ->
             priority=priority,
             cause_id=cause_id,
             notes=notes,
+            history=history,
         )
         taken[ref] = action
         actions.append(action)
     return actions
+
+
+def _read_history(checker: _Checker, item: dict[str, Any], path: str) -> list[ActionChange]:
+    """The optional `history` of an action: dated changes of its status, owner, due date or
+    priority, oldest first (a pmdesk addition to the format; files without it stay valid).
+    """
+    history: list[ActionChange] = []
+    for index, value in enumerate(checker.items(item, "history", path)):
+        where = f"{path}.history[{index}]"
+        change = checker.obj(value, where, "change")
+        if change is None:
+            continue
+        at_text = checker.string(change, "at", where)
+        at = parse_datetime(at_text) if at_text is not None else None
+        if at_text is not None and at is None:
+            checker.fail(f"{where}.at", f'"{at_text}" is not a date-time with a UTC offset')
+        changed = checker.choice(change, "field", where, ActionField)
+        old = checker.string(change, "from", where, nullable=True)
+        new = checker.string(change, "to", where, nullable=True)
+        note = checker.string(change, "note", where, default="") or ""
+        if changed is not None:
+            for key, text in (("from", old), ("to", new)):
+                if text is not None and not _is_field_value(changed, text):
+                    checker.fail(f"{where}.{key}", f'"{text}" is not a {changed.value} value')
+        if at is not None and changed is not None:
+            history.append(ActionChange(at, changed, old, new, note))
+    return history
+
+
+def _is_field_value(changed: ActionField, text: str) -> bool:
+    if changed is ActionField.STATUS:
+        return text in {s.value for s in ActionStatus}
+    if changed is ActionField.PRIORITY:
+        return text in {p.value for p in Priority}
+    if changed is ActionField.DUE:
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            return False
+        return bool(_DATE_RE.fullmatch(text))
+    return True  # an owner is any text
 
 
 def _read_due(checker: _Checker, item: dict[str, Any], path: str) -> date | None:
@@ -610,22 +658,35 @@ def to_document(postmortem: Postmortem) -> dict[str, Any]:
                 for event in postmortem.timeline
             ],
             "causes": causes,
-            "actions": [
-                {
-                    "id": action.ref,
-                    "title": action.title,
-                    "owner": action.owner,
-                    "due": action.due.isoformat() if action.due else None,
-                    "status": action.status.value,
-                    "priority": action.priority.value if action.priority else None,
-                    "cause": cause_refs.get(action.cause_id) if action.cause_id else None,
-                    "notes": action.notes,
-                }
-                for action in postmortem.actions
-            ],
+            "actions": [_action_entry(action, cause_refs) for action in postmortem.actions],
             "lessons": [{"kind": x.kind.value, "text": x.text} for x in postmortem.lessons],
         },
     }
+
+
+def _action_entry(action: ActionItem, cause_refs: dict[str, str]) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": action.ref,
+        "title": action.title,
+        "owner": action.owner,
+        "due": action.due.isoformat() if action.due else None,
+        "status": action.status.value,
+        "priority": action.priority.value if action.priority else None,
+        "cause": cause_refs.get(action.cause_id) if action.cause_id else None,
+        "notes": action.notes,
+    }
+    if action.history:  # optional: a file without history is the same as one with none
+        entry["history"] = [
+            {
+                "at": format_datetime(change.at),
+                "field": change.field.value,
+                "from": change.old,
+                "to": change.new,
+                "note": change.note,
+            }
+            for change in action.history
+        ]
+    return entry
 
 
 def dumps(postmortem: Postmortem) -> str:

@@ -1,16 +1,24 @@
-"""Edits of a postmortem's action items: add, change, delete and restore, each one undo step."""
+"""Edits of a postmortem's action items: add, change, delete and restore, each one undo step.
+
+A change of status, owner, due date or priority is kept as a dated entry in the action's history.
+Two changes need a reason, so that nothing is silently dropped or quietly pushed back: dropping an
+action, and moving a due date that was already agreed (re-scoping). Undo writes the old action
+back with its old history; redo writes the changed one, so both are exact.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from pmdesk.domain import validation
-from pmdesk.domain.model import ActionItem
+from pmdesk.domain.model import ActionChange, ActionField, ActionItem, ActionStatus
+from pmdesk.domain.validation import ValidationError
 from pmdesk.services.changes import Changes, Entity
 from pmdesk.services.editing import changes, editing, require_all
-from pmdesk.storage import cause_edits
-from pmdesk.storage.cause_edits import PlacedAction
+from pmdesk.storage import action_edits, cause_edits
+from pmdesk.storage.action_edits import PlacedAction
 from pmdesk.storage.library import Library
 
 
@@ -37,18 +45,92 @@ def add_action(
         taken = cause_edits.taken_refs(conn, postmortem_id)
         if not action.ref or action.ref in taken:
             action = replace(action, ref=cause_edits.next_ref(taken, "a"))
-        position = cause_edits.max_action_position(conn, postmortem_id) + 1
-        cause_edits.insert_actions(conn, postmortem_id, [PlacedAction(position, action)])
+        position = action_edits.max_action_position(conn, postmortem_id) + 1
+        action_edits.insert_actions(conn, postmortem_id, [PlacedAction(position, action)])
     return action, changes(Entity.ACTION, postmortem_id, added=[action.id])
+
+
+def change_action(
+    library: Library,
+    postmortem_id: str,
+    changed: ActionItem,
+    note: str = "",
+    now: datetime | None = None,
+) -> tuple[ActionItem, ActionItem, Changes]:
+    """Give an existing action (found by id) the fields of `changed`, adding a history entry
+    (with `note`) for each tracked field that changes. Returns the old and the stored new
+    action; undo is `put_action` with the old one, redo `put_action` with the new one.
+    """
+    validation.check_action(changed)
+    moment = now or datetime.now(UTC)
+    with editing(library, postmortem_id) as conn:
+        found = action_edits.load_actions(conn, postmortem_id, [changed.id])
+        require_all("actions", [changed.id], (p.action.id for p in found))
+        old = found[0].action
+        if changed.cause_id is not None and changed.cause_id != old.cause_id:
+            causes = cause_edits.load_causes(conn, postmortem_id, [changed.cause_id])
+            require_all("causes", [changed.cause_id], (p.cause.id for p in causes))
+        entries = history_entries(old, changed, note.strip(), moment)
+        new = replace(changed, ref=old.ref, history=[*old.history, *entries])
+        action_edits.update_action(conn, new)
+    return old, new, changes(Entity.ACTION, postmortem_id, updated=[changed.id])
+
+
+def put_action(library: Library, postmortem_id: str, action: ActionItem) -> Changes:
+    """Write an action back exactly as given, history included: undo and redo of a change."""
+    with editing(library, postmortem_id) as conn:
+        found = action_edits.load_actions(conn, postmortem_id, [action.id])
+        require_all("actions", [action.id], (p.action.id for p in found))
+        action_edits.update_action(conn, action)
+    return changes(Entity.ACTION, postmortem_id, updated=[action.id])
+
+
+def history_entries(
+    old: ActionItem, new: ActionItem, note: str, at: datetime
+) -> list[ActionChange]:
+    """The history entries for changing `old` into `new`; ValidationError when a reason is
+    needed and `note` is empty.
+    """
+    if new.status is ActionStatus.DROPPED and old.status is not ActionStatus.DROPPED and not note:
+        raise ValidationError(
+            "note",
+            f"Say why “{new.title}” is dropped (done another way, replaced by another action, no "
+            "longer needed), so the next review can see it was not silently dropped.",
+            new.id,
+        )
+    if old.due is not None and new.due != old.due and not note:
+        raise ValidationError(
+            "note",
+            f"“{new.title}” was due {old.due.isoformat()}. Say why the date moves (re-scoped, "
+            "waiting on another team), so the follow-up review can see what changed.",
+            new.id,
+        )
+    entries = []
+    for name in ActionField:
+        before, after = field_value(old, name), field_value(new, name)
+        if before != after:
+            entries.append(ActionChange(at, name, before, after, note))
+    return entries
+
+
+def field_value(action: ActionItem, name: ActionField) -> str | None:
+    """A tracked field as history writes it: a status or priority value, an owner, a date."""
+    if name is ActionField.STATUS:
+        return action.status.value
+    if name is ActionField.OWNER:
+        return action.owner
+    if name is ActionField.DUE:
+        return action.due.isoformat() if action.due else None
+    return action.priority.value if action.priority else None
 
 
 def delete_actions(
     library: Library, postmortem_id: str, ids: Collection[str]
 ) -> tuple[DeletedActions, Changes]:
     with editing(library, postmortem_id) as conn:
-        placed = cause_edits.load_actions(conn, postmortem_id, ids)
+        placed = action_edits.load_actions(conn, postmortem_id, ids)
         require_all("actions", ids, (p.action.id for p in placed))
-        cause_edits.delete_actions(conn, postmortem_id, ids)
+        action_edits.delete_actions(conn, postmortem_id, ids)
     deleted = DeletedActions(tuple(placed))
     return deleted, changes(Entity.ACTION, postmortem_id, removed=deleted.ids)
 
@@ -56,5 +138,5 @@ def delete_actions(
 def restore_actions(library: Library, postmortem_id: str, deleted: DeletedActions) -> Changes:
     """Put deleted actions back at their positions (deletes leave gaps, so nothing moves)."""
     with editing(library, postmortem_id) as conn:
-        cause_edits.insert_actions(conn, postmortem_id, deleted.actions)
+        action_edits.insert_actions(conn, postmortem_id, deleted.actions)
     return changes(Entity.ACTION, postmortem_id, added=deleted.ids)

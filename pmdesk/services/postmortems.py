@@ -6,16 +6,18 @@ about Qt or the command line; both call these functions.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pmdesk.domain import readiness
 from pmdesk.domain.model import Postmortem, PostmortemSummary
 from pmdesk.interchange import json_v1
 from pmdesk.interchange.errors import InterchangeError
+from pmdesk.report import actions_csv, actions_ics
 from pmdesk.services.changes import Changes, Entity
 from pmdesk.storage import repository
 from pmdesk.storage.library import Library
@@ -23,7 +25,8 @@ from pmdesk.storage.library import Library
 # Shortest id prefix accepted where a person types an id; full ids always work.
 MIN_ID_PREFIX = 4
 
-EXPORT_FORMATS = ("json",)
+# json: the whole postmortem (interchange file); csv: its action items; ics: their due dates.
+EXPORT_FORMATS = ("json", "csv", "ics")
 
 
 class NotFoundError(Exception):
@@ -32,6 +35,11 @@ class NotFoundError(Exception):
 
 class ExportFormatError(Exception):
     """The export format is unknown or cannot be derived from the file name."""
+
+
+class ExportWriteError(OSError):
+    """The exported file could not be written; `strerror` says why and what to do, `filename` is
+    the file asked for (not the temporary file beside it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +137,35 @@ def export_format_for(path: str | os.PathLike[str], requested: str | None) -> st
 def export_postmortem(
     library: Library, typed_id: str, path: str | os.PathLike[str], fmt: str | None = None
 ) -> Path:
+    """Write the postmortem in the chosen format, atomically: a failed write leaves the old file."""
     chosen = export_format_for(path, fmt)
     postmortem = get_postmortem(library, typed_id)
-    if chosen == "json":
-        json_v1.write_file(postmortem, path)
-    return Path(path)
+    if chosen == "csv":
+        text = actions_csv.dumps(postmortem)
+    elif chosen == "ics":
+        text = actions_ics.dumps(postmortem, now=datetime.now(UTC))
+    else:
+        text = json_v1.dumps(postmortem)
+    target = Path(path)
+    try:
+        json_v1.write_text_atomically(target, text)
+    except OSError as error:
+        raise ExportWriteError(error.errno, _what_went_wrong(error, target), str(target)) from error
+    return target
+
+
+def _what_went_wrong(error: OSError, target: Path) -> str:
+    reason = error.strerror or str(error)
+    advice = {
+        errno.ENOENT: f"create the folder “{target.parent}” first, or choose another folder",
+        errno.ENOTDIR: "a part of the path is a file, not a folder; choose another place",
+        errno.EISDIR: "it is a folder; give the name of a file to write",
+        errno.EACCES: "choose a folder you may write to",
+        errno.EPERM: "choose a folder you may write to",
+        errno.EROFS: "choose a folder on a disk that is not read-only",
+        errno.ENOSPC: "free some space on the disk, or choose another disk",
+    }.get(error.errno or 0, "check the folder and try again, or choose another place")
+    return f"{reason}; {advice}"
 
 
 def check_postmortem(postmortem: Postmortem, today: date) -> list[readiness.Finding]:

@@ -1,4 +1,4 @@
-"""Edits of a stored cause tree and of action items, as plain functions on a Connection.
+"""Edits of a stored cause tree, as plain functions on a Connection.
 
 A cause's `position` orders it among its siblings (and keeps an imported file's list order); only
 the order matters, so gaps are harmless. A structural edit therefore never renumbers the whole
@@ -13,12 +13,19 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 
-from pmdesk.domain.model import ActionItem, Cause
+from pmdesk.domain.model import Cause
 from pmdesk.storage.edits import EvidenceLink, insert_evidence
-from pmdesk.storage.repository import action_from_row, action_row, insert_rows
-from pmdesk.storage.schema import actions, cause_evidence, causes, timeline_events
+from pmdesk.storage.repository import (
+    insert_rows,
+)
+from pmdesk.storage.schema import (
+    actions,
+    cause_evidence,
+    causes,
+    timeline_events,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +45,6 @@ Shape = tuple[Placement, ...]
 class PlacedCause:
     position: int
     cause: Cause
-
-
-@dataclass(frozen=True, slots=True)
-class PlacedAction:
-    position: int
-    action: ActionItem
 
 
 # --- refs -------------------------------------------------------------------------------------
@@ -194,7 +195,7 @@ def events_exist(conn: Connection, postmortem_id: str, ids: Collection[str]) -> 
     return set(conn.execute(query).scalars())
 
 
-# --- actions ----------------------------------------------------------------------------------
+# --- the actions that address causes ---------------------------------------------------------
 
 
 def action_links(conn: Connection, cause_ids: Collection[str]) -> dict[str, str]:
@@ -212,28 +213,3 @@ def link_actions(conn: Connection, links: dict[str, str | None]) -> None:
             .values(cause_id=bindparam("cause_id")),
             [{"action_id": a, "cause_id": c} for a, c in links.items()],
         )
-
-
-def max_action_position(conn: Connection, postmortem_id: str) -> int:
-    query = select(func.max(actions.c.position)).where(actions.c.postmortem_id == postmortem_id)
-    found = conn.execute(query).scalar_one()
-    return -1 if found is None else int(found)
-
-
-def load_actions(conn: Connection, postmortem_id: str, ids: Collection[str]) -> list[PlacedAction]:
-    query = (
-        select(actions)
-        .where(actions.c.postmortem_id == postmortem_id, actions.c.id.in_(list(ids)))
-        .order_by(actions.c.position, actions.c.id)
-    )
-    return [PlacedAction(r.position, action_from_row(r)) for r in conn.execute(query)]
-
-
-def insert_actions(conn: Connection, postmortem_id: str, placed: Sequence[PlacedAction]) -> None:
-    insert_rows(conn, actions, [action_row(p.position, p.action) for p in placed], postmortem_id)
-
-
-def delete_actions(conn: Connection, postmortem_id: str, ids: Collection[str]) -> None:
-    conn.execute(
-        delete(actions).where(actions.c.postmortem_id == postmortem_id, actions.c.id.in_(list(ids)))
-    )

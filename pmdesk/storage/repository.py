@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, func, select
 
 from pmdesk.domain.model import (
+    ActionChange,
+    ActionField,
     ActionItem,
     ActionStatus,
     Cause,
@@ -31,6 +33,7 @@ from pmdesk.domain.model import (
     TimelineEvent,
 )
 from pmdesk.storage.schema import (
+    action_history,
     actions,
     cause_evidence,
     causes,
@@ -88,6 +91,7 @@ def insert_postmortem(conn: Connection, pm: Postmortem) -> None:
         ],
     )
     insert_rows(conn, actions, [action_row(i, a) for i, a in enumerate(pm.actions)], pm.id)
+    insert_rows(conn, action_history, history_rows(pm.actions))
     insert_rows(conn, lessons, [lesson_row(i, x) for i, x in enumerate(pm.lessons)], pm.id)
 
 
@@ -134,6 +138,7 @@ def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
     ]
     postmortem.causes = cause_list
     postmortem.actions = [action_from_row(a) for a in rows_of(actions, actions.c.position)]
+    load_history(conn, postmortem.actions)
     postmortem.lessons = [lesson_from_row(x) for x in rows_of(lessons, lessons.c.position)]
     return postmortem
 
@@ -350,6 +355,45 @@ def action_from_row(row: Any) -> ActionItem:
         notes=row.notes,
         id=row.id,
     )
+
+
+def history_rows(action_list: Sequence[ActionItem]) -> list[dict[str, Any]]:
+    rows = []
+    for action in action_list:
+        for position, change in enumerate(action.history):
+            at_utc, offset = split_time(change.at)
+            rows.append(
+                {
+                    "action_id": action.id,
+                    "position": position,
+                    "at_utc": at_utc,
+                    "utc_offset": offset,
+                    "field": change.field.value,
+                    "old_value": change.old,
+                    "new_value": change.new,
+                    "note": change.note,
+                }
+            )
+    return rows
+
+
+def load_history(conn: Connection, action_list: Sequence[ActionItem]) -> None:
+    """Fill in each action's history, oldest first, in one query."""
+    by_id = {action.id: action for action in action_list}
+    if not by_id:
+        return
+    h = action_history
+    query = select(h).where(h.c.action_id.in_(list(by_id))).order_by(h.c.action_id, h.c.position)
+    for row in conn.execute(query):
+        by_id[row.action_id].history.append(
+            ActionChange(
+                at=join_time(row.at_utc, row.utc_offset),
+                field=ActionField(row.field),
+                old=row.old_value,
+                new=row.new_value,
+                note=row.note,
+            )
+        )
 
 
 def action_row(position: int, action: ActionItem) -> dict[str, Any]:

@@ -37,7 +37,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The migration this metadata equals, i.e. Alembic's head (a test checks both). Kept here so that
 # opening an up-to-date library needs no Alembic, which takes about 0.3 s to import.
-REVISION = "0002"
+REVISION = "0003"
 
 ID = String(32)
 # Enum values are stored as their plain strings, without CHECK constraints: a later pmdesk that adds
@@ -162,6 +162,20 @@ actions = Table(
     Index(None, "cause_id"),
     # The library list counts each postmortem's open actions (revision 0002).
     Index(None, "postmortem_id", "status"),
+)
+
+action_history = Table(
+    "action_history",
+    metadata,
+    Column("action_id", ID, ForeignKey("actions.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("at_utc", DateTime, nullable=False),
+    Column("utc_offset", Integer, nullable=False),
+    Column("field", ENUM_VALUE, nullable=False),
+    Column("old_value", Text, nullable=True),
+    Column("new_value", Text, nullable=True),
+    Column("note", Text, nullable=False),
+    PrimaryKeyConstraint("action_id", "position"),
 )
 
 lessons = Table(

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from pmdesk.domain.model import Postmortem, PostmortemKind
 from pmdesk.domain.readiness import Finding, Target
+from pmdesk.ui.actions.section import ActionsSection
 from pmdesk.ui.causes.section import CausesSection
 from pmdesk.ui.edits import Edits
-from pmdesk.ui.sections.actions import ActionsSection
 from pmdesk.ui.sections.impact import ImpactSection
 from pmdesk.ui.sections.lessons import LessonsSection
 from pmdesk.ui.sections.overview import OverviewSection
@@ -43,7 +43,7 @@ class PostmortemEditor(QWidget):
         self.impact = ImpactSection(edits)
         self.timeline = TimelineSection(edits)
         self.causes = CausesSection(edits)
-        self.action_items = ActionsSection()
+        self.action_items = ActionsSection(edits)
         self.lessons = LessonsSection(edits)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)

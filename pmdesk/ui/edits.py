@@ -318,6 +318,39 @@ class Edits:
 
         return stored[0].id if self._run("Add action", edit) else None
 
+    def change_action(
+        self, postmortem_id: str, changed: ActionItem, text: str, note: str = ""
+    ) -> bool:
+        """Change an action's fields; its history gains an entry per tracked field changed."""
+
+        def edit() -> Outcome:
+            old, new, changes = actions.change_action(self._library, postmortem_id, changed, note)
+            return Outcome(
+                changes,
+                undo=lambda: actions.put_action(self._library, postmortem_id, old),
+                redo=lambda: actions.put_action(self._library, postmortem_id, new),
+            )
+
+        return self._run(text, edit)
+
+    def follow_up(
+        self,
+        postmortem_id: str,
+        text: str,
+        change: Callable[[], tuple[ActionItem, ActionItem, Changes]],
+    ) -> bool:
+        """One of the follow-up review's changes (mark done, re-scope, escalate) as a step."""
+
+        def edit() -> Outcome:
+            old, new, changes = change()
+            return Outcome(
+                changes,
+                undo=lambda: actions.put_action(self._library, postmortem_id, old),
+                redo=lambda: actions.put_action(self._library, postmortem_id, new),
+            )
+
+        return self._run(text, edit)
+
     def delete_actions(self, postmortem_id: str, ids: Sequence[str]) -> bool:
         def edit() -> Outcome:
             deleted, changes = actions.delete_actions(self._library, postmortem_id, ids)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtGui import QFocusEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -20,6 +23,25 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.ui import themes
+
+
+class ShareSplitter(QSplitter):
+    """A splitter that divides its width by fixed shares the first time it is shown, once the
+    width is known; after that the user's dragging decides.
+    """
+
+    def __init__(self, shares: Sequence[float], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._shares = list(shares)
+        self._sized = False
+        self.setChildrenCollapsible(False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            width = self.width()
+            self.setSizes([round(width * share) for share in self._shares])
 
 
 class CommittingTextEdit(QPlainTextEdit):

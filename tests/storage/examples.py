@@ -8,6 +8,8 @@ import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from pmdesk.domain.model import (
+    ActionChange,
+    ActionField,
     ActionItem,
     ActionStatus,
     Cause,
@@ -99,6 +101,21 @@ def rich_postmortem() -> Postmortem:
                 priority=Priority.P1,
                 cause_id=why2.id,
                 notes=TRICKY_TEXTS[3],
+                history=[
+                    ActionChange(
+                        datetime(2026, 3, 3, 9, 0, tzinfo=PLUS_ONE),
+                        ActionField.OWNER,
+                        None,
+                        "Platform team",
+                    ),
+                    ActionChange(
+                        datetime(2026, 3, 10, 17, 30, tzinfo=UTC),
+                        ActionField.DUE,
+                        "2026-03-08",
+                        "2026-03-15",
+                        TRICKY_TEXTS[2],
+                    ),
+                ],
             ),
             ActionItem(
                 "a2",

@@ -10,11 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QMenu,
-    QSplitter,
     QStackedWidget,
     QToolBar,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from pmdesk.ui.causes.detail import CauseDetail, event_label
 from pmdesk.ui.causes.diagram import CauseDiagram
 from pmdesk.ui.causes.tree import CauseTreeView, Draft
 from pmdesk.ui.edits import Edits
-from pmdesk.ui.widgets import muted
+from pmdesk.ui.widgets import ShareSplitter, muted
 
 DIAGRAM_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 
@@ -90,13 +89,11 @@ class CausesSection(QWidget):
         self.fit_action = self._action("Fit", self.diagram.fit, "Ctrl+Shift+F")
         self.export_diagram_action = self._action("Export diagram…", self.choose_and_export)
 
-        self.splitter = splitter = QSplitter()
-        self._sized = False
+        self.splitter = splitter = ShareSplitter([0.62, 0.38])
         splitter.addWidget(self.views)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 0)
-        splitter.setChildrenCollapsible(False)
         self.detail.setMinimumWidth(240)
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -122,13 +119,6 @@ class CausesSection(QWidget):
         self.addAction(action)
         self.toolbar.addAction(action)
         return action
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._sized:  # once, when the width is known: the tree gets the larger part
-            self._sized = True
-            width = self.splitter.width()
-            self.splitter.setSizes([round(width * 0.62), round(width * 0.38)])
 
     # ---- showing ---------------------------------------------------------------------------
 

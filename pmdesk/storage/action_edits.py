@@ -1,0 +1,83 @@
+"""Edits of stored action items, as plain functions on a Connection.
+
+An action's `position` orders it in its postmortem's list; deletes leave gaps, so a restore puts
+an action back where it was without moving the others. Its history is rewritten whole with it.
+Every function runs in the caller's transaction and never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, func, select, update
+
+from pmdesk.domain.model import ActionItem, ActionStatus
+from pmdesk.storage.repository import (
+    action_from_row,
+    action_row,
+    history_rows,
+    insert_rows,
+    load_history,
+)
+from pmdesk.storage.schema import action_history, actions, postmortems
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedAction:
+    position: int
+    action: ActionItem
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+def max_action_position(conn: Connection, postmortem_id: str) -> int:
+    query = select(func.max(actions.c.position)).where(actions.c.postmortem_id == postmortem_id)
+    found = conn.execute(query).scalar_one()
+    return -1 if found is None else int(found)
+
+
+def load_actions(conn: Connection, postmortem_id: str, ids: Collection[str]) -> list[PlacedAction]:
+    query = (
+        select(actions)
+        .where(actions.c.postmortem_id == postmortem_id, actions.c.id.in_(list(ids)))
+        .order_by(actions.c.position, actions.c.id)
+    )
+    placed = [PlacedAction(r.position, action_from_row(r)) for r in conn.execute(query)]
+    load_history(conn, [p.action for p in placed])
+    return placed
+
+
+def insert_actions(conn: Connection, postmortem_id: str, placed: Sequence[PlacedAction]) -> None:
+    insert_rows(conn, actions, [action_row(p.position, p.action) for p in placed], postmortem_id)
+    insert_rows(conn, action_history, history_rows([p.action for p in placed]))
+
+
+def update_action(conn: Connection, action: ActionItem) -> None:
+    """Rewrite an action's fields and its whole history; its place in the list stays."""
+    row = action_row(0, action)
+    del row["id"], row["position"]
+    conn.execute(update(actions).where(actions.c.id == action.id).values(**row))
+    conn.execute(delete(action_history).where(action_history.c.action_id == action.id))
+    insert_rows(conn, action_history, history_rows([action]))
+
+
+def delete_actions(conn: Connection, postmortem_id: str, ids: Collection[str]) -> None:
+    conn.execute(
+        delete(actions).where(actions.c.postmortem_id == postmortem_id, actions.c.id.in_(list(ids)))
+    )
+
+
+def active_actions(conn: Connection) -> list[tuple[str, str, ActionItem]]:
+    """Every open or in-progress action in the library, with its postmortem's id and title, in
+    each postmortem's list order.
+    """
+    active = [status.value for status in ActionStatus if status.is_active]
+    query = (
+        select(actions, postmortems.c.title.label("postmortem_title"))
+        .join(postmortems, postmortems.c.id == actions.c.postmortem_id)
+        .where(actions.c.status.in_(active))
+        .order_by(postmortems.c.title, actions.c.postmortem_id, actions.c.position)
+    )
+    return [(r.postmortem_id, r.postmortem_title, action_from_row(r)) for r in conn.execute(query)]

@@ -1,0 +1,1 @@
+"""The action board and the follow-up review."""

@@ -1,0 +1,209 @@
+"""The Actions tab: the board, a line for new actions, an owner filter, and the selected card.
+
+Every change is one undoable step through `Edits`. Dropping an action asks for the reason and
+moving an agreed due date asks for a note; both are kept in the action's history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pmdesk.domain.model import ActionItem, ActionStatus, Postmortem
+from pmdesk.ui.actions.board import EVERYONE, NO_OWNER, ActionBoard
+from pmdesk.ui.actions.detail import ActionDetail, VaguenessHint
+from pmdesk.ui.edits import Edits
+from pmdesk.ui.widgets import ShareSplitter
+
+# (window title, question) → the typed answer, or None when cancelled. Tests replace it.
+AskText = Callable[[str, str], str | None]
+
+
+class ActionsSection(QWidget):
+    def __init__(self, edits: Edits, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._edits = edits
+        self.postmortem: Postmortem | None = None
+        self.ask_text: AskText = self._ask_with_dialog
+
+        self.new_action = QLineEdit()
+        self.new_action.setAccessibleName("New action")
+        self.new_action.setPlaceholderText(
+            "New action: what changes, on which thing, by when (Enter adds it to Open)"
+        )
+        self.new_action.returnPressed.connect(self._add)
+        self.new_vagueness = VaguenessHint()
+        self.new_action.textEdited.connect(self.new_vagueness.check)
+        self.owner_filter = QComboBox()
+        self.owner_filter.setAccessibleName("Show actions of")
+        self.owner_filter.activated.connect(self._owner_chosen)
+
+        self.board = ActionBoard()
+        self.board.move_requested.connect(self.move_action)
+        self.board.title_edited.connect(self._title_edited)
+        self.board.current_changed.connect(self._show_detail)
+        self.detail = ActionDetail()
+        self.detail.changed.connect(self.change_action)
+        for column in self.board.columns.values():
+            delete = QShortcut(QKeySequence.StandardKey.Delete, column)
+            delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+            delete.activated.connect(self.delete_current)
+
+        top = QHBoxLayout()
+        top.addWidget(self.new_action, 1)
+        top.addWidget(self.owner_filter)
+        self.splitter = ShareSplitter([0.74, 0.26])
+        self.splitter.addWidget(self.board)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 1)
+        self.detail.setMinimumWidth(240)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.new_vagueness)
+        layout.addWidget(self.splitter, 1)
+
+    # ---- showing ---------------------------------------------------------------------------
+
+    def show_postmortem(self, postmortem: Postmortem) -> None:
+        self.postmortem = postmortem
+        self._fill_owner_filter(postmortem)
+        self.board.show_postmortem(postmortem)
+        self._show_detail(self.board.current_action())
+
+    def _fill_owner_filter(self, postmortem: Postmortem) -> None:
+        owners = sorted({(a.owner or "").strip() for a in postmortem.actions} - {""})
+        wanted = [("Everyone", EVERYONE), *((o, o) for o in owners), ("No owner", NO_OWNER)]
+        current = [
+            (self.owner_filter.itemText(i), self.owner_filter.itemData(i))
+            for i in range(self.owner_filter.count())
+        ]
+        if current == wanted:
+            return
+        chosen = self.board.owner_filter
+        self.owner_filter.clear()
+        for text, data in wanted:
+            self.owner_filter.addItem(text, data)
+        if self.owner_filter.findData(chosen) < 0:  # the owner filtered on has no actions left
+            chosen = EVERYONE
+            self.board.set_owner_filter(EVERYONE)
+        self.owner_filter.setCurrentIndex(self.owner_filter.findData(chosen))
+
+    def _show_detail(self, action: ActionItem | None) -> None:
+        if action is not None and self.postmortem is not None:
+            # the board's copy may predate a history entry: show the stored action
+            action = next((a for a in self.postmortem.actions if a.id == action.id), action)
+        self.detail.show_action(self.postmortem, action)
+
+    def _owner_chosen(self, index: int) -> None:
+        self.board.set_owner_filter(self.owner_filter.itemData(index))
+
+    def select_action(self, action_id: str) -> None:
+        self.board.select_action(action_id)
+
+    def filter_by_owner(self, owner: str) -> None:
+        self.owner_filter.setCurrentIndex(max(0, self.owner_filter.findData(owner)))
+        self.board.set_owner_filter(self.owner_filter.currentData())
+
+    # ---- edits -----------------------------------------------------------------------------
+
+    def _add(self) -> None:
+        title = self.new_action.text().strip()
+        if self.postmortem is None or not title:
+            return
+        new_id = self._edits.add_action(self.postmortem.id, ActionItem("", title))
+        if new_id is not None:
+            self.new_action.clear()
+            self.new_vagueness.check("")
+            self.board.select_action(new_id, focus=False)
+
+    def _stored(self, action_id: str) -> ActionItem | None:
+        if self.postmortem is None:
+            return None
+        return next((a for a in self.postmortem.actions if a.id == action_id), None)
+
+    def move_action(self, action_id: str, status: ActionStatus) -> bool:
+        """Move a card to another column; dropping asks why first."""
+        action = self._stored(action_id)
+        if self.postmortem is None or action is None or action.status is status:
+            return False
+        note = ""
+        if status is ActionStatus.DROPPED:
+            answer = self.ask_text(
+                "Drop action",
+                f"Why is “{action.title}” dropped? (done another way, replaced by another "
+                "action, no longer needed)",
+            )
+            if answer is None:
+                return False
+            note = answer
+        label = {
+            ActionStatus.OPEN: "Reopen",
+            ActionStatus.IN_PROGRESS: "Start",
+            ActionStatus.DONE: "Finish",
+            ActionStatus.DROPPED: "Drop",
+        }[status]
+        changed = replace(action, status=status)
+        made = self._edits.change_action(
+            self.postmortem.id, changed, f"{label} “{_clip(action.title)}”", note
+        )
+        if made:
+            self.board.select_action(action_id)
+        return made
+
+    def change_action(self, changed: ActionItem, text: str) -> bool:
+        """Apply an edit from the card's detail; a moved due date asks for a note first."""
+        action = self._stored(changed.id)
+        if self.postmortem is None or action is None:
+            return False
+        note = ""
+        if action.due is not None and changed.due != action.due:
+            new = changed.due.isoformat() if changed.due else "no date"
+            answer = self.ask_text(
+                "Re-scope action",
+                f"“{action.title}” was due {action.due.isoformat()}; it moves to {new}. Why?",
+            )
+            if answer is None:
+                self.detail.show_action(self.postmortem, action)  # cancelled: show what is stored
+                return False
+            note = answer
+            text = "Re-scope action"
+        made = self._edits.change_action(self.postmortem.id, changed, text, note)
+        if not made:
+            self.detail.show_action(self.postmortem, action)
+        return made
+
+    def _title_edited(self, action_id: str, title: str) -> None:
+        action = self._stored(action_id)
+        if action is not None and title.strip() and title.strip() != action.title:
+            self.change_action(replace(action, title=title.strip()), "Edit action title")
+        elif self.postmortem is not None:
+            self.board.show_postmortem(self.postmortem)
+
+    def delete_current(self) -> None:
+        action = self.board.current_action()
+        if self.postmortem is not None and action is not None:
+            self._edits.delete_actions(self.postmortem.id, [action.id])
+
+    def _ask_with_dialog(self, title: str, question: str) -> str | None:
+        while True:
+            text, ok = QInputDialog.getText(self, title, question)
+            if not ok:
+                return None
+            if text.strip():
+                return text.strip()
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
