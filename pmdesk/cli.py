@@ -1,4 +1,4 @@
-"""The command line: import, export, list and check, without ever importing Qt.
+"""The command line: import, export, list, check and followup, without ever importing Qt.
 
 stdout carries only the result a script would read (ids, a table, JSON); warnings and errors go to
 stderr. Exit codes: 0 done (and, for `check`, ready), 1 `check` found errors, 2 bad input.
@@ -7,6 +7,7 @@ stderr. Exit codes: 0 done (and, for `check`, ready), 1 `check` found errors, 2 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -20,7 +21,7 @@ from pmdesk.domain import readiness
 from pmdesk.domain.model import Postmortem, PostmortemSummary
 from pmdesk.interchange import json_v1
 from pmdesk.interchange.errors import InterchangeError
-from pmdesk.services import postmortems
+from pmdesk.services import followup, postmortems
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library, default_library_path, open_library
 
@@ -29,8 +30,18 @@ EXIT_NOT_READY = 1
 EXIT_BAD_INPUT = 2
 
 DB_ENV = "PMDESK_DB"
-# Sections the app can open on; "meeting" is the facilitation mode of a later version.
-GUI_VIEWS = ("overview", "impact", "timeline", "causes", "actions", "lessons", "meeting")
+# Sections the app can open on ("followup" is the library's follow-up review, and needs no
+# postmortem); "meeting" is the facilitation mode of a later version.
+GUI_VIEWS = (
+    "overview",
+    "impact",
+    "timeline",
+    "causes",
+    "actions",
+    "lessons",
+    "followup",
+    "meeting",
+)
 
 
 class UsageError(Exception):
@@ -65,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--screenshot", metavar="FILE.png", help="with --smoke: save the window")
     gui.add_argument("--open", metavar="ID", help="open this postmortem (an id or unique prefix)")
     gui.add_argument(
-        "--view", choices=GUI_VIEWS, help="with --open: show this section of the postmortem"
+        "--view",
+        choices=GUI_VIEWS,
+        help="with --open: show this section of the postmortem; followup: the follow-up review",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -112,6 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="judge due dates as of this day (default: today)",
     )
+    fol = commands.add_parser(
+        "followup",
+        help="list every open action of every postmortem, for the follow-up review",
+        description="Every open and in-progress action in the library, grouped overdue (due "
+        "before today), due soon (today to today + 14 days), later, and no due date; sorted by "
+        "due date, each with the postmortem it comes from.",
+    )
+    fol.add_argument("--json", action="store_true", help="print one flat JSON array")
+    fol.add_argument(
+        "--today",
+        type=_parse_date,
+        metavar="YYYY-MM-DD",
+        help="group due dates around this day (default: today)",
+    )
     return parser
 
 
@@ -157,6 +184,11 @@ def run(
     except (postmortems.NotFoundError, postmortems.ExportFormatError) as error:
         print(f"pmdesk: {error}", file=stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (`pmdesk list | head`): what it wanted, it has.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep the interpreter's flush quiet
+        return EXIT_OK
     except OSError as error:
         where = f" “{error.filename}”" if error.filename else ""
         print(f"pmdesk: cannot write{where}: {error.strerror or error}", file=stderr)
@@ -180,6 +212,10 @@ def _dispatch(args: argparse.Namespace, library: Library, stdout: TextIO, stderr
     if args.command == "check":
         postmortem = postmortems.get_postmortem(library, args.target)
         return _report_check(postmortem, args, stdout)
+    if args.command == "followup":
+        items = followup.follow_up(library, args.today or date.today())
+        _print_follow_up(items, args.json, stdout, stderr)
+        return EXIT_OK
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 
@@ -303,6 +339,60 @@ def _print_list(
             "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip(),
             file=out,
         )
+
+
+def follow_up_json(item: followup.FollowUpItem) -> dict[str, Any]:
+    action = item.action
+    return {
+        "postmortem_id": item.postmortem_id,
+        "postmortem_title": item.postmortem_title,
+        "id": action.ref,
+        "title": action.title,
+        "owner": action.owner,
+        "due": action.due.isoformat() if action.due else None,
+        "status": action.status.value,
+        "priority": action.priority.value if action.priority else None,
+        "group": item.group.value,
+    }
+
+
+def _print_follow_up(
+    items: list[followup.FollowUpItem], as_json: bool, out: TextIO, err: TextIO
+) -> None:
+    if as_json:
+        print(
+            json.dumps([follow_up_json(i) for i in items], ensure_ascii=False, indent=2), file=out
+        )
+        return
+    if not items:
+        print("Nothing to follow up: every action is done or dropped.", file=err)
+        return
+    header = ["DUE", "PRIORITY", "STATUS", "OWNER", "ACTION", "POSTMORTEM"]
+    rows = [
+        [
+            i.action.due.isoformat() if i.action.due else "-",
+            i.action.priority.value if i.action.priority else "-",
+            i.action.status.value,
+            _clip(i.action.owner or "-", 24),
+            f"{i.action.ref} {_clip(i.action.title, 60)}",
+            f"{_clip(i.postmortem_title, 40)} ({i.postmortem_id[:8]})",
+        ]
+        for i in items
+    ]
+    widths = [max(len(line[c]) for line in [header, *rows]) for c in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    group = None
+    for item, row in zip(items, rows, strict=True):
+        if item.group is not group:
+            if group is not None:
+                print(file=out)
+            group = item.group
+            print(f"{group.label} ({sum(i.group is group for i in items)})", file=out)
+            print(line(header), file=out)
+        print(line(row), file=out)
 
 
 def _clip(text: str, limit: int) -> str:

@@ -82,8 +82,10 @@ def run_app(
                 print(f"pmdesk: {error}", file=sys.stderr)
                 return 2
             window.open_postmortem(postmortem_id)
-            if view is not None:
+            if view is not None and view != "followup":
                 window.editor.show_view(View(view))
+        if view == "followup":
+            window.show_follow_up()
         window.show()
         if smoke:
             return _paint_once(app, window, screenshot)

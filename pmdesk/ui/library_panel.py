@@ -150,7 +150,12 @@ class LibraryPanel(QWidget):
         value = index.data(ID_ROLE) if index.isValid() else None
         return value if isinstance(value, str) else None
 
-    def select(self, postmortem_id: str) -> None:
+    def select(self, postmortem_id: str | None) -> None:
+        """Select that postmortem's row, or none."""
+        if postmortem_id is None:
+            self.list.clearSelection()
+            self.list.setCurrentIndex(QModelIndex())
+            return
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, Column.TITLE)
             if index.data(ID_ROLE) == postmortem_id:

@@ -26,6 +26,7 @@ from pmdesk.services import postmortems
 from pmdesk.services.changes import EVERYTHING, Changes, Entity
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library, open_library
+from pmdesk.ui.actions.followup import FollowUpView
 from pmdesk.ui.editor import PostmortemEditor, View
 from pmdesk.ui.edits import Edits
 from pmdesk.ui.library_panel import LibraryPanel
@@ -41,6 +42,12 @@ NOTHING_OPEN = (
     "<p>Choose one on the left, or start a new one with <b>New incident</b> (Ctrl+N).</p>"
     "<p>To bring one in from a file: <b>File ▸ Import…</b> (Ctrl+I).</p>"
 )
+EXPORT_EXTENSIONS = {
+    "Interchange file (*.json)": ".json",
+    "Action items for a tracker or spreadsheet (*.csv)": ".csv",
+    "Action due dates for a calendar (*.ics)": ".ics",
+}
+EXPORT_FILTER = ";;".join(EXPORT_EXTENSIONS)
 JSON_FILTER = "pmdesk interchange files (*.json);;All files (*)"
 LIBRARY_FILTER = "pmdesk libraries (*.pmdesk *.sqlite3 *.db);;All files (*)"
 
@@ -72,9 +79,12 @@ class MainWindow(QMainWindow):
         self.placeholder = QLabel(NOTHING_OPEN)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
+        self.followup = FollowUpView(self.edits)
+        self.followup.open_requested.connect(self.open_action)
         self.center = QStackedWidget()
         self.center.addWidget(self.placeholder)
         self.center.addWidget(self.editor)
+        self.center.addWidget(self.followup)
 
         splitter = QSplitter()
         splitter.addWidget(self.library_panel)
@@ -183,6 +193,10 @@ class MainWindow(QMainWindow):
         )
         self.full_screen_action.setCheckable(True)
         view_menu.addAction(self.readiness_dock.toggleViewAction())
+        view_menu.addSeparator()
+        self.followup_action = self._action(
+            view_menu, "Follow-&up review", self.show_follow_up, QKeySequence("Ctrl+Shift+R")
+        )
 
     def _hidden_action(self, slot: Callable[[], object], shortcut: QKeySequence) -> QAction:
         action = QAction(self)
@@ -334,11 +348,29 @@ class MainWindow(QMainWindow):
             self.show_nothing()
             return
         touched = changes.postmortem_ids
+        if self.center.currentWidget() is self.followup:
+            self.followup.refresh()  # its changes touch many postmortems: stay on the review
+            return
         if current is not None and (current in touched or everything):
             self.open_postmortem(current)
         elif len(touched) == 1 and not changes.removed.issuperset(touched):
             # An undo or redo in another postmortem: show it, so nobody is surprised later.
             self.open_postmortem(next(iter(touched)))
+
+    def show_follow_up(self) -> None:
+        """Every open action of the library, for the team's next meeting."""
+        self.followup.refresh()
+        self.center.setCurrentWidget(self.followup)
+        self.readiness.show_postmortem(None)
+        self.export_action.setEnabled(False)
+        self.delete_postmortem_action.setEnabled(False)
+        self.library_panel.select(None)
+        self.followup.setFocus()
+
+    def open_action(self, postmortem_id: str, action_id: str) -> None:
+        if self.open_postmortem(postmortem_id):
+            self.editor.show_view(View.ACTIONS)
+            self.editor.action_items.select_action(action_id)
 
     def show_finding(self, finding: Finding) -> None:
         self.editor.show_finding(finding)
@@ -361,8 +393,13 @@ class MainWindow(QMainWindow):
         if current is None or self.editor.postmortem is None:
             return
         suggested = f"{safe_file_name(self.editor.postmortem.title)}.json"
-        path, _ = QFileDialog.getSaveFileName(self, "Export postmortem", suggested, JSON_FILTER)
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export postmortem", suggested, EXPORT_FILTER
+        )
         if path:
+            extension = EXPORT_EXTENSIONS.get(chosen, ".json")
+            if not Path(path).suffix:
+                path += extension
             self.export_to(current, path)
 
     def export_to(self, postmortem_id: str, path: str) -> bool:
