@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QDate, QMimeData, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit
 
 from pmdesk.domain.model import ActionField, ActionItem, ActionStatus, Postmortem
 from pmdesk.services import postmortems
@@ -179,8 +180,18 @@ def test_moving_a_due_date_asks_for_a_note(opened: MainWindow, board: ActionsSec
 
 def test_a_card_is_edited_in_place(opened: MainWindow, board: ActionsSection) -> None:
     a4 = action(opened, "a4")
+    board.board.select_action(a4.id)
     item = board.board.item_for(a4.id)
     assert item is not None
+    column = board.board.columns[ActionStatus.OPEN]
+    QTest.keyClick(column, Qt.Key.Key_F2)  # the title opens for editing in the card
+    editor = column.findChild(QLineEdit)
+    assert isinstance(editor, QLineEdit) and editor.text() == a4.title
+    editor.selectAll()
+    QTest.keyClicks(editor, "Look into alerting")
+    assert board.detail.vagueness.isVisibleTo(board) and "study" in board.detail.vagueness.text()
+    QTest.keyClick(editor, Qt.Key.Key_Escape)
+    assert action(opened, "a4") == a4
     item.setText("Page checkout on-call when the error rate stays above 2% for 2 minutes")
     assert action(opened, "a4").title.startswith("Page checkout on-call")
     undo(opened)

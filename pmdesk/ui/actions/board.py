@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QStyle,
@@ -119,6 +120,7 @@ class BoardList(QListWidget):
 class ActionBoard(QWidget):
     move_requested = Signal(str, object)  # action id, ActionStatus
     title_edited = Signal(str, str)  # action id, new title
+    title_typed = Signal(str)  # the title being typed in place, for the vagueness check
     current_changed = Signal(object)  # ActionItem or None
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -293,6 +295,12 @@ class CardDelegate(QStyledItemDelegate):
     def __init__(self, column: BoardList) -> None:
         super().__init__(column)
         self._column = column
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        editor = QLineEdit(parent)
+        editor.setAccessibleName("Action title")
+        editor.textEdited.connect(self._column.board.title_typed)
+        return editor
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         line = QFontMetrics(option.font).lineSpacing()

@@ -55,6 +55,7 @@ class ActionsSection(QWidget):
         self.board.current_changed.connect(self._show_detail)
         self.detail = ActionDetail()
         self.detail.changed.connect(self.change_action)
+        self.board.title_typed.connect(self.detail.vagueness.check)
         for column in self.board.columns.values():
             delete = QShortcut(QKeySequence.StandardKey.Delete, column)
             delete.setContext(Qt.ShortcutContext.WidgetShortcut)
