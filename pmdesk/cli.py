@@ -93,15 +93,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser(
         "export",
-        help="export a postmortem, or its action items",
+        help="export a postmortem, its report (pdf, md) or its action items (csv, ics)",
         description="Export one postmortem. The format "
         "follows the extension of the target file unless --format is given: json writes the "
         "interchange file; csv the action items, one row each, for an issue tracker or a "
         "spreadsheet; ics a calendar with an all-day entry on the due date of each open or "
-        "in-progress action (none, if no such action has a due date).",
+        "in-progress action (none, if no such action has a due date); pdf the report for "
+        "stakeholders (md the same in Markdown, for a wiki). Set SOURCE_DATE_EPOCH to fix the "
+        "generation time, and the same postmortem gives a byte-identical report.",
     )
     exp.add_argument("id", metavar="ID", help="the postmortem's id (or a unique prefix of it)")
     exp.add_argument("--to", required=True, metavar="FILE", help="the file to write")
+    exp.add_argument(
+        "--audience",
+        choices=[a.value for a in postmortems.Audience],
+        help="for a pdf or md report: team (everything, the default) or stakeholders (no "
+        "participant names, no action notes)",
+    )
     exp.add_argument("--format", choices=postmortems.EXPORT_FORMATS)
 
     lst = commands.add_parser(
@@ -204,7 +212,8 @@ def _dispatch(args: argparse.Namespace, library: Library, stdout: TextIO, stderr
             print(postmortem_id, file=stdout)
         return EXIT_OK
     if args.command == "export":
-        postmortems.export_postmortem(library, args.id, args.to, args.format)
+        audience = postmortems.Audience(args.audience) if args.audience else None
+        postmortems.export_postmortem(library, args.id, args.to, args.format, audience)
         return EXIT_OK
     if args.command == "list":
         _print_list(postmortems.list_postmortems(library), args.json, stdout, stderr)

@@ -699,11 +699,17 @@ def write_file(postmortem: Postmortem, path: str | os.PathLike[str]) -> None:
 
 
 def write_text_atomically(target: Path, text: str) -> None:
+    write_bytes_atomically(target, text.encode("utf-8"))
+
+
+def write_bytes_atomically(target: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, flush it to disk, then rename it over the
+    target: a crash or a full disk leaves the old file, never half a new one."""
     target = target.resolve()
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, target)

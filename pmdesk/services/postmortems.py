@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,6 +18,9 @@ from pmdesk.domain.model import Postmortem, PostmortemSummary
 from pmdesk.interchange import json_v1
 from pmdesk.interchange.errors import InterchangeError
 from pmdesk.report import actions_csv, actions_ics
+from pmdesk.report.contents import Audience as Audience  # the CLI names audiences through here
+from pmdesk.report.contents import build_contents
+from pmdesk.report.markdown import render_markdown
 from pmdesk.services.changes import Changes, Entity
 from pmdesk.storage import repository
 from pmdesk.storage.library import Library
@@ -25,8 +28,10 @@ from pmdesk.storage.library import Library
 # Shortest id prefix accepted where a person types an id; full ids always work.
 MIN_ID_PREFIX = 4
 
-# json: the whole postmortem (interchange file); csv: its action items; ics: their due dates.
-EXPORT_FORMATS = ("json", "csv", "ics")
+# json: the whole postmortem (interchange file); csv: its action items; ics: their due dates;
+# pdf and md: the report, for stakeholders or for a wiki.
+EXPORT_FORMATS = ("json", "csv", "ics", "pdf", "md")
+REPORT_FORMATS = ("pdf", "md")
 
 
 class NotFoundError(Exception):
@@ -135,23 +140,72 @@ def export_format_for(path: str | os.PathLike[str], requested: str | None) -> st
 
 
 def export_postmortem(
-    library: Library, typed_id: str, path: str | os.PathLike[str], fmt: str | None = None
+    library: Library,
+    typed_id: str,
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    audience: Audience | None = None,
 ) -> Path:
-    """Write the postmortem in the chosen format, atomically: a failed write leaves the old file."""
+    """Write the postmortem in the chosen format, atomically: a failed write leaves the old file.
+
+    `audience` chooses what a pdf or md report shows (the team's, by default).
+    """
     chosen = export_format_for(path, fmt)
+    if audience is not None and chosen not in REPORT_FORMATS:
+        raise ExportFormatError(
+            f"An audience applies to reports only ({', '.join(REPORT_FORMATS)}); a {chosen} "
+            "export always holds everything. Leave out --audience, or export a report."
+        )
     postmortem = get_postmortem(library, typed_id)
-    if chosen == "csv":
-        text = actions_csv.dumps(postmortem)
-    elif chosen == "ics":
-        text = actions_ics.dumps(postmortem, now=datetime.now(UTC))
-    else:
-        text = json_v1.dumps(postmortem)
+    data = render_export(postmortem, chosen, audience or Audience.TEAM, generation_time())
+    return write_export(path, data)
+
+
+def render_export(
+    postmortem: Postmortem,
+    fmt: str,
+    audience: Audience,
+    generated: datetime,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """The exported file's bytes. Pure: no library, no clock (the window runs it in a thread)."""
+    if fmt == "csv":
+        return actions_csv.dumps(postmortem).encode("utf-8")
+    if fmt == "ics":
+        return actions_ics.dumps(postmortem, now=generated).encode("utf-8")
+    if fmt in REPORT_FORMATS:
+        contents = build_contents(postmortem, audience, generated, generated.date())
+        if fmt == "md":
+            return render_markdown(contents).encode("utf-8")
+        from pmdesk.report.pdf import render_pdf  # ReportLab takes a while to import
+
+        return render_pdf(contents, progress)
+    return json_v1.dumps(postmortem).encode("utf-8")
+
+
+def write_export(path: str | os.PathLike[str], data: bytes) -> Path:
     target = Path(path)
     try:
-        json_v1.write_text_atomically(target, text)
+        json_v1.write_bytes_atomically(target, data)
     except OSError as error:
         raise ExportWriteError(error.errno, _what_went_wrong(error, target), str(target)) from error
     return target
+
+
+def generation_time(environ: Mapping[str, str] = os.environ) -> datetime:
+    """Now, or the moment `SOURCE_DATE_EPOCH` names (seconds since 1970, UTC), as reproducible
+    builds do: the same postmortem then gives a byte-identical report.
+    """
+    fixed = environ.get("SOURCE_DATE_EPOCH")
+    if fixed is None or not fixed.strip():
+        return datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(int(fixed), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise ExportFormatError(
+            f"SOURCE_DATE_EPOCH is “{fixed}”; it must be a whole number of seconds since "
+            "1970-01-01 UTC (or unset, to use the current time)."
+        ) from None
 
 
 def _what_went_wrong(error: OSError, target: Path) -> str:

@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QProgressBar,
     QSplitter,
     QStackedWidget,
 )
 
 from pmdesk.domain.model import PostmortemKind
 from pmdesk.domain.readiness import Finding
+from pmdesk.report.contents import Audience
 from pmdesk.services import postmortems
 from pmdesk.services.changes import EVERYTHING, Changes, Entity
 from pmdesk.storage.errors import LibraryError
@@ -31,6 +33,7 @@ from pmdesk.ui.editor import PostmortemEditor, View
 from pmdesk.ui.edits import Edits
 from pmdesk.ui.library_panel import LibraryPanel
 from pmdesk.ui.readiness_panel import ReadinessPanel
+from pmdesk.ui.report_export import ReportExporter
 from pmdesk.ui.settings import UiSettings
 from pmdesk.ui.themes import Theme, apply_theme, apply_zoom, next_zoom
 from pmdesk.ui.workspace import Workspace
@@ -101,6 +104,16 @@ class MainWindow(QMainWindow):
         self.readiness.setMinimumWidth(240)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.readiness_dock)
 
+        self.reports = ReportExporter(self)
+        self.reports.progressed.connect(self._report_progressed)
+        self.reports.succeeded.connect(self._report_written)
+        self.reports.failed.connect(self._report_failed)
+        self.report_progress = QProgressBar()
+        self.report_progress.setMaximumWidth(220)
+        self.report_progress.setTextVisible(False)
+        self.report_progress.hide()
+        self.statusBar().addPermanentWidget(self.report_progress)
+
         self._build_menus()
         self._connect_workspace()
         self._restore_layout()
@@ -147,6 +160,17 @@ class MainWindow(QMainWindow):
         )
         self.export_action = self._action(
             file_menu, "&Export…", self.choose_and_export, QKeySequence("Ctrl+E")
+        )
+        self.report_team_action = self._action(
+            file_menu,
+            "Export &report…",
+            lambda: self.choose_and_export_report(Audience.TEAM),
+            QKeySequence("Ctrl+Shift+P"),
+        )
+        self.report_stakeholders_action = self._action(
+            file_menu,
+            "Export report for &stakeholders…",
+            lambda: self.choose_and_export_report(Audience.STAKEHOLDERS),
         )
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -284,8 +308,7 @@ class MainWindow(QMainWindow):
     def show_nothing(self) -> None:
         self.center.setCurrentWidget(self.placeholder)
         self.readiness.show_postmortem(None)
-        self.export_action.setEnabled(False)
-        self.delete_postmortem_action.setEnabled(False)
+        self._enable_postmortem_actions(False)
 
     def open_postmortem(self, postmortem_id: str) -> bool:
         postmortem = self.workspace.load(postmortem_id)
@@ -297,9 +320,18 @@ class MainWindow(QMainWindow):
         self.readiness.show_postmortem(postmortem)
         self.center.setCurrentWidget(self.editor)
         self.library_panel.select(postmortem_id)
-        self.export_action.setEnabled(True)
-        self.delete_postmortem_action.setEnabled(True)
+        self._enable_postmortem_actions(True)
         return True
+
+    def _enable_postmortem_actions(self, enabled: bool) -> None:
+        """What needs an open postmortem: export, reports, delete."""
+        for action in (
+            self.export_action,
+            self.report_team_action,
+            self.report_stakeholders_action,
+            self.delete_postmortem_action,
+        ):
+            action.setEnabled(enabled)
 
     def current_id(self) -> str | None:
         if self.center.currentWidget() is self.editor and self.editor.postmortem is not None:
@@ -362,8 +394,7 @@ class MainWindow(QMainWindow):
         self.followup.refresh()
         self.center.setCurrentWidget(self.followup)
         self.readiness.show_postmortem(None)
-        self.export_action.setEnabled(False)
-        self.delete_postmortem_action.setEnabled(False)
+        self._enable_postmortem_actions(False)
         self.library_panel.select(None)
         self.followup.setFocus()
 
@@ -454,7 +485,54 @@ class MainWindow(QMainWindow):
         self.set_zoom(self.settings.zoom)
         self.set_theme(self.settings.theme)
 
+    # ---- reports -----------------------------------------------------------------------------
+
+    def choose_and_export_report(self, audience: Audience) -> None:
+        postmortem = self.editor.postmortem if self.current_id() is not None else None
+        if postmortem is None:
+            return
+        suffix = " (stakeholders)" if audience is Audience.STAKEHOLDERS else ""
+        suggested = f"{safe_file_name(postmortem.title)}{suffix}.pdf"
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export report", suggested, "PDF report (*.pdf);;Markdown report (*.md)"
+        )
+        if path:
+            if Path(path).suffix.lower() not in (".pdf", ".md"):
+                path += ".md" if "*.md" in chosen else ".pdf"
+            self.export_report(Path(path), audience)
+
+    def export_report(self, path: Path, audience: Audience) -> bool:
+        """Write the open postmortem's report in the background; progress in the status bar."""
+        current = self.current_id()
+        postmortem = self.workspace.load(current) if current else None
+        if postmortem is None:
+            return False
+        if not self.reports.start(postmortem, path, audience):
+            self.report(
+                "A report is being written",
+                "Wait for the report being written now to finish, then export this one.",
+            )
+            return False
+        self.report_progress.setRange(0, 0)  # busy until the first page is counted
+        self.report_progress.show()
+        self.statusBar().showMessage(f"Writing the report to {path}…")
+        return True
+
+    def _report_progressed(self, done: int, total: int) -> None:
+        self.report_progress.setRange(0, max(total, 1))
+        self.report_progress.setValue(done)
+
+    def _report_written(self, path: str) -> None:
+        self.report_progress.hide()
+        self.statusBar().showMessage(f"Report written to {path}", 8000)
+
+    def _report_failed(self, message: str) -> None:
+        self.report_progress.hide()
+        self.statusBar().clearMessage()
+        self.report("The report was not written", message)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.reports.wait()
         self.settings.set_geometry("geometry", self.saveGeometry())
         self.settings.set_geometry("state", self.saveState())
         self.settings.sync()

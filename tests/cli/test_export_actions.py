@@ -161,7 +161,7 @@ def test_the_extension_names_the_format(name: str, expected: str) -> None:
 def test_unknown_formats_list_the_new_ones(db: Path, fixture_file: Path, tmp_path: Path) -> None:
     postmortem_id = imported(db, fixture_file)
     result = pmdesk("--db", db, "export", postmortem_id, "--to", tmp_path / "x.xlsx")
-    assert result.code == 2 and "it can export json, csv, ics." in result.err
+    assert result.code == 2 and "it can export json, csv, ics, pdf, md." in result.err
 
 
 def test_a_calendar_with_nothing_due_is_still_written(db: Path, tmp_path: Path) -> None:

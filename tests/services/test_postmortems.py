@@ -76,5 +76,5 @@ def test_export_format_follows_the_extension(
 
 
 def test_unknown_export_formats_are_named(tmp_path: Path) -> None:
-    with pytest.raises(postmortems.ExportFormatError, match="cannot export “pdf”"):
-        postmortems.export_format_for(tmp_path / "a.pdf", None)
+    with pytest.raises(postmortems.ExportFormatError, match="cannot export “docx”"):
+        postmortems.export_format_for(tmp_path / "a.docx", None)

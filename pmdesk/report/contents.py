@@ -1,0 +1,282 @@
+"""What a report says, worked out once from a postmortem, for the PDF and the Markdown writers.
+
+Both writers lay out the same `ReportContents`, so they never disagree on a number, an order or
+what an audience may see. Times are shown in the postmortem's own zone, which is always named;
+dates are shown whenever the incident spans more than one day in that zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pmdesk.domain.actions import board_order
+from pmdesk.domain.cause_tree import CauseTree, why_label
+from pmdesk.domain.clauses import person_names
+from pmdesk.domain.model import (
+    ActionItem,
+    ActionStatus,
+    Cause,
+    EventKind,
+    LessonKind,
+    Postmortem,
+    PostmortemKind,
+    PostmortemStatus,
+    TimelineEvent,
+)
+from pmdesk.domain.moments import KeyMoments, format_duration, key_moments
+
+
+class Audience(StrEnum):
+    TEAM = "team"  # everything
+    STAKEHOLDERS = "stakeholders"  # no participant names, no action notes
+
+    @property
+    def label(self) -> str:
+        return "Team" if self is Audience.TEAM else "Stakeholders"
+
+
+STATUS_LABELS = {
+    ActionStatus.OPEN: "Open",
+    ActionStatus.IN_PROGRESS: "In progress",
+    ActionStatus.DONE: "Done",
+    ActionStatus.DROPPED: "Dropped",
+}
+EVENT_LABELS = {kind: kind.value.capitalize() for kind in EventKind}
+LESSON_TITLES = {
+    LessonKind.WENT_WELL: "What went well",
+    LessonKind.WENT_WRONG: "What went wrong",
+    LessonKind.LUCKY: "Where we got lucky",
+}
+# The sections, in order, with their headings: the PDF's bookmarks and the Markdown's headings.
+SECTIONS = (
+    ("summary", "Summary"),
+    ("numbers", "Key numbers"),
+    ("timeline", "Timeline"),
+    ("causes", "Causes"),
+    ("actions", "Action items"),
+    ("lessons", "Lessons"),
+    ("participants", "Participants"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyNumber:
+    label: str  # "Time to detect", or an impact metric's name
+    value: str  # "14 min", "12,400 requests"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    event: TimelineEvent
+    when: str  # "14:05" or "2026-03-02 14:05" when the incident spans days
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class CauseEntry:
+    cause: Cause
+    number: str  # "1", "1.2", "1.2.1": its place in the tree
+    depth: int
+    label: str  # "problem", "why 2"
+    actions: tuple[str, ...]  # refs of the actions that address it
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    action: ActionItem
+    cause: str  # "c3 The config pipeline has no schema", or ""
+    overdue: bool
+    notes: str  # empty for the stakeholder audience
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContents:
+    postmortem: Postmortem
+    audience: Audience
+    generated: datetime
+    draft: bool  # stamped DRAFT on every page unless the postmortem is final
+    kind: str
+    severity: str
+    status: str
+    zone: str  # the zone named with every time, e.g. "Europe/Berlin"
+    incident_date: str  # "Monday 2 March 2026, 14:02 Europe/Berlin", or "" with no timeline
+    facilitator: str  # "" when none is named (or the audience must not see names)
+    moments: KeyMoments
+    numbers: tuple[KeyNumber, ...]
+    timeline: tuple[TimelineRow, ...]
+    spans_days: bool
+    causes: tuple[CauseEntry, ...]
+    actions: tuple[ActionRow, ...]
+    lessons: tuple[tuple[str, tuple[str, ...]], ...]  # (title, texts) per kind, empty kinds kept
+    participants: tuple[tuple[str, str], ...]  # (name, role); empty for stakeholders
+
+    @property
+    def sections(self) -> list[tuple[str, str]]:
+        """The sections this report has, as (key, heading)."""
+        return [
+            (key, title)
+            for key, title in SECTIONS
+            if key != "participants" or self.audience is Audience.TEAM
+        ]
+
+
+def zone_of(postmortem: Postmortem) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(postmortem.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def build_contents(
+    postmortem: Postmortem, audience: Audience, generated: datetime, today: date
+) -> ReportContents:
+    zone = zone_of(postmortem)
+    zone_name = postmortem.timezone if zone is not None else "UTC offset as written"
+
+    def local(moment: datetime) -> datetime:
+        return moment.astimezone(zone) if zone is not None else moment
+
+    events = postmortem.timeline
+    days = {local(e.at).date() for e in events}
+    spans_days = len(days) > 1
+    rows = tuple(
+        TimelineRow(
+            e,
+            local(e.at).strftime("%Y-%m-%d %H:%M" if spans_days else "%H:%M"),
+            EVENT_LABELS[e.kind],
+        )
+        for e in events
+    )
+    moments = key_moments(events)
+    first = moments.started or (events[0] if events else None)
+    incident_date = (
+        f"{_long_date(local(first.at))}, {local(first.at):%H:%M} {zone_name}" if first else ""
+    )
+    team = audience is Audience.TEAM
+    facilitator = next(
+        (p.name for p in postmortem.participants if (p.role or "").casefold() == "facilitator"),
+        "",
+    )
+    return ReportContents(
+        postmortem=postmortem,
+        audience=audience,
+        generated=generated,
+        draft=postmortem.status is not PostmortemStatus.FINAL,
+        kind="Near miss" if postmortem.kind is PostmortemKind.NEAR_MISS else "Incident",
+        severity=postmortem.severity.value if postmortem.severity else "Severity not set",
+        status=postmortem.status.value.capitalize(),
+        zone=zone_name,
+        incident_date=incident_date,
+        facilitator=facilitator if team else "",
+        moments=moments,
+        numbers=tuple(_numbers(postmortem, moments)),
+        timeline=rows,
+        spans_days=spans_days,
+        causes=tuple(_cause_entries(postmortem)),
+        actions=tuple(_action_rows(postmortem, today, team)),
+        lessons=tuple(
+            (title, tuple(x.text for x in postmortem.lessons if x.kind is kind))
+            for kind, title in LESSON_TITLES.items()
+        ),
+        participants=tuple((p.name, p.role or "") for p in postmortem.participants) if team else (),
+    )
+
+
+def _numbers(postmortem: Postmortem, moments: KeyMoments) -> list[KeyNumber]:
+    found = []
+    events = postmortem.timeline
+    if moments.started is not None and events:
+        last = max(e.at for e in events)
+        if last > moments.started.at:
+            found.append(KeyNumber("Duration", format_duration(last - moments.started.at)))
+    for label, span in (
+        ("Time to detect", moments.time_to_detect),
+        ("Time to mitigate", moments.time_to_mitigate),
+        ("Time to resolve", moments.time_to_resolve),
+    ):
+        found.append(KeyNumber(label, format_duration(span) if span is not None else "not known"))
+    for metric in postmortem.metrics:
+        found.append(KeyNumber(metric.name, format_number(metric.value, metric.unit)))
+    return found
+
+
+def format_number(value: float | int, unit: str | None) -> str:
+    """12400 → "12,400", 2.5 → "2.5", with the unit after it ("%" without a space)."""
+    if isinstance(value, int) or (
+        isinstance(value, float) and value.is_integer() and abs(value) < 1e15
+    ):
+        text = f"{int(value):,}"
+    else:
+        text = f"{value:,.6g}" if abs(value) >= 1e-4 else f"{value:.3g}"
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def _cause_entries(postmortem: Postmortem) -> list[CauseEntry]:
+    tree = CauseTree(postmortem.causes)
+    by_cause: dict[str, list[str]] = {}
+    for action in postmortem.actions:
+        if action.cause_id is not None:
+            by_cause.setdefault(action.cause_id, []).append(action.ref)
+    entries: list[CauseEntry] = []
+    stack: list[tuple[Cause, str]] = [
+        (root, str(i + 1)) for i, root in reversed(list(enumerate(tree.roots)))
+    ]
+    while stack:  # no recursion: an imported chain may be thousands deep
+        cause, number = stack.pop()
+        depth = tree.depth(cause.id)
+        entries.append(
+            CauseEntry(cause, number, depth, why_label(depth), tuple(by_cause.get(cause.id, [])))
+        )
+        children = tree.children(cause.id)
+        stack.extend(
+            (child, f"{number}.{i + 1}") for i, child in reversed(list(enumerate(children)))
+        )
+    return entries
+
+
+def _action_rows(postmortem: Postmortem, today: date, team: bool) -> list[ActionRow]:
+    causes = {c.id: c for c in postmortem.causes}
+    # Stakeholders see who owns an action, but never a participant's name: a person who owns one
+    # is named by their role in the review instead.
+    people = set(person_names(tuple(p.name for p in postmortem.participants)))
+    roles = {
+        " ".join(p.name.split()).casefold(): p.role or "a member of the team"
+        for p in postmortem.participants
+        if not team and " ".join(p.name.split()) in people
+    }
+    rows = []
+    for action in board_order(postmortem.actions):
+        cause = causes.get(action.cause_id or "")
+        owner = " ".join((action.owner or "").split())
+        if owner.casefold() in roles:
+            action = replace(action, owner=roles[owner.casefold()])
+        rows.append(
+            ActionRow(
+                action,
+                f"{cause.ref} {' '.join(cause.text.split())}" if cause else "",
+                action.status.is_active and action.due is not None and action.due < today,
+                action.notes if team else "",
+            )
+        )
+    return rows
+
+
+def _long_date(moment: datetime) -> str:
+    """ "Monday 2 March 2026", in English whatever the machine's locale."""
+    days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    months = (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    )  # fmt: skip
+    return f"{days[moment.weekday()]} {moment.day} {months[moment.month - 1]} {moment.year}"
+
+
+def plain_lines(texts: Sequence[str]) -> list[str]:
+    """Texts with their line breaks kept, blank ones dropped."""
+    return [t for t in texts if t.strip()]

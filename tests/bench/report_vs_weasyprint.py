@@ -1,0 +1,181 @@
+"""Benchmark: the PDF report against the usual alternative, an HTML template printed by WeasyPrint.
+
+    .venv/bin/pip install -e '.[bench]'      # WeasyPrint, for this benchmark only
+    .venv/bin/python -m tests.bench.report_vs_weasyprint [--runs 3]
+
+Both sides are whole processes that start from the same stored postmortem and write a PDF of the
+same content (title block, summary, key numbers, timeline, causes, actions, lessons):
+- pmdesk: `pmdesk --db LIB export ID --to report.pdf`, exactly what a user runs;
+- WeasyPrint: a process that reads the postmortem from the same library, fills an HTML template
+  with the same `ReportContents` and calls `weasyprint.HTML(...).write_pdf()`.
+Runs alternate between the sides, medians are compared. Targets: at most 0.5x WeasyPrint's time
+for a typical postmortem (20 events), at most 0.1x for 5,000 events, time growing linearly with
+the number of events (1,000 / 2,500 / 5,000), and peak memory under 200 MB at 5,000 events.
+Exit status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from pmdesk.domain.model import EventKind, TimelineEvent
+from pmdesk.interchange import json_v1
+from pmdesk.services import postmortems
+from pmdesk.storage.library import open_library
+from tests.conftest import FIXTURE
+
+REPO = Path(__file__).resolve().parents[2]
+FIXED_TIME = "1775000000"  # SOURCE_DATE_EPOCH: both sides print the same date
+
+WEASYPRINT_SIDE = r'''
+import html, sys
+from datetime import UTC, datetime
+from pmdesk.report.contents import Audience, build_contents
+from pmdesk.services import postmortems
+from pmdesk.storage.library import open_library
+import weasyprint
+
+e = html.escape
+with open_library(sys.argv[1]) as library:
+    pm = postmortems.get_postmortem(library, sys.argv[2])
+generated = datetime.fromtimestamp(int(sys.argv[4]), UTC)
+c = build_contents(pm, Audience.TEAM, generated, generated.date())
+parts = [f"""<!doctype html><html><head><meta charset="utf-8"><title>{e(pm.title)}</title><style>
+@page {{ size: A4; margin: 20mm 18mm; @bottom-center {{ content: "Page " counter(page) " of "
+  counter(pages) " · {e(pm.title[:60])} · Generated {generated:%Y-%m-%d}"; font-size: 8pt; }} }}
+body {{ font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; color: #1f2328; }}
+h1 {{ font-size: 22pt; margin: 0 0 4pt; }} h2 {{ font-size: 14pt; margin: 16pt 0 6pt; }}
+.tiles {{ display: flex; flex-wrap: wrap; gap: 6pt; }} .tile {{ border: 1px solid #d0d7de;
+  border-radius: 4pt; padding: 4pt 8pt; min-width: 90pt; }} .tile b {{ display: block;
+  font-size: 13pt; }} table {{ width: 100%; border-collapse: collapse; }}
+th, td {{ text-align: left; vertical-align: top; padding: 2pt 4pt; border-bottom: 1px solid #eee; }}
+tr:nth-child(even) td {{ background: #f6f8fa; }} .draft {{ position: fixed; top: 40%;
+  left: 10%; font-size: 90pt; color: rgba(0,0,0,.06); transform: rotate(-35deg); }}
+</style></head><body>"""]
+if c.draft:
+    parts.append('<div class="draft">DRAFT</div>')
+parts.append(f"<h1>{e(pm.title)}</h1><p>{e(c.kind)} · {e(c.severity)} · {e(c.status)}<br>"
+             f"{e(c.incident_date)}<br>Facilitator: {e(c.facilitator)}</p>")
+parts.append("<h2>Summary</h2>" + "".join(f"<p>{e(p)}</p>" for p in pm.summary.split("\n\n")))
+parts.append('<h2>Key numbers</h2><div class="tiles">' + "".join(
+    f'<div class="tile">{e(n.label)}<b>{e(n.value)}</b></div>' for n in c.numbers) + "</div>")
+parts.append(f"<h2>Timeline</h2><table><tr><th>When ({e(c.zone)})</th><th>Kind</th>"
+             "<th>What happened</th><th>Source</th></tr>" + "".join(
+    f"<tr><td>{e(r.when)}</td><td>{e(r.kind)}</td><td>{e(r.event.text)}</td>"
+    f"<td>{e(r.event.source or '')}</td></tr>" for r in c.timeline) + "</table>")
+parts.append("<h2>Causes</h2><ol>" + "".join(
+    f"<li style='margin-left:{(x.depth - 1) * 14}pt'>{e(x.number)} {e(x.label)}: "
+    f"{e(x.cause.text)}{' (systemic)' if x.cause.systemic else ''}</li>" for x in c.causes)
+    + "</ol>")
+parts.append("<h2>Action items</h2><table><tr><th>Action</th><th>Owner</th><th>Due</th>"
+             "<th>Status</th><th>Priority</th><th>Addresses</th></tr>" + "".join(
+    f"<tr><td>{e(r.action.ref)} {e(r.action.title)}</td><td>{e(r.action.owner or '')}</td>"
+    f"<td>{r.action.due or ''}</td><td>{e(r.action.status.value)}</td>"
+    f"<td>{r.action.priority or ''}</td><td>{e(r.cause)}</td></tr>" for r in c.actions)
+    + "</table>")
+parts.append("<h2>Lessons</h2>" + "".join(
+    f"<h3>{e(t)}</h3><ul>" + "".join(f"<li>{e(x)}</li>" for x in texts) + "</ul>"
+    for t, texts in c.lessons))
+parts.append("</body></html>")
+weasyprint.HTML(string="".join(parts)).write_pdf(sys.argv[3])
+'''
+
+
+def postmortem_with(events: int) -> dict[str, object]:
+    """The shared example with its timeline stretched to `events` events, a minute apart."""
+    pm = json_v1.read_file(FIXTURE).postmortem
+    start = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)
+    extra = [
+        TimelineEvent(
+            start + timedelta(minutes=i),
+            EventKind.EVENT,
+            f"Error rate in region {i % 12} at {i % 97}%; the on-call engineer checks board {i}",
+            source="metrics",
+        )
+        for i in range(max(0, events - len(pm.timeline)))
+    ]
+    pm.timeline = sorted([*pm.timeline, *extra], key=lambda e: e.at)
+    return json_v1.to_document(pm)
+
+
+def run_once(command: Sequence[str]) -> tuple[float, int]:
+    """Wall time in seconds and peak resident memory in KB of one whole process."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_TIME, "QT_QPA_PLATFORM": "offscreen"}
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    took = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed with {process.returncode}")
+    return took, usage.ru_maxrss
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    python = sys.executable
+    missed = False
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        library_path = work / "bench.pmdesk"
+        sizes = (20, 1000, 2500, 5000)
+        ids: dict[int, str] = {}
+        with open_library(library_path) as library:
+            for size in sizes:
+                file = work / f"pm{size}.json"
+                json_v1.write_file(json_v1.read_document(postmortem_with(size)).postmortem, file)
+                (ids[size],) = postmortems.import_files(library, [file]).postmortem_ids
+        ours: dict[int, tuple[float, int]] = {}
+        for size in sizes:
+            mine = [python, "-m", "pmdesk", "--db", str(library_path), "export", ids[size]]
+            mine += ["--to", str(work / f"ours{size}.pdf")]
+            theirs = [python, "-c", WEASYPRINT_SIDE, str(library_path), ids[size]]
+            theirs += [str(work / f"theirs{size}.pdf"), FIXED_TIME]
+            pairs = []
+            for _ in range(args.runs if size in (20, 5000) else 1):
+                pairs.append((run_once(mine), run_once(theirs) if size in (20, 5000) else None))
+            a = statistics.median(p[0][0] for p in pairs)
+            memory = max(p[0][1] for p in pairs)
+            ours[size] = (a, memory)
+            if size not in (20, 5000):
+                print(f"{size:>5} events: pmdesk {a:.2f} s, {memory / 1024:.0f} MB peak")
+                continue
+            b = statistics.median(p[1][0] for p in pairs if p[1] is not None)
+            target = 0.5 if size == 20 else 0.1
+            ratio = a / b
+            verdict = "ok" if ratio <= target else "MISSED"
+            missed |= ratio > target
+            pages = (work / f"ours{size}.pdf").read_bytes().count(b"/Type /Page\n")
+            print(
+                f"{size:>5} events: pmdesk {a:.2f} s vs WeasyPrint {b:.2f} s = {ratio:.3f}x "
+                f"(target ≤ {target}x) {verdict}; pmdesk {memory / 1024:.0f} MB peak"
+                + (f", {pages} pages" if pages else "")
+            )
+        # Linear growth: the cost per event stays the same as the timeline grows.
+        per_event = {size: (ours[size][0] - ours[20][0]) / (size - 20) * 1000 for size in sizes[1:]}
+        spread = max(per_event.values()) / min(per_event.values())
+        linear = spread <= 1.5
+        missed |= not linear
+        shown = ", ".join(f"{size}: {ms:.2f} ms" for size, ms in per_event.items())
+        print(
+            f"cost per extra event ({shown}): spread {spread:.2f}x {'ok' if linear else 'MISSED'}"
+        )
+        peak_mb = ours[5000][1] / 1024
+        missed |= peak_mb >= 200
+        print(f"peak memory at 5,000 events: {peak_mb:.0f} MB (target < 200 MB)")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
