@@ -92,7 +92,8 @@ def _fonts_dir() -> Path:
 
 
 def register() -> None:
-    """Registers the four report fonts with ReportLab, once; later calls return at once.
+    """Registers the report fonts with ReportLab, once; later calls return at once. (The CJK
+    and emoji fonts follow when a text first needs them.)
 
     Raises FontError when a font file is missing or unreadable.
     """
@@ -108,31 +109,17 @@ def _loaded() -> _Fonts:
 
 
 def _load() -> _Fonts:
+    """DejaVu Sans, regular and bold: what nearly every report needs. The CJK and emoji fonts
+    (5 MB to parse) are loaded the first time a character needs them."""
     global _fonts
     directory = _fonts_dir()
     if not all((directory / file).is_file() for file in _FILES.values()):
         raise FontError(f"The report fonts are missing from {directory}: reinstall pmdesk")
-    loaded: dict[str, ttfonts.TTFont] = {}
-    for name, file in _FILES.items():
-        try:
-            loaded[name] = ttfonts.TTFont(name, str(directory / file), subfontIndex=0)
-        except (OSError, ttfonts.TTFError) as error:
-            raise FontError(
-                f"The report font {file} in {directory} cannot be read: reinstall pmdesk"
-            ) from error
     _patch_to_unicode_cmap()
-    for font in loaded.values():
-        pdfmetrics.registerFont(font)
+    glyphs = {name: _register(name) for name in (REGULAR, BOLD)}
     pdfmetrics.registerFontFamily(
         REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
     )
-    # Paragraph markup resolves <b> and <i> through a family; without one for the fallback fonts,
-    # a CJK or emoji run inside <b> would raise "Can't find concrete font".
-    for name in (CJK, EMOJI):
-        pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
-    glyphs: dict[str, dict[int, int]] = {
-        name: font.face.charToGlyph for name, font in loaded.items()
-    }
     plain = {
         bold: frozenset(
             ch
@@ -144,6 +131,34 @@ def _load() -> _Fonts:
     sans = frozenset(glyphs[REGULAR].keys() & glyphs[BOLD].keys())
     _fonts = _Fonts(glyphs, plain, sans, _reshaper(sans))
     return _fonts
+
+
+def _register(name: str) -> dict[int, int]:
+    """Parse one vendored font, register it with ReportLab, and return its code point map."""
+    directory, file = _fonts_dir(), _FILES[name]
+    try:
+        font = ttfonts.TTFont(name, str(directory / file), subfontIndex=0)
+    except (OSError, ttfonts.TTFError) as error:
+        raise FontError(
+            f"The report font {file} in {directory} cannot be read: reinstall pmdesk"
+        ) from error
+    pdfmetrics.registerFont(font)
+    if name in (CJK, EMOJI):
+        # Paragraph markup resolves <b> and <i> through a family; without one, a CJK or emoji
+        # run inside <b> would raise "Can't find concrete font".
+        pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+    glyphs: dict[int, int] = font.face.charToGlyph
+    return glyphs
+
+
+def _fallback_glyphs(fonts: _Fonts, name: str) -> dict[int, int]:
+    found = fonts.glyphs.get(name)
+    if found is None:
+        with _lock:
+            found = fonts.glyphs.get(name)
+            if found is None:
+                found = fonts.glyphs[name] = _register(name)
+    return found
 
 
 def _reshaper(covered: frozenset[int]) -> ArabicReshaper:
@@ -238,9 +253,13 @@ def _font_for(ch: str, bold: bool, fonts: _Fonts) -> str:
     if font is None:
         point = ord(ch)
         text_font = BOLD if bold else REGULAR
-        font = next(
-            (name for name in (text_font, CJK, EMOJI) if point in fonts.glyphs[name]), text_font
-        )
+        if point in fonts.glyphs[text_font]:
+            font = text_font
+        else:
+            font = next(
+                (name for name in (CJK, EMOJI) if point in _fallback_glyphs(fonts, name)),
+                text_font,
+            )
         cache[ch] = font
     return font
 
