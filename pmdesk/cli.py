@@ -13,15 +13,19 @@ import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from pmdesk import __version__
 from pmdesk.domain import readiness
 from pmdesk.domain.model import Postmortem, PostmortemSummary
+from pmdesk.domain.validation import is_timezone_name
 from pmdesk.interchange import json_v1
 from pmdesk.interchange.errors import InterchangeError
-from pmdesk.services import followup, postmortems
+from pmdesk.interchange.evidence import EvidenceError
+from pmdesk.services import evidence, followup, postmortems
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library, default_library_path, open_library
 
@@ -133,6 +137,25 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="judge due dates as of this day (default: today)",
     )
+    add = commands.add_parser(
+        "add-events",
+        help="add timeline events from a CSV file or a Slack export",
+        description="Add timeline events to a postmortem from a CSV file (a header naming a time "
+        "and a text column, and optionally kind and source) or from one channel of a Slack "
+        "workspace export (its folder or zip). Times without an offset are in the "
+        "postmortem's zone. Events already on the timeline (same second, same text) are "
+        "skipped. A file with a malformed line is refused whole, naming the line.",
+    )
+    add.add_argument("id", metavar="ID", help="the postmortem's id (or a unique prefix of it)")
+    add.add_argument("source", metavar="FILE_OR_FOLDER", help="a .csv file or a Slack export")
+    add.add_argument("--channel", metavar="NAME", help="the Slack channel to read (name or id)")
+    add.add_argument(
+        "--since",
+        type=_parse_moment,
+        metavar="T",
+        help="only what happened at or after T (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][±HH:MM])",
+    )
+    add.add_argument("--until", type=_parse_moment, metavar="T", help="only what happened before T")
     fol = commands.add_parser(
         "followup",
         help="list every open action of every postmortem, for the follow-up review",
@@ -155,6 +178,18 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"“{text}” is not a date written YYYY-MM-DD") from None
+
+
+def _parse_moment(text: str) -> datetime:
+    """A date (its midnight) or a date and time; naive ones are placed in the postmortem's zone
+    later, when it is known."""
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"“{text}” is not a time written YYYY-MM-DD or YYYY-MM-DDTHH:MM (with an optional "
+            "offset such as +01:00)"
+        ) from None
 
 
 def library_location(args: argparse.Namespace) -> str:
@@ -186,7 +221,12 @@ def run(
     except UsageError as error:
         print(error, file=stderr)
         return EXIT_BAD_INPUT
-    except (LibraryError, InterchangeError, postmortems.ImportRefusedError) as error:
+    except (
+        LibraryError,
+        InterchangeError,
+        postmortems.ImportRefusedError,
+        EvidenceError,
+    ) as error:
         print(error, file=stderr)
         return EXIT_BAD_INPUT
     except (postmortems.NotFoundError, postmortems.ExportFormatError) as error:
@@ -221,6 +261,8 @@ def _dispatch(args: argparse.Namespace, library: Library, stdout: TextIO, stderr
     if args.command == "check":
         postmortem = postmortems.get_postmortem(library, args.target)
         return _report_check(postmortem, args, stdout)
+    if args.command == "add-events":
+        return _add_events(args, library, stdout)
     if args.command == "followup":
         items = followup.follow_up(library, args.today or date.today())
         _print_follow_up(items, args.json, stdout, stderr)
@@ -348,6 +390,32 @@ def _print_list(
             "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip(),
             file=out,
         )
+
+
+def _add_events(args: argparse.Namespace, library: Library, out: TextIO) -> int:
+    postmortem = postmortems.get_postmortem(library, args.id)
+    zone = ZoneInfo(postmortem.timezone) if is_timezone_name(postmortem.timezone) else UTC
+
+    def aware(moment: datetime | None) -> datetime | None:
+        if moment is None or moment.tzinfo is not None:
+            return moment
+        return moment.replace(tzinfo=zone)
+
+    candidates = evidence.read_evidence(
+        Path(args.source),
+        postmortem.timezone,
+        channel=args.channel,
+        since=aware(args.since),
+        until=aware(args.until),
+    )
+    report = evidence.add_evidence(library, postmortem.id, candidates)
+    added = len(report.added)
+    print(
+        f"Added {added} event{'s' * (added != 1)}; skipped {report.already_there} already on "
+        "the timeline.",
+        file=out,
+    )
+    return EXIT_OK
 
 
 def follow_up_json(item: followup.FollowUpItem) -> dict[str, Any]:
