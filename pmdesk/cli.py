@@ -21,11 +21,12 @@ from zoneinfo import ZoneInfo
 from pmdesk import __version__
 from pmdesk.domain import readiness
 from pmdesk.domain.model import Postmortem, PostmortemSummary
+from pmdesk.domain.similarity import Match
 from pmdesk.domain.validation import is_timezone_name
 from pmdesk.interchange import json_v1
 from pmdesk.interchange.errors import InterchangeError
 from pmdesk.interchange.evidence import EvidenceError
-from pmdesk.services import evidence, followup, postmortems
+from pmdesk.services import evidence, followup, postmortems, similar
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library, default_library_path, open_library
 
@@ -156,6 +157,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="only what happened at or after T (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][±HH:MM])",
     )
     add.add_argument("--until", type=_parse_moment, metavar="T", help="only what happened before T")
+    sim = commands.add_parser(
+        "similar",
+        help="list past postmortems like this one",
+        description="Rank the library's other postmortems by how much they look like this one: "
+        "shared tags, and the telling words their summaries and causes share.",
+    )
+    sim.add_argument("id", metavar="ID", help="the postmortem's id (or a unique prefix of it)")
+    sim.add_argument("--json", action="store_true", help="print a JSON array")
     fol = commands.add_parser(
         "followup",
         help="list every open action of every postmortem, for the follow-up review",
@@ -261,6 +270,9 @@ def _dispatch(args: argparse.Namespace, library: Library, stdout: TextIO, stderr
     if args.command == "check":
         postmortem = postmortems.get_postmortem(library, args.target)
         return _report_check(postmortem, args, stdout)
+    if args.command == "similar":
+        _print_similar(similar.similar_postmortems(library, args.id), args.json, stdout, stderr)
+        return EXIT_OK
     if args.command == "add-events":
         return _add_events(args, library, stdout)
     if args.command == "followup":
@@ -416,6 +428,29 @@ def _add_events(args: argparse.Namespace, library: Library, out: TextIO) -> int:
         file=out,
     )
     return EXIT_OK
+
+
+def _print_similar(matches: list[Match], as_json: bool, out: TextIO, err: TextIO) -> None:
+    if as_json:
+        rows = [
+            {
+                "id": m.id,
+                "title": m.title,
+                "score": m.score,
+                "shared_tags": list(m.shared_tags),
+                "shared_words": list(m.shared_words),
+            }
+            for m in matches
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2), file=out)
+        return
+    if not matches:
+        print("No other postmortem in this library shares its tags or telling words.", file=err)
+        return
+    for m in matches:
+        why = [f"tags {', '.join(m.shared_tags)}"] if m.shared_tags else []
+        why += [f"words {', '.join(m.shared_words)}"] if m.shared_words else []
+        print(f"{m.score:.2f}  {m.id[:8]}  {_clip(m.title, 60)}  ({'; '.join(why)})", file=out)
 
 
 def follow_up_json(item: followup.FollowUpItem) -> dict[str, Any]:

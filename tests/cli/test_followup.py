@@ -77,3 +77,29 @@ def test_followup_of_an_empty_library_says_so(db: Path) -> None:  # noqa: F811
 def test_followup_refuses_a_bad_today(db: Path) -> None:  # noqa: F811
     result = pmdesk("--db", db, "followup", "--today", "17/03/2026")
     assert result.code == 2 and "YYYY-MM-DD" in result.err
+
+
+def test_similar_lists_the_closest_postmortems(
+    db: Path,  # noqa: F811
+    fixture_file: Path,
+    tmp_path: Path,
+) -> None:
+    first = imported(db, fixture_file)
+    document = example()
+    document["postmortem"]["title"] = "Search errors after a config push"
+    second = imported(db, write(tmp_path / "second.json", document))
+    other = example()
+    other["postmortem"].update(
+        title="Printer jam",
+        summary="Paper.",
+        tags=[],
+        causes=[],
+        impact={"summary": "", "metrics": []},
+    )
+    other["postmortem"]["actions"] = []
+    imported(db, write(tmp_path / "other.json", other))
+    rows = json.loads(pmdesk("--db", db, "similar", first, "--json").out)
+    assert [r["id"] for r in rows] == [second]
+    assert rows[0]["shared_tags"] == ["alerting", "checkout", "config"]
+    table = pmdesk("--db", db, "similar", first[:8]).out
+    assert "Search errors after a config push" in table
