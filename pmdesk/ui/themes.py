@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -173,10 +174,24 @@ def apply_zoom(app: QApplication, zoom: float) -> None:
     font = QFont(app.font())
     font.setPointSizeF(size)
     app.setFont(font)
+    # With an application style sheet, Qt does not pass a new application font on to the widgets
+    # that exist (the sheet's style fixed each one's font when it polished it). Handing each
+    # widget that has no font of its own an empty font, parents before children, makes it
+    # inherit again from its parent, and so from the application.
+    for widget in sorted(app.allWidgets(), key=_depth):
+        if not widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):
+            widget.setFont(QFont())
     for widget in app.allWidgets():
         scale = widget.property(EMPHASIS)
         if isinstance(scale, float):
             widget.setFont(_emphasised_font(scale))
+
+
+def _depth(widget: QWidget) -> int:
+    depth, parent = 0, widget.parentWidget()
+    while parent is not None:
+        depth, parent = depth + 1, parent.parentWidget()
+    return depth
 
 
 def next_zoom(current: float, step: int) -> float:

@@ -255,7 +255,10 @@ def test_zoom_by_keyboard(opened: MainWindow, ui_settings: UiSettings) -> None:
     press(Qt.Key.Key_Equal)
     press(Qt.Key.Key_Equal)
     assert app().font().pointSizeF() == pytest.approx(BASE_POINT_SIZE * 1.3)
-    # Everything grows together: bold labels and the heading too, not only plain text.
+    # Everything grows together: plain text (which an application style sheet would keep at its
+    # old size), bold labels and the heading.
+    assert opened.library_panel.font().pointSizeF() == pytest.approx(BASE_POINT_SIZE * 1.3)
+    assert opened.editor.subheading.font().pointSizeF() == pytest.approx(BASE_POINT_SIZE * 1.3)
     when = opened.editor.timeline.moments.cards[EventKind.TRIGGER].when
     assert when.font().pointSizeF() == pytest.approx(BASE_POINT_SIZE * 1.3)
     assert when.font().bold()
