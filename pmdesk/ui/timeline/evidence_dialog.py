@@ -292,25 +292,6 @@ def _is_checked(value: Any) -> bool:
     return int(value) == Qt.CheckState.Checked.value
 
 
-class _KindDelegate(QStyledItemDelegate):
-    """A list of the kinds, each with its colour and shape, as on the timeline."""
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        combo = QComboBox(parent)
-        for kind in EventKind:
-            combo.addItem(kinds.icon(kind), kinds.LABELS[kind], kind.value)
-        combo.activated.connect(lambda _: self.commitData.emit(combo))
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:
-        if isinstance(editor, QComboBox):
-            editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
-
-    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
-        if isinstance(editor, QComboBox):
-            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
-
-
 class _CheckDelegate(QStyledItemDelegate):
     """Fusion outlines a check box in the window colour made darker, which a dark theme makes
     invisible; the boxes are this dialog's main control, so they get the muted colour there."""
@@ -489,7 +470,7 @@ class EvidenceDialog(QDialog):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.table.setItemDelegateForColumn(Column.ADD, _CheckDelegate(self.table))
-        self.table.setItemDelegateForColumn(Column.KIND, _KindDelegate(self.table))
+        self.table.setItemDelegateForColumn(Column.KIND, kinds.KindDelegate(self.table))
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()

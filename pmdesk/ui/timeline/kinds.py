@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from pmdesk.domain.model import EventKind
+
+Index = QModelIndex | QPersistentModelIndex
 
 COLOURS: dict[EventKind, str] = {
     EventKind.EVENT: "#8c959f",
@@ -63,3 +67,22 @@ def icon(kind: EventKind, size: int = 16) -> QIcon:
         painter.drawEllipse(box.adjusted(1, 1, -1, -1))
     painter.end()
     return QIcon(pixmap)
+
+
+class KindDelegate(QStyledItemDelegate):
+    """Edits a kind with a list of the kinds, each with its colour and shape."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        combo = QComboBox(parent)
+        for kind in EventKind:
+            combo.addItem(icon(kind), LABELS[kind], kind.value)
+        combo.activated.connect(lambda _: self.commitData.emit(combo))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)

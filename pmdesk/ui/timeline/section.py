@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -55,25 +53,6 @@ SECOND_ZONES = (
 )
 
 
-class KindDelegate(QStyledItemDelegate):
-    """Edits a kind with a list of the kinds, each with its colour and shape."""
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        combo = QComboBox(parent)
-        for kind in EventKind:
-            combo.addItem(kinds.icon(kind), kinds.LABELS[kind], kind.value)
-        combo.activated.connect(lambda _: self.commitData.emit(combo))
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:
-        if isinstance(editor, QComboBox):
-            editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
-
-    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
-        if isinstance(editor, QComboBox):
-            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
-
-
 class TimelineSection(QWidget):
     def __init__(self, edits: Edits, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,7 +74,7 @@ class TimelineSection(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
-        self.table.setItemDelegateForColumn(Column.KIND, KindDelegate(self.table))
+        self.table.setItemDelegateForColumn(Column.KIND, kinds.KindDelegate(self.table))
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
