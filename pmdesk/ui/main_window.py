@@ -4,6 +4,7 @@ right; menus for libraries, files, undo, zoom and themes."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -26,16 +27,20 @@ from pmdesk.domain.readiness import Finding
 from pmdesk.report.contents import Audience
 from pmdesk.services import postmortems
 from pmdesk.services.changes import EVERYTHING, Changes, Entity
+from pmdesk.services.library_stats import library_stats
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library, open_library
 from pmdesk.ui.actions.followup import FollowUpView
 from pmdesk.ui.editor import PostmortemEditor, View
 from pmdesk.ui.edits import Edits
 from pmdesk.ui.library_panel import LibraryPanel
+from pmdesk.ui.near_miss_form import NearMissForm
+from pmdesk.ui.overview_view import OverviewView
 from pmdesk.ui.readiness_panel import ReadinessPanel
 from pmdesk.ui.report_export import ReportExporter
 from pmdesk.ui.settings import UiSettings
 from pmdesk.ui.themes import Theme, apply_theme, apply_zoom, next_zoom
+from pmdesk.ui.timeline.evidence_dialog import EvidenceDialog
 from pmdesk.ui.workspace import Workspace
 
 Shortcut = QKeySequence | QKeySequence.StandardKey
@@ -84,10 +89,12 @@ class MainWindow(QMainWindow):
         self.placeholder.setWordWrap(True)
         self.followup = FollowUpView(self.edits)
         self.followup.open_requested.connect(self.open_action)
+        self.overview_page = OverviewView()
         self.center = QStackedWidget()
         self.center.addWidget(self.placeholder)
         self.center.addWidget(self.editor)
         self.center.addWidget(self.followup)
+        self.center.addWidget(self.overview_page)
 
         splitter = QSplitter()
         splitter.addWidget(self.library_panel)
@@ -173,6 +180,16 @@ class MainWindow(QMainWindow):
             lambda: self.choose_and_export_report(Audience.STAKEHOLDERS),
         )
         file_menu.addSeparator()
+        self.evidence_action = self._action(
+            file_menu,
+            "Add e&vidence to the timeline…",
+            self.choose_evidence_file,
+            QKeySequence("Ctrl+Shift+I"),
+        )
+        self.evidence_folder_action = self._action(
+            file_menu, "Add evidence from a Slack export &folder…", self.choose_evidence_folder
+        )
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit_menu = bar.addMenu("&Edit")
@@ -220,6 +237,9 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self.followup_action = self._action(
             view_menu, "Follow-&up review", self.show_follow_up, QKeySequence("Ctrl+Shift+R")
+        )
+        self.overview_action = self._action(
+            view_menu, "Library &overview", self.show_overview, QKeySequence("Ctrl+Shift+L")
         )
 
     def _hidden_action(self, slot: Callable[[], object], shortcut: QKeySequence) -> QAction:
@@ -329,6 +349,8 @@ class MainWindow(QMainWindow):
             self.export_action,
             self.report_team_action,
             self.report_stakeholders_action,
+            self.evidence_action,
+            self.evidence_folder_action,
             self.delete_postmortem_action,
         ):
             action.setEnabled(enabled)
@@ -339,6 +361,10 @@ class MainWindow(QMainWindow):
         return None
 
     def new_postmortem(self, kind: PostmortemKind) -> str | None:
+        """A new incident opens on its overview; a near miss is captured in three questions."""
+        if kind is PostmortemKind.NEAR_MISS:
+            self.capture_near_miss()
+            return None
         created = self.edits.create_postmortem(kind)
         if created is not None:
             self.open_postmortem(created)
@@ -383,6 +409,9 @@ class MainWindow(QMainWindow):
         if self.center.currentWidget() is self.followup:
             self.followup.refresh()  # its changes touch many postmortems: stay on the review
             return
+        if self.center.currentWidget() is self.overview_page:
+            self.show_overview()
+            return
         if current is not None and (current in touched or everything):
             self.open_postmortem(current)
         elif len(touched) == 1 and not changes.removed.issuperset(touched):
@@ -397,6 +426,55 @@ class MainWindow(QMainWindow):
         self._enable_postmortem_actions(False)
         self.library_panel.select(None)
         self.followup.setFocus()
+
+    def show_overview(self) -> None:
+        """The library in pictures: incidents and near misses, severities, times, actions."""
+        try:
+            stats = library_stats(self.library, date.today())
+        except LibraryError as error:
+            self.report("The library could not be read", str(error))
+            return
+        self.overview_page.show_stats(stats)
+        self.center.setCurrentWidget(self.overview_page)
+        self.readiness.show_postmortem(None)
+        self._enable_postmortem_actions(False)
+        self.library_panel.select(None)
+
+    def capture_near_miss(self) -> NearMissForm:
+        """The near-miss form, over the window; the saved near miss opens."""
+        form = NearMissForm(self.edits, self)
+        form.saved.connect(self.open_postmortem)
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.open()
+        return form
+
+    # ---- evidence ----------------------------------------------------------------------------
+
+    def choose_evidence_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Add evidence to the timeline",
+            "",
+            "CSV files and Slack exports (*.csv *.zip);;All files (*)",
+        )
+        if path:
+            self.add_evidence(Path(path))
+
+    def choose_evidence_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Choose a Slack export folder")
+        if path:
+            self.add_evidence(Path(path))
+
+    def add_evidence(self, path: Path) -> EvidenceDialog | None:
+        """The preview of what `path` holds for the open postmortem's timeline."""
+        current = self.current_id()
+        postmortem = self.workspace.load(current) if current else None
+        if postmortem is None:
+            return None
+        dialog = EvidenceDialog(self.edits, postmortem, path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_action(self, postmortem_id: str, action_id: str) -> None:
         if self.open_postmortem(postmortem_id):

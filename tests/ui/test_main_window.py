@@ -31,6 +31,7 @@ from pmdesk.ui.editor import View
 from pmdesk.ui.library_model import ID_ROLE, SORT_ROLE, Column, LibraryModel
 from pmdesk.ui.library_panel import describe
 from pmdesk.ui.main_window import MainWindow
+from pmdesk.ui.near_miss_form import NearMissForm
 from pmdesk.ui.settings import UiSettings
 from pmdesk.ui.themes import BASE_POINT_SIZE, COLOURS, Theme
 from tests import documents
@@ -140,12 +141,20 @@ def test_a_bad_file_shows_why_and_imports_nothing(
 
 def test_new_incident_and_near_miss_with_undo(window: MainWindow, library: Library) -> None:
     incident = window.new_postmortem(PostmortemKind.INCIDENT)
-    near_miss = window.new_postmortem(PostmortemKind.NEAR_MISS)
-    assert incident and near_miss
-    titles = {s.id: s.title for s in postmortems.list_postmortems(library)}
-    assert titles == {incident: "Untitled incident", near_miss: "Untitled near miss"}
-    assert window.current_id() == near_miss
+    assert incident is not None
     assert window.editor.overview.title.hasFocus()  # ready to type the title
+    # A near miss is captured in three questions rather than opened blank.
+    assert window.new_postmortem(PostmortemKind.NEAR_MISS) is None
+    (form,) = window.findChildren(NearMissForm)
+    assert form.isVisible()
+    form.what_happened.setPlainText("A deploy to all regions was stopped by the canary at 2%.")
+    form.caught_by.setPlainText("The canary's error-rate check")
+    near_miss = form.save()
+    assert near_miss is not None
+    titles = {s.id: s.title for s in postmortems.list_postmortems(library)}
+    assert titles[incident] == "Untitled incident"
+    assert titles[near_miss].startswith("A deploy to all regions was stopped")
+    assert window.current_id() == near_miss  # the saved near miss opens
     window.workspace.undo_stack.undo()
     assert [s.id for s in postmortems.list_postmortems(library)] == [incident]
     window.workspace.undo_stack.redo()
