@@ -20,13 +20,19 @@ from zoneinfo import ZoneInfo
 
 from pmdesk import __version__
 from pmdesk.domain import readiness
-from pmdesk.domain.model import Postmortem, PostmortemSummary
+from pmdesk.domain.model import (
+    Postmortem,
+    PostmortemKind,
+    PostmortemStatus,
+    PostmortemSummary,
+    Severity,
+)
 from pmdesk.domain.similarity import Match
 from pmdesk.domain.validation import is_timezone_name
 from pmdesk.interchange import json_v1
 from pmdesk.interchange.errors import InterchangeError
 from pmdesk.interchange.evidence import EvidenceError
-from pmdesk.services import evidence, followup, postmortems, similar
+from pmdesk.services import evidence, followup, postmortems, search, similar
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library, default_library_path, open_library
 
@@ -157,6 +163,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="only what happened at or after T (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][±HH:MM])",
     )
     add.add_argument("--until", type=_parse_moment, metavar="T", help="only what happened before T")
+    sea = commands.add_parser(
+        "search",
+        help="find postmortems by their words",
+        description="Search every postmortem's title, summaries, timeline, causes, actions and "
+        'lessons. All words must match (a word also matches the words it begins); "quoted '
+        'words" match as a phrase. Results are ranked, best first.',
+    )
+    sea.add_argument("query", metavar="QUERY", help="the words to find")
+    sea.add_argument("--json", action="store_true", help="print one flat JSON array")
+    sea.add_argument("--tag", help="only postmortems with this tag")
+    sea.add_argument("--severity", choices=[s.value for s in Severity])
+    sea.add_argument("--kind", choices=[k.value for k in PostmortemKind])
+    sea.add_argument("--status", choices=[s.value for s in PostmortemStatus])
+    sea.add_argument("--since", type=_parse_date, metavar="YYYY-MM-DD", help="started on or after")
+    sea.add_argument("--until", type=_parse_date, metavar="YYYY-MM-DD", help="started on or before")
+    sea.add_argument("--owner", help="only postmortems with an action owned by this owner")
     sim = commands.add_parser(
         "similar",
         help="list past postmortems like this one",
@@ -270,6 +292,18 @@ def _dispatch(args: argparse.Namespace, library: Library, stdout: TextIO, stderr
     if args.command == "check":
         postmortem = postmortems.get_postmortem(library, args.target)
         return _report_check(postmortem, args, stdout)
+    if args.command == "search":
+        filters = search.SearchFilters(
+            tag=args.tag,
+            severity=args.severity,
+            kind=args.kind,
+            status=args.status,
+            since=args.since,
+            until=args.until,
+            owner=args.owner,
+        )
+        _print_search(search.search(library, args.query, filters), args.json, stdout, stderr)
+        return EXIT_OK
     if args.command == "similar":
         _print_similar(similar.similar_postmortems(library, args.id), args.json, stdout, stderr)
         return EXIT_OK
@@ -428,6 +462,27 @@ def _add_events(args: argparse.Namespace, library: Library, out: TextIO) -> int:
         file=out,
     )
     return EXIT_OK
+
+
+def _print_search(hits: list[search.SearchHit], as_json: bool, out: TextIO, err: TextIO) -> None:
+    if as_json:
+        rows = [
+            {
+                "id": h.postmortem_id,
+                "title": h.title,
+                "snippet": search.snippet_text(h.snippet),
+                "score": round(h.score, 4),
+            }
+            for h in hits
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2), file=out)
+        return
+    if not hits:
+        print("Nothing found. Try fewer words, or the start of a word.", file=err)
+        return
+    for h in hits:
+        print(f"{h.score:7.2f}  {h.postmortem_id[:8]}  {_clip(h.title, 70)}", file=out)
+        print(f"         {_clip(search.snippet_text(h.snippet), 100)}", file=out)
 
 
 def _print_similar(matches: list[Match], as_json: bool, out: TextIO, err: TextIO) -> None:

@@ -19,7 +19,7 @@ from types import TracebackType
 import platformdirs
 from sqlalchemy import URL, Connection, Engine, inspect, make_url, text
 
-from pmdesk.storage import errors
+from pmdesk.storage import errors, search
 from pmdesk.storage.engine import DEFAULT_BUSY_TIMEOUT_MS, for_writing, make_engine
 from pmdesk.storage.schema import REVISION, metadata
 from pmdesk.storage.sqlite_file import (
@@ -255,6 +255,7 @@ def _create(engine: Engine) -> None:
         if not _contents(conn).is_empty:
             raise _CreatedMeanwhileError
         metadata.create_all(conn)
+        search.ensure_index(conn)  # the full-text index is not Table metadata
         migrator.stamp_head(conn)
 
 
