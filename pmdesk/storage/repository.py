@@ -168,17 +168,27 @@ def _rows_of(conn: Connection, table: Table, postmortem_id: str, *order: Any) ->
     return conn.execute(query.order_by(*order, *tiebreak)).all()
 
 
+def first_trigger_id_of_postmortem() -> Any:
+    """A subquery, correlated to `postmortems`, giving the id of its first trigger event: the
+    event that says when an incident started."""
+    events = timeline_events
+    return (
+        select(events.c.id)
+        .where(
+            events.c.postmortem_id == postmortems.c.id,
+            events.c.kind == EventKind.TRIGGER.value,
+        )
+        .order_by(events.c.at_utc, events.c.seq)
+        .limit(1)
+        .correlate(postmortems)
+        .scalar_subquery()
+    )
+
+
 def list_summaries(conn: Connection) -> list[PostmortemSummary]:
     """One row per postmortem, in one query: latest start first, those without a trigger last."""
     pm, events, acts = postmortems, timeline_events, actions
-    first_trigger_id = (
-        select(events.c.id)
-        .where(events.c.postmortem_id == pm.c.id, events.c.kind == EventKind.TRIGGER.value)
-        .order_by(events.c.at_utc, events.c.seq)
-        .limit(1)
-        .correlate(pm)
-        .scalar_subquery()
-    )
+    first_trigger_id = first_trigger_id_of_postmortem()
     trigger = events.alias("first_trigger")
     open_counts = (
         select(acts.c.postmortem_id, func.count().label("n"))

@@ -74,7 +74,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
-from pmdesk.domain.model import EventKind
+from pmdesk.storage.repository import first_trigger_id_of_postmortem
 from pmdesk.storage.schema import (
     actions,
     causes,
@@ -608,14 +608,7 @@ def _describe(conn: Connection, postmortem_ids: Sequence[str]) -> dict[str, Any]
 @lru_cache(maxsize=1)
 def _describing() -> Select[Any]:
     pm, events = postmortems, timeline_events
-    first_trigger_id = (
-        select(events.c.id)
-        .where(events.c.postmortem_id == pm.c.id, events.c.kind == EventKind.TRIGGER.value)
-        .order_by(events.c.at_utc, events.c.seq)
-        .limit(1)
-        .correlate(pm)
-        .scalar_subquery()
-    )
+    first_trigger_id = first_trigger_id_of_postmortem()
     trigger = events.alias("first_trigger")
     return (
         select(
