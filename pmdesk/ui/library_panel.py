@@ -1,6 +1,13 @@
-"""The library sidebar: every postmortem as a two-line row, a filter, and "New" buttons."""
+"""The library sidebar: every postmortem as a two-line row, a search, and "New" buttons.
+
+Typing in the search box asks the window's searcher (full-text search over every postmortem's
+words) and shows only what it found, best first, each with a snippet of where it matched in place
+of its details. Without a searcher, the box filters by title.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -9,6 +16,7 @@ from PySide6.QtCore import (
     QSize,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPainter, QPalette, QShortcut
@@ -26,9 +34,47 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.model import PostmortemKind, PostmortemSummary
+from pmdesk.services.search import SearchHit, snippet_parts
 from pmdesk.ui.library_model import ID_ROLE, SORT_ROLE, SUMMARY_ROLE, Column, LibraryModel
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+Searcher = Callable[[str], list[SearchHit]]
+
+
+class SearchProxy(QSortFilterProxyModel):
+    """The library list, or only the postmortems a search found, in their rank order."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hits: dict[str, tuple[int, str]] | None = None  # id -> (rank, snippet)
+
+    def show_hits(self, hits: list[SearchHit] | None) -> None:
+        self.beginResetModel()
+        self.hits = (
+            None
+            if hits is None
+            else {hit.postmortem_id: (rank, hit.snippet) for rank, hit in enumerate(hits)}
+        )
+        self.endResetModel()
+        self.invalidate()
+
+    def snippet(self, postmortem_id: str) -> str | None:
+        found = self.hits.get(postmortem_id) if self.hits is not None else None
+        return found[1] if found is not None else None
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if self.hits is None:
+            return super().filterAcceptsRow(source_row, source_parent)
+        index = self.sourceModel().index(source_row, Column.TITLE, source_parent)
+        return index.data(ID_ROLE) in self.hits
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        if self.hits is None:
+            return super().lessThan(left, right)
+        # Sorted descending (latest start first), so the best rank must compare greatest.
+        return bool(self.hits[left.data(ID_ROLE)][0] > self.hits[right.data(ID_ROLE)][0])
 
 
 class SummaryDelegate(QStyledItemDelegate):
@@ -66,12 +112,44 @@ class SummaryDelegate(QStyledItemDelegate):
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
         detail_rect = QRect(rect.left(), title_rect.bottom() + 3, rect.width(), metrics.height())
         small = QFontMetrics(option.font)
-        painter.drawText(
-            detail_rect,
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            small.elidedText(describe(summary), Qt.TextElideMode.ElideRight, rect.width()),
-        )
+        proxy = index.model()
+        snippet = proxy.snippet(summary.id) if isinstance(proxy, SearchProxy) else None
+        if snippet is not None:
+            self._paint_snippet(painter, option, detail_rect, snippet, selected)
+        else:
+            painter.drawText(
+                detail_rect,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                small.elidedText(describe(summary), Qt.TextElideMode.ElideRight, rect.width()),
+            )
         painter.restore()
+
+    @staticmethod
+    def _paint_snippet(
+        painter: QPainter, option: QStyleOptionViewItem, rect: QRect, snippet: str, selected: bool
+    ) -> None:
+        """Where the search matched, the matching words in bold."""
+        palette = option.palette
+        plain_colour = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
+        hit_colour = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        bold = QFont(option.font)
+        bold.setBold(True)
+        x, baseline = rect.left(), rect.center().y() + QFontMetrics(option.font).ascent() // 2
+        for text, hit in snippet_parts(" ".join(snippet.split())):
+            font = bold if hit else option.font
+            metrics = QFontMetrics(font)
+            room = rect.right() - x
+            if room <= 0:
+                break
+            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+            painter.setFont(font)
+            painter.setPen(hit_colour if hit else plain_colour)
+            painter.drawText(x, baseline, shown)
+            x += metrics.horizontalAdvance(shown)
 
 
 def describe(summary: PostmortemSummary) -> str:
@@ -96,7 +174,8 @@ class LibraryPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = LibraryModel()
-        self.proxy = QSortFilterProxyModel(self)
+        self.searcher: Searcher | None = None  # the window sets it: full-text search
+        self.proxy = SearchProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(Column.TITLE)
@@ -104,10 +183,19 @@ class LibraryPanel(QWidget):
         self.proxy.sort(Column.STARTED, Qt.SortOrder.DescendingOrder)
 
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter by title")
+        self.filter_edit.setPlaceholderText("Search every postmortem")
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setAccessibleName("Filter postmortems by title")
-        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter_edit.setAccessibleName("Search postmortems")
+        self.filter_edit.setToolTip(
+            'All words must match (a word also finds the words it begins); "quoted words" '
+            "match as a phrase. Titles, summaries, timelines, causes, actions and lessons."
+        )
+        # Search once typing pauses, not on every key.
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(150)
+        self._search_timer.timeout.connect(self.run_search)
+        self.filter_edit.textChanged.connect(self._typed)
 
         self.list = QListView()
         self.list.setAccessibleName("Postmortems in this library")
@@ -144,6 +232,25 @@ class LibraryPanel(QWidget):
 
     def set_summaries(self, summaries: list[PostmortemSummary]) -> None:
         self.model.set_summaries(summaries)
+        if self.filter_edit.text().strip():
+            self.run_search()  # the library changed under a search: ask again
+
+    def _typed(self, text: str) -> None:
+        if self.searcher is None:
+            self.proxy.setFilterFixedString(text)
+        elif not text.strip():
+            self._search_timer.stop()
+            self.proxy.show_hits(None)
+        else:
+            self._search_timer.start()
+
+    def run_search(self) -> None:
+        """Show what the search box's words find now."""
+        self._search_timer.stop()
+        text = self.filter_edit.text()
+        if self.searcher is None or not text.strip():
+            return
+        self.proxy.show_hits(self.searcher(text))
 
     def current_id(self) -> str | None:
         index = self.list.currentIndex()

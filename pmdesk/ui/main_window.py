@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 from pmdesk.domain.model import PostmortemKind
 from pmdesk.domain.readiness import Finding
 from pmdesk.report.contents import Audience
-from pmdesk.services import postmortems
+from pmdesk.services import postmortems, search
 from pmdesk.services.changes import EVERYTHING, Changes, Entity
 from pmdesk.services.library_stats import library_stats
+from pmdesk.services.search import SearchHit
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library, open_library
 from pmdesk.ui.actions.followup import FollowUpView
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.library_panel.opened.connect(self.open_postmortem)
         self.library_panel.new_requested.connect(self.new_postmortem)
         self.library_panel.delete_requested.connect(self.delete_postmortem)
+        self.library_panel.searcher = self.search_library
 
         self.editor = PostmortemEditor(self.edits)
         self.placeholder = QLabel(NOTHING_OPEN)
@@ -322,6 +324,13 @@ class MainWindow(QMainWindow):
             )
             return
         self.switch_library(path)
+
+    def search_library(self, text: str) -> list[SearchHit]:
+        try:
+            return search.search(self.library, text)
+        except LibraryError as error:
+            self.report("The library could not be searched", str(error))
+            return []
 
     # ---- postmortems ------------------------------------------------------------------------
 

@@ -107,7 +107,7 @@ def test_import_lists_and_opens_the_postmortem(window: MainWindow, fixture_file:
     assert postmortems.get_postmortem(window.library, postmortem_id) == stored
 
 
-def test_filter_narrows_the_list(window: MainWindow, tmp_path: Path) -> None:
+def test_search_narrows_the_list_best_first(window: MainWindow, tmp_path: Path) -> None:
     paths = []
     for title in ("Checkout outage", "DNS near miss", "Checkout latency"):
         document = documents.example()
@@ -120,10 +120,24 @@ def test_filter_narrows_the_list(window: MainWindow, tmp_path: Path) -> None:
     window.library_panel.list.setFocus()
     QTest.keyClick(window.library_panel.list, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.library_panel.filter_edit.hasFocus()
-    QTest.keyClicks(window.library_panel.filter_edit, "checkout")
-    assert window.library_panel.proxy.rowCount() == 2
-    window.library_panel.filter_edit.clear()
-    assert window.library_panel.proxy.rowCount() == 3
+    panel = window.library_panel
+    QTest.keyClicks(panel.filter_edit, "outage")  # only in one title: the example never says it
+    panel.run_search()  # (it runs by itself once typing pauses)
+    assert titles_shown(window) == ["Checkout outage"]
+    assert panel.proxy.snippet(panel.proxy.index(0, Column.TITLE).data(ID_ROLE)) is not None
+    panel.filter_edit.clear()
+    assert len(titles_shown(window)) == 3
+    QTest.keyClicks(panel.filter_edit, "dns miss")  # all words must match, anywhere
+    panel.run_search()
+    assert titles_shown(window) == ["DNS near miss"]
+    panel.filter_edit.setText('"no canary"')  # a phrase
+    panel.run_search()
+    assert len(titles_shown(window)) == 3  # every copy of the example says it
+
+
+def titles_shown(window: MainWindow) -> list[str]:
+    proxy = window.library_panel.proxy
+    return [proxy.index(row, Column.TITLE).data() for row in range(proxy.rowCount())]
 
 
 def test_a_bad_file_shows_why_and_imports_nothing(
