@@ -275,9 +275,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self._status_text())
 
     def _status_text(self) -> str:
-        count = self.library_panel.model.rowCount()
+        """How many postmortems, and of them how many near misses: they count as much."""
+        model = self.library_panel.model
+        count = model.rowCount()
+        near = sum(model.summary(row).kind is PostmortemKind.NEAR_MISS for row in range(count))
         noun = "postmortem" if count == 1 else "postmortems"
-        return f"{count} {noun} in {self.library.location}"
+        kinds = f" ({count - near} incident{'s' * (count - near != 1)}, {near} near miss" + (
+            "es)" if near != 1 else ")"
+        )
+        return f"{count} {noun}{kinds if near else ''} in {self.library.location}"
 
     def refresh_library(self) -> None:
         self.library_panel.set_summaries(postmortems.list_postmortems(self.library))

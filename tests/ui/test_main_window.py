@@ -169,6 +169,7 @@ def test_new_incident_and_near_miss_with_undo(window: MainWindow, library: Libra
     assert titles[incident] == "Untitled incident"
     assert titles[near_miss].startswith("A deploy to all regions was stopped")
     assert window.current_id() == near_miss  # the saved near miss opens
+    assert "(1 incident, 1 near miss)" in window.statusBar().currentMessage()
     window.workspace.undo_stack.undo()
     assert [s.id for s in postmortems.list_postmortems(library)] == [incident]
     window.workspace.undo_stack.redo()
