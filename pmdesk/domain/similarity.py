@@ -23,6 +23,8 @@ _STOP_WORDS = """
     the and for that with was were are this from not but have has had its they their them our
     all any can could would should into onto than then there when which while who whom what why
     how been being also only very more most some such each other about after before because
+    once every still just over under again same did does done got went came reached started
+    began minutes minute hours hour seconds time times first last one two three
 """
 _STOP = frozenset(_STOP_WORDS.split())
 TAG_WEIGHT = 0.4

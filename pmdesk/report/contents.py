@@ -113,6 +113,10 @@ class ReportContents:
     actions: tuple[ActionRow, ...]
     lessons: tuple[tuple[str, tuple[str, ...]], ...]  # (title, texts) per kind, empty kinds kept
     participants: tuple[tuple[str, str], ...]  # (name, role); empty for stakeholders
+    # Linked incidents as (title, started date "2026-01-12" or ""), filled in by the caller from
+    # the library: the earlier ones this is a recurrence of, and the later ones that repeat it.
+    recurrences: tuple[tuple[str, str], ...] = ()
+    recurred_as: tuple[tuple[str, str], ...] = ()
 
     @property
     def sections(self) -> list[tuple[str, str]]:
@@ -132,7 +136,12 @@ def zone_of(postmortem: Postmortem) -> ZoneInfo | None:
 
 
 def build_contents(
-    postmortem: Postmortem, audience: Audience, generated: datetime, today: date
+    postmortem: Postmortem,
+    audience: Audience,
+    generated: datetime,
+    today: date,
+    recurrences: Sequence[tuple[str, str]] = (),
+    recurred_as: Sequence[tuple[str, str]] = (),
 ) -> ReportContents:
     zone = zone_of(postmortem)
     zone_name = postmortem.timezone if zone is not None else "UTC offset as written"
@@ -183,6 +192,8 @@ def build_contents(
             for kind, title in LESSON_TITLES.items()
         ),
         participants=tuple((p.name, p.role or "") for p in postmortem.participants) if team else (),
+        recurrences=tuple(recurrences),
+        recurred_as=tuple(recurred_as),
     )
 
 
@@ -275,6 +286,18 @@ def _long_date(moment: datetime) -> str:
         "July", "August", "September", "October", "November", "December",
     )  # fmt: skip
     return f"{days[moment.weekday()]} {moment.day} {months[moment.month - 1]} {moment.year}"
+
+
+def linked_incidents(contents: ReportContents) -> list[tuple[str, str]]:
+    """The report's lines about linked incidents, as (label, "Title (2026-01-12)")."""
+    return [
+        (label, f"{' '.join(title.split())} ({started})" if started else " ".join(title.split()))
+        for label, linked in (
+            ("Recurrence of", contents.recurrences),
+            ("Recurred as", contents.recurred_as),
+        )
+        for title, started in linked
+    ]
 
 
 def plain_lines(texts: Sequence[str]) -> list[str]:

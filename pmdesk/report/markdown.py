@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from pmdesk.domain.cause_tree import why_label
-from pmdesk.report.contents import STATUS_LABELS, Audience, ReportContents
+from pmdesk.report.contents import STATUS_LABELS, Audience, ReportContents, linked_incidents
 
 # Characters with a meaning anywhere in a line of Markdown (CommonMark lets any ASCII
 # punctuation be escaped with a backslash).
@@ -64,6 +64,8 @@ def render_markdown(contents: ReportContents) -> str:
     add(escape(" · ".join(facts)) + "  ")
     if contents.incident_date:
         add(f"Started {escape(contents.incident_date)}  ")
+    for label, incident in linked_incidents(contents):
+        add(f"{label}: {escape(incident)}  ")
     if contents.facilitator:
         add(f"Facilitator: {escape(contents.facilitator)}  ")
     add(f"Prepared for: {contents.audience.label}  ")

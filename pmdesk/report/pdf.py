@@ -47,6 +47,7 @@ from pmdesk.report.contents import (
     Audience,
     CauseEntry,
     ReportContents,
+    linked_incidents,
 )
 from pmdesk.report.pdf_drawings import (
     MIN_DIAGRAM_SLICE,
@@ -406,6 +407,12 @@ def _title_block(contents: ReportContents, styles: _Styles) -> list[Flowable]:
         _plain(" · ".join((contents.kind, contents.severity, contents.status)), styles.subtitle)
     )
     facts = [("Incident began", contents.incident_date or "Not known: no timeline yet")]
+    # A row per linked incident, so that a title wrapped over two lines still reads as one; the
+    # label only on the first of each direction.
+    shown = ""
+    for label, incident in linked_incidents(contents):
+        facts.append(("" if label == shown else label, incident))
+        shown = label
     if contents.facilitator:
         facts.append(("Facilitator", contents.facilitator))
     facts.append(("Prepared for", contents.audience.label))

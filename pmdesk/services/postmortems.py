@@ -157,8 +157,24 @@ def export_postmortem(
             "export always holds everything. Leave out --audience, or export a report."
         )
     postmortem = get_postmortem(library, typed_id)
-    data = render_export(postmortem, chosen, audience or Audience.TEAM, generation_time())
+    links = report_links(library, postmortem.id) if chosen in REPORT_FORMATS else ((), ())
+    data = render_export(
+        postmortem, chosen, audience or Audience.TEAM, generation_time(), links=links
+    )
     return write_export(path, data)
+
+
+ReportLine = tuple[str, str]  # a linked incident's title, and when it started
+
+
+def report_links(
+    library: Library, postmortem_id: str
+) -> tuple[tuple[ReportLine, ...], tuple[ReportLine, ...]]:
+    """The incidents a report names as this one's recurrences: (earlier ones it repeats, later
+    ones that repeat it)."""
+    from pmdesk.services import recurrences  # it builds on this module
+
+    return recurrences.report_lines(recurrences.recurrences_of(library, postmortem_id))
 
 
 def render_export(
@@ -167,6 +183,7 @@ def render_export(
     audience: Audience,
     generated: datetime,
     progress: Callable[[int, int], None] | None = None,
+    links: tuple[Sequence[ReportLine], Sequence[ReportLine]] = ((), ()),
 ) -> bytes:
     """The exported file's bytes. Pure: no library, no clock (the window runs it in a thread)."""
     if fmt == "csv":
@@ -174,7 +191,8 @@ def render_export(
     if fmt == "ics":
         return actions_ics.dumps(postmortem, now=generated).encode("utf-8")
     if fmt in REPORT_FORMATS:
-        contents = build_contents(postmortem, audience, generated, generated.date())
+        earlier, later = links
+        contents = build_contents(postmortem, audience, generated, generated.date(), earlier, later)
         if fmt == "md":
             return render_markdown(contents).encode("utf-8")
         from pmdesk.report.pdf import render_pdf  # ReportLab takes a while to import

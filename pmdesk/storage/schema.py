@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -37,7 +38,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The migration this metadata equals, i.e. Alembic's head (a test checks both). Kept here so that
 # opening an up-to-date library needs no Alembic, which takes about 0.3 s to import.
-REVISION = "0004"
+REVISION = "0005"
 
 ID = String(32)
 # Enum values are stored as their plain strings, without CHECK constraints: a later pmdesk that adds
@@ -187,6 +188,23 @@ lessons = Table(
     Column("kind", ENUM_VALUE, nullable=False),
     Column("text", Text, nullable=False),
     Index(None, "postmortem_id", "position"),
+)
+
+
+# "This incident is a recurrence of that one" (revision 0005): `postmortem_id` happened again after
+# `earlier_id`. Deleting either postmortem takes the link with it.
+recurrences = Table(
+    "recurrences",
+    metadata,
+    _postmortem_fk(),
+    Column("earlier_id", ID, ForeignKey("postmortems.id", ondelete="CASCADE"), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    PrimaryKeyConstraint("postmortem_id", "earlier_id"),
+    CheckConstraint("postmortem_id <> earlier_id", name="not_itself"),
+    # The primary key finds the earlier incidents a postmortem repeats; this finds the later ones
+    # that repeat it, and serves the cascade when the earlier one is deleted.
+    Index(None, "earlier_id"),
 )
 
 

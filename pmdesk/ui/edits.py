@@ -17,7 +17,6 @@ from pmdesk.domain.model import (
     ImpactMetric,
     Lesson,
     Participant,
-    Postmortem,
     PostmortemKind,
     TimelineEvent,
 )
@@ -100,7 +99,7 @@ class Edits:
             ids = list(report.postmortem_ids)
             imported.extend(ids)
             # Undo's delete hands back each whole postmortem; redo stores those again, same ids.
-            taken_back: list[Postmortem] = []
+            taken_back: list[library_edits.DeletedPostmortem] = []
 
             def undo() -> Changes:
                 taken_back[:] = [

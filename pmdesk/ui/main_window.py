@@ -40,6 +40,7 @@ from pmdesk.ui.overview_view import OverviewView
 from pmdesk.ui.readiness_panel import ReadinessPanel
 from pmdesk.ui.report_export import ReportExporter
 from pmdesk.ui.settings import UiSettings
+from pmdesk.ui.similar_panel import SimilarPanel
 from pmdesk.ui.themes import Theme, apply_theme, apply_zoom, next_zoom
 from pmdesk.ui.timeline.evidence_dialog import EvidenceDialog
 from pmdesk.ui.workspace import Workspace
@@ -112,6 +113,15 @@ class MainWindow(QMainWindow):
         self.readiness_dock.setWidget(self.readiness)
         self.readiness.setMinimumWidth(240)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.readiness_dock)
+        self.similar = SimilarPanel(self.edits)
+        self.similar.open_requested.connect(self.open_postmortem)
+        self.similar.setMinimumWidth(240)
+        self.similar_dock = QDockWidget("Similar incidents", self)
+        self.similar_dock.setObjectName("SimilarDock")
+        self.similar_dock.setWidget(self.similar)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.similar_dock)
+        self.tabifyDockWidget(self.readiness_dock, self.similar_dock)
+        self.readiness_dock.raise_()
 
         self.reports = ReportExporter(self)
         self.reports.progressed.connect(self._report_progressed)
@@ -236,6 +246,7 @@ class MainWindow(QMainWindow):
         )
         self.full_screen_action.setCheckable(True)
         view_menu.addAction(self.readiness_dock.toggleViewAction())
+        view_menu.addAction(self.similar_dock.toggleViewAction())
         view_menu.addSeparator()
         self.followup_action = self._action(
             view_menu, "Follow-&up review", self.show_follow_up, QKeySequence("Ctrl+Shift+R")
@@ -343,6 +354,7 @@ class MainWindow(QMainWindow):
     def show_nothing(self) -> None:
         self.center.setCurrentWidget(self.placeholder)
         self.readiness.show_postmortem(None)
+        self.similar.show_postmortem(None)
         self._enable_postmortem_actions(False)
 
     def open_postmortem(self, postmortem_id: str) -> bool:
@@ -353,6 +365,7 @@ class MainWindow(QMainWindow):
             return False
         self.editor.show_postmortem(postmortem)
         self.readiness.show_postmortem(postmortem)
+        self.similar.show_postmortem(postmortem)
         self.center.setCurrentWidget(self.editor)
         self.library_panel.select(postmortem_id)
         self._enable_postmortem_actions(True)
@@ -416,6 +429,8 @@ class MainWindow(QMainWindow):
         everything = EVERYTHING in changes.updated
         if changes.entity is Entity.POSTMORTEM or everything:
             self.refresh_library()
+            if self.current_id() not in changes.postmortem_ids:
+                self.similar.refresh()  # another postmortem came, went or changed
         current = self.current_id()
         if current is not None and current in changes.removed:
             self.show_nothing()
@@ -438,6 +453,7 @@ class MainWindow(QMainWindow):
         self.followup.refresh()
         self.center.setCurrentWidget(self.followup)
         self.readiness.show_postmortem(None)
+        self.similar.show_postmortem(None)
         self._enable_postmortem_actions(False)
         self.library_panel.select(None)
         self.followup.setFocus()
@@ -452,6 +468,7 @@ class MainWindow(QMainWindow):
         self.overview_page.show_stats(stats)
         self.center.setCurrentWidget(self.overview_page)
         self.readiness.show_postmortem(None)
+        self.similar.show_postmortem(None)
         self._enable_postmortem_actions(False)
         self.library_panel.select(None)
 
@@ -600,7 +617,12 @@ class MainWindow(QMainWindow):
         postmortem = self.workspace.load(current) if current else None
         if postmortem is None:
             return False
-        if not self.reports.start(postmortem, path, audience):
+        try:
+            links = postmortems.report_links(self.library, postmortem.id)
+        except (LibraryError, postmortems.NotFoundError) as error:
+            self.report("The report was not written", str(error))
+            return False
+        if not self.reports.start(postmortem, path, audience, links):
             self.report(
                 "A report is being written",
                 "Wait for the report being written now to finish, then export this one.",
@@ -626,6 +648,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.reports.wait()
+        self.similar.wait()
         self.settings.set_geometry("geometry", self.saveGeometry())
         self.settings.set_geometry("state", self.saveState())
         self.settings.sync()

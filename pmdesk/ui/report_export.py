@@ -8,6 +8,7 @@ which Qt delivers on the window's thread.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
@@ -15,6 +16,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from pmdesk.domain.model import Postmortem
 from pmdesk.report.contents import Audience
 from pmdesk.services import postmortems
+from pmdesk.services.postmortems import ReportLine
 
 
 class _Worker(QThread):
@@ -23,10 +25,17 @@ class _Worker(QThread):
     failed = Signal(str)  # what went wrong and what to do
 
     def __init__(
-        self, postmortem: Postmortem, path: Path, fmt: str, audience: Audience, parent: QObject
+        self,
+        postmortem: Postmortem,
+        path: Path,
+        fmt: str,
+        audience: Audience,
+        links: tuple[Sequence[ReportLine], Sequence[ReportLine]],
+        parent: QObject,
     ) -> None:
         super().__init__(parent)
         self.postmortem, self.path, self.fmt, self.audience = postmortem, path, fmt, audience
+        self.links = links
         self.thread_id: int | None = None  # for tests: proof that the work left the window's thread
 
     def run(self) -> None:
@@ -38,6 +47,7 @@ class _Worker(QThread):
                 self.audience,
                 postmortems.generation_time(),
                 self.progressed.emit,
+                self.links,
             )
             postmortems.write_export(self.path, data)
         except postmortems.ExportFormatError as error:
@@ -64,12 +74,19 @@ class ReportExporter(QObject):
     def busy(self) -> bool:
         return self.worker is not None and self.worker.isRunning()
 
-    def start(self, postmortem: Postmortem, path: Path, audience: Audience) -> bool:
-        """Begin writing the report; False if one is being written already."""
+    def start(
+        self,
+        postmortem: Postmortem,
+        path: Path,
+        audience: Audience,
+        links: tuple[Sequence[ReportLine], Sequence[ReportLine]] = ((), ()),
+    ) -> bool:
+        """Begin writing the report; False if one is being written already. `links` are the
+        incidents it names as recurrences (`postmortems.report_links`)."""
         if self.busy:
             return False
         fmt = "md" if path.suffix.lower() == ".md" else "pdf"
-        worker = _Worker(postmortem, path, fmt, audience, self)
+        worker = _Worker(postmortem, path, fmt, audience, links, self)
         worker.progressed.connect(self.progressed)
         worker.succeeded.connect(self.succeeded)
         worker.failed.connect(self.failed)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from pmdesk.services import recurrences
+from pmdesk.storage.library import open_library
 from tests.cli.test_cli import db, imported, pmdesk  # noqa: F401 - db is a fixture
 
 
@@ -72,3 +74,22 @@ def test_a_bad_source_date_epoch_is_refused(
     result = pmdesk("--db", db, "export", postmortem_id, "--to", target)
     assert result.code == 2 and "SOURCE_DATE_EPOCH" in result.err and "whole number" in result.err
     assert not target.exists()
+
+
+def test_a_report_names_the_incidents_it_repeats(
+    db: Path,  # noqa: F811
+    fixture_file: Path,
+    tmp_path: Path,
+    fixed_time: None,
+) -> None:
+    earlier = imported(db, fixture_file)
+    later = imported(db, fixture_file)
+    with open_library(db) as library:
+        recurrences.link(library, later, earlier, "Same pipeline, same missing check")
+    target = tmp_path / "later.md"
+    assert pmdesk("--db", db, "export", later, "--to", target).code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "Recurrence of: Checkout errors after an unvalidated config push" in text
+    back = tmp_path / "earlier.md"
+    pmdesk("--db", db, "export", earlier, "--to", back)
+    assert "Recurred as" in back.read_text(encoding="utf-8")

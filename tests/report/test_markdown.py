@@ -137,3 +137,27 @@ def test_stakeholders_see_a_persons_role_where_they_own_an_action() -> None:
     shown = rendered_text(markdown_of(pm, Audience.STAKEHOLDERS))
     assert "Dana Okafor" not in shown and "facilitator" in shown
     assert "Platform team" in shown  # a team is not a person's name: it stays
+
+
+def test_linked_incidents_are_named_with_the_day_they_started() -> None:
+    pm = json_v1.read_file(FIXTURE).postmortem
+    contents = build_contents(
+        pm,
+        Audience.STAKEHOLDERS,
+        GENERATED,
+        date(2026, 3, 18),
+        recurrences=[("Search down after a config push", "2026-01-12"), (HARD[4], "")],
+        recurred_as=[("Payments 502s after a *config* push", "2026-04-02")],
+    )
+    markdown = render_markdown(contents)
+    lines = rendered_text(markdown).splitlines()
+    assert "Recurrence of: Search down after a config push (2026-01-12)" in lines
+    assert f"Recurrence of: {HARD[4]}" in lines  # no start known: no date, markup left alone
+    assert "Recurred as: Payments 502s after a *config* push (2026-04-02)" in lines
+    # Among the facts under the title, before the first section.
+    assert markdown.index("Recurrence of:") < markdown.index("## Summary")
+
+
+def test_a_report_without_links_says_nothing_of_recurrences() -> None:
+    markdown = markdown_of(json_v1.read_file(FIXTURE).postmortem)
+    assert "Recurrence of" not in markdown and "Recurred as" not in markdown

@@ -482,3 +482,28 @@ def test_progress_counts_up_to_its_total(fixture_pdf: bytes) -> None:
     assert progress[-1] == (total, total)
     assert all(0 <= done <= total for done, _ in progress)
     assert [done for done, _ in progress] == sorted(done for done, _ in progress)
+
+
+def test_the_title_block_names_the_linked_incidents() -> None:
+    contents = build_contents(
+        fixture_postmortem(),
+        Audience.TEAM,
+        GENERATED,
+        TODAY,
+        recurrences=[
+            ("Search down after a config push", "2026-01-12"),
+            ("Checkout <b>down</b> again", ""),
+        ],
+        recurred_as=[("Payments 502s after a config push", "2026-04-02")],
+    )
+    first_page = flat(pages_text(render_pdf(contents))[0])
+    assert (
+        "Recurrence of Search down after a config push (2026-01-12) "
+        "Checkout <b>down</b> again Recurred as Payments 502s after a config push (2026-04-02) "
+        "Facilitator"
+    ) in first_page
+    assert first_page.index("Recurrence of") < first_page.index("Summary")
+
+
+def test_without_links_the_title_block_is_as_before(fixture_text: str) -> None:
+    assert "Recurrence of" not in fixture_text and "Recurred as" not in fixture_text

@@ -54,7 +54,7 @@ def test_delete_and_restore_give_back_the_whole_postmortem(
     library: Library, stored: Postmortem
 ) -> None:
     deleted, changes = library_edits.delete_postmortem(library, stored.id)
-    assert deleted == stored
+    assert deleted.postmortem == stored and deleted.recurrences == ()
     assert changes.entity is Entity.POSTMORTEM and changes.removed == frozenset({stored.id})
     assert all(rows == [] for rows in every_row(library).values())  # cascaded to every table
 

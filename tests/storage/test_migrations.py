@@ -58,7 +58,7 @@ def revision_in_file(path: Path) -> str:
 
 def test_schema_revision_is_alembic_head() -> None:
     assert migrator.head_revision() == REVISION
-    assert migrator.known_revisions() == {"0001", "0002", "0003", "0004"}
+    assert migrator.known_revisions() == {"0001", "0002", "0003", "0004", "0005"}
 
 
 def test_migrations_from_empty_build_exactly_the_schema(engine: Engine) -> None:
@@ -106,11 +106,14 @@ def test_pragmas_are_in_effect(library_path: Path) -> None:
 
 def test_older_library_is_backed_up_then_upgraded(engine: Engine, library_path: Path) -> None:
     migrator.upgrade(engine, "0001")
-    # The comparison does see a difference: 0001 lacks the indexes 0002 adds and 0003's table.
+    # The comparison does see a difference: 0001 lacks the indexes 0002 adds, 0003's table and
+    # 0005's.
     assert {(diff[0], diff[1].name) for diff in schema_differences(engine)} == {
         ("add_index", "ix_actions_postmortem_id_status"),
         ("add_index", "ix_timeline_events_postmortem_id_kind_at_utc_seq"),
         ("add_table", "action_history"),
+        ("add_table", "recurrences"),
+        ("add_index", "ix_recurrences_earlier_id"),
     }
     pm = rich_postmortem()
     for action in pm.actions:

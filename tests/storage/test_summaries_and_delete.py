@@ -16,6 +16,7 @@ from pmdesk.domain.model import (
     Severity,
     TimelineEvent,
 )
+from pmdesk.storage import links
 from pmdesk.storage.library import Library
 from pmdesk.storage.repository import (
     delete_postmortem,
@@ -129,6 +130,8 @@ def test_delete_removes_every_row_of_the_postmortem(library: Library) -> None:
         insert_postmortem(conn, doomed)
     with library.transaction() as conn:
         insert_postmortem(conn, kept)
+        # one recurrence link, which the delete takes away with the doomed one
+        links.insert_link(conn, links.RecurrenceLink(kept.id, doomed.id, "", datetime.now(UTC)))
     full = row_counts(library)
     assert all(count > 0 for count in full.values()), full
 
