@@ -31,14 +31,15 @@ Known limits of `unicode61`: text without spaces between words (Chinese, Japanes
 token per run, so a word is found only where spaces or punctuation surround it or at the start of
 a run (as a prefix), never in the middle of one; Greek accents are not folded.
 
-Ranking: each part has a weight (a title counts four times a timeline event). A postmortem's score
-is, summed over the query's words, the weight of its best part holding that word, plus up to a
-quarter point for how many of its texts hold it (so one mentioning a word in 300 events does not
-bury another that has it in its title), plus, for several words, the same for a text holding all
-of them (words together beat words apart). Higher is better. This is cheaper than bm25, which
-reads the length of every matching text: for a word found in half a big library that cost more
-than the rest of the search. The snippet comes from the text holding all the words if there is
-one, else from the best text of the best-scoring word.
+Ranking is in two steps. First, every postmortem holding all the words is placed by where they
+are: per word, the weight of its best part holding it (a title counts four times a timeline
+event) plus up to a quarter point for how many of its texts hold it, and the same for a text
+holding all the words. That is cheap, since it never reads text lengths. Then the best `limit`
+of them are ordered by bm25, weighted by part: each one's best text for any of the words, so a
+text holding them all scores best. bm25 run over every text holding a common word costs more
+than the rest of the search together; run over the texts of the few chosen, it costs little.
+Higher scores are better. The snippet comes from the text holding all the words if there is
+one, else from the best text of the best-placed word.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -325,7 +326,35 @@ def _search_index(
         by_row = _snippets(conn, terms, [row_ids[r.postmortem_id] for r in chosen])
         return {r.postmortem_id: by_row[row_ids[r.postmortem_id]] for r in chosen}
 
-    return _finish(conn, ranked, filters, limit, shown_texts)
+    hits = _finish(conn, ranked, filters, limit, shown_texts)
+    return _order_by_bm25(conn, terms, hits)
+
+
+def _order_by_bm25(
+    conn: Connection, terms: Sequence[Term], hits: list[SearchHit]
+) -> list[SearchHit]:
+    """The chosen postmortems in bm25 order, each scored by the best weighted bm25 of its texts
+    for the query's words.
+
+    bm25 reads each matching text's length, too slow to run over every text holding a common
+    word in a big library; the filter on the postmortem keys runs it only for the texts of the
+    few postmortems chosen. One pass with any of the words: a text's bm25 sums what each word
+    it holds adds, so the text holding them all scores best, as it should.
+    """
+    if not hits:
+        return hits
+    ids = [hit.postmortem_id for hit in hits]
+    keys = dict(
+        conn.execute(
+            select(_keys.c.key, _keys.c.postmortem_id).where(_keys.c.postmortem_id.in_(ids))
+        ).all()
+    )
+    expression = " OR ".join(term.fts for term in terms)
+    scores: dict[str, float] = dict.fromkeys(ids, 0.0)
+    for key, best in conn.execute(_BM25, {"expression": expression, "keys": list(keys)}):
+        scores[keys[key]] = float(best)
+    ordered = sorted(hits, key=lambda h: (-scores[h.postmortem_id], h.title, h.postmortem_id))
+    return [replace(hit, score=round(scores[hit.postmortem_id], 6)) for hit in ordered]
 
 
 # Built once per shape: building the statement costs more than running it for a rare word.
@@ -367,7 +396,6 @@ def _best_texts(name: str) -> Subquery:
     rows = (
         select(_index.c.rowid.label("rid"), weight.label("weight"))
         .where(literal_column(INDEX_TABLE).match(bindparam(name, type_=String)))
-        .limit(-1)
         .subquery(f"{name}_texts")
     )
     # An INTEGER, as the key it is joined to, or SQLite would not index it for that join.
@@ -387,6 +415,18 @@ def _best_texts(name: str) -> Subquery:
 
 
 _HITS_CAP = 20
+
+
+# bm25 is negative, more so for a better match; each text weighs by its part. The LIMIT keeps
+# SQLite from moving bm25() into the GROUP BY's sorter, where FTS5 is no longer on the row.
+_BM25 = text(
+    f"SELECT rid >> {_KEY_SHIFT} AS key, max(score) FROM ("
+    f"SELECT rowid AS rid, -bm25({INDEX_TABLE}) * (CASE rowid & {(1 << _PART_BITS) - 1} "
+    + " ".join(f"WHEN {p.code} THEN {p.weight}" for p in PARTS)
+    + f" ELSE 1.0 END) AS score FROM {INDEX_TABLE} "
+    f"WHERE {INDEX_TABLE} MATCH :expression AND (rowid >> {_KEY_SHIFT}) IN :keys LIMIT -1"
+    ") GROUP BY key"
+).bindparams(bindparam("keys", expanding=True))
 
 
 # "+rowid": FTS5 would otherwise look each id up on its own, reading the terms' whole lists of
