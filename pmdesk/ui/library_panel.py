@@ -8,8 +8,10 @@ of its details. Without a searcher, the box filters by title.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtCore import (
+    QDate,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -22,6 +24,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QListView,
@@ -29,18 +35,99 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from pmdesk.domain.model import PostmortemKind, PostmortemSummary
-from pmdesk.services.search import SearchHit, snippet_parts
+from pmdesk.domain.model import PostmortemKind, PostmortemStatus, PostmortemSummary, Severity
+from pmdesk.services.search import SearchFilters, SearchHit, snippet_parts
 from pmdesk.ui.library_model import ID_ROLE, SORT_ROLE, SUMMARY_ROLE, Column, LibraryModel
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-Searcher = Callable[[str], list[SearchHit]]
+Searcher = Callable[[str, SearchFilters], list[SearchHit]]
+ANY = ""
+
+
+class SearchFiltersBox(QWidget):
+    """The filters a search can be narrowed by: kind, severity, status, tag, owner, dates."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = self._choice("Kind", [(k.value, _KIND_LABELS[k]) for k in PostmortemKind])
+        self.severity = self._choice("Severity", [(s.value, s.value) for s in Severity])
+        self.status = self._choice(
+            "Status", [(s.value, s.value.capitalize()) for s in PostmortemStatus]
+        )
+        self.tag = self._text("Tag", "any tag")
+        self.owner = self._text("Action owner", "anyone")
+        self.since, self.since_on = self._date("Started from")
+        self.until, self.until_on = self._date("Started until")
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Kind", self.kind)
+        form.addRow("Severity", self.severity)
+        form.addRow("Status", self.status)
+        form.addRow("Tag", self.tag)
+        form.addRow("Owner", self.owner)
+        form.addRow(self.since_on, self.since)
+        form.addRow(self.until_on, self.until)
+
+    def _choice(self, name: str, values: list[tuple[str, str]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(f"{name} filter")
+        combo.addItem("Any", ANY)
+        for value, label in values:
+            combo.addItem(label, value)
+        combo.activated.connect(lambda _: self.changed.emit())
+        return combo
+
+    def _text(self, name: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setAccessibleName(f"{name} filter")
+        edit.setPlaceholderText(placeholder)
+        edit.setClearButtonEnabled(True)
+        edit.editingFinished.connect(self.changed)
+        return edit
+
+    def _date(self, label: str) -> tuple[QDateEdit, QCheckBox]:
+        edit = QDateEdit(QDate.currentDate())
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setEnabled(False)
+        edit.dateChanged.connect(lambda _: self.changed.emit())
+        box = QCheckBox(label)
+        box.toggled.connect(edit.setEnabled)
+        box.toggled.connect(lambda _: self.changed.emit())
+        return edit, box
+
+    def filters(self) -> SearchFilters:
+        def text(edit: QLineEdit) -> str | None:
+            return edit.text().strip() or None
+
+        def chosen(combo: QComboBox) -> str | None:
+            return str(combo.currentData()) or None
+
+        def day(edit: QDateEdit, on: QCheckBox) -> date | None:
+            picked = edit.date()
+            return date(picked.year(), picked.month(), picked.day()) if on.isChecked() else None
+
+        return SearchFilters(
+            tag=text(self.tag),
+            severity=chosen(self.severity),
+            kind=chosen(self.kind),
+            status=chosen(self.status),
+            since=day(self.since, self.since_on),
+            until=day(self.until, self.until_on),
+            owner=text(self.owner),
+        )
+
+
+_KIND_LABELS = {PostmortemKind.INCIDENT: "Incident", PostmortemKind.NEAR_MISS: "Near miss"}
 
 
 class SearchProxy(QSortFilterProxyModel):
@@ -188,7 +275,8 @@ class LibraryPanel(QWidget):
         self.filter_edit.setAccessibleName("Search postmortems")
         self.filter_edit.setToolTip(
             'All words must match (a word also finds the words it begins); "quoted words" '
-            "match as a phrase. Titles, summaries, timelines, causes, actions and lessons."
+            "match as a phrase. Titles, summaries, timelines, causes, actions and lessons. "
+            "Filters narrow a search."
         )
         # Search once typing pauses, not on every key.
         self._search_timer = QTimer(self)
@@ -196,6 +284,14 @@ class LibraryPanel(QWidget):
         self._search_timer.setInterval(150)
         self._search_timer.timeout.connect(self.run_search)
         self.filter_edit.textChanged.connect(self._typed)
+        self.filters_button = QToolButton()
+        self.filters_button.setText("Filters")
+        self.filters_button.setCheckable(True)
+        self.filters_button.setToolTip("Narrow a search: kind, severity, status, tag, owner, dates")
+        self.filters_box = SearchFiltersBox()
+        self.filters_box.hide()
+        self.filters_box.changed.connect(self.run_search)
+        self.filters_button.toggled.connect(self.filters_box.setVisible)
 
         self.list = QListView()
         self.list.setAccessibleName("Postmortems in this library")
@@ -222,7 +318,11 @@ class LibraryPanel(QWidget):
         buttons.addWidget(self.new_near_miss)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
-        layout.addWidget(self.filter_edit)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.filter_edit, 1)
+        search_row.addWidget(self.filters_button)
+        layout.addLayout(search_row)
+        layout.addWidget(self.filters_box)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
 
@@ -250,7 +350,7 @@ class LibraryPanel(QWidget):
         text = self.filter_edit.text()
         if self.searcher is None or not text.strip():
             return
-        self.proxy.show_hits(self.searcher(text))
+        self.proxy.show_hits(self.searcher(text, self.filters_box.filters()))
 
     def current_id(self) -> str | None:
         index = self.list.currentIndex()

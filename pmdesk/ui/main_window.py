@@ -342,9 +342,9 @@ class MainWindow(QMainWindow):
             return
         self.switch_library(path)
 
-    def search_library(self, text: str) -> list[SearchHit]:
+    def search_library(self, text: str, filters: search.SearchFilters) -> list[SearchHit]:
         try:
-            return search.search(self.library, text)
+            return search.search(self.library, text, filters)
         except LibraryError as error:
             self.report("The library could not be searched", str(error))
             return []

@@ -135,6 +135,30 @@ def test_search_narrows_the_list_best_first(window: MainWindow, tmp_path: Path) 
     assert len(titles_shown(window)) == 3  # every copy of the example says it
 
 
+def test_filters_narrow_a_sidebar_search(window: MainWindow, tmp_path: Path) -> None:
+    paths = []
+    for title, kind in (("Config outage", "incident"), ("Config near miss", "near-miss")):
+        document = documents.example()
+        document["postmortem"].update(title=title, kind=kind)
+        path = tmp_path / f"{title}.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        paths.append(str(path))
+    window.import_files(paths)
+    panel = window.library_panel
+    panel.filter_edit.setText("config")
+    panel.run_search()
+    assert sorted(titles_shown(window)) == ["Config near miss", "Config outage"]
+    panel.filters_button.click()
+    assert panel.filters_box.isVisible()
+    kinds = panel.filters_box.kind
+    kinds.setCurrentIndex(kinds.findData("near-miss"))
+    kinds.activated.emit(kinds.currentIndex())
+    assert titles_shown(window) == ["Config near miss"]
+    panel.filters_box.owner.setText("nobody we know")
+    panel.filters_box.owner.editingFinished.emit()
+    assert titles_shown(window) == []
+
+
 def titles_shown(window: MainWindow) -> list[str]:
     proxy = window.library_panel.proxy
     return [proxy.index(row, Column.TITLE).data() for row in range(proxy.rowCount())]
