@@ -10,7 +10,8 @@ same content (title block, summary, key numbers, timeline, causes, actions, less
   with the same `ReportContents` and calls `weasyprint.HTML(...).write_pdf()`.
 Runs alternate between the sides, medians are compared. Targets: at most 0.5x WeasyPrint's time
 for a typical postmortem (20 events), at most 0.1x for 5,000 events, time growing linearly with
-the number of events (1,000 / 2,500 / 5,000), and peak memory under 200 MB at 5,000 events.
+the number of events (an extra event costs no more at 5,000 than at 1,000), and peak memory
+under 200 MB at 5,000 events.
 Exit status 1 when a target is missed.
 """
 
@@ -162,15 +163,15 @@ def main() -> int:
                 f"(target ≤ {target}x) {verdict}; pmdesk {memory / 1024:.0f} MB peak"
                 + (f", {pages} pages" if pages else "")
             )
-        # Linear growth: the cost per event stays the same as the timeline grows.
+        # Linear growth: an extra event costs no more in a big report than in a small one (fixed
+        # costs spread thin make it cheaper; only a rise would mean worse than linear).
         per_event = {size: (ours[size][0] - ours[20][0]) / (size - 20) * 1000 for size in sizes[1:]}
-        spread = max(per_event.values()) / min(per_event.values())
-        linear = spread <= 1.5
+        growth = per_event[sizes[-1]] / per_event[sizes[1]]
+        linear = growth <= 1.5
         missed |= not linear
         shown = ", ".join(f"{size}: {ms:.2f} ms" for size, ms in per_event.items())
-        print(
-            f"cost per extra event ({shown}): spread {spread:.2f}x {'ok' if linear else 'MISSED'}"
-        )
+        verdict = "ok" if linear else "MISSED"
+        print(f"cost per extra event ({shown}): 5,000 vs 1,000 = {growth:.2f}x (≤ 1.5x) {verdict}")
         peak_mb = ours[5000][1] / 1024
         missed |= peak_mb >= 200
         print(f"peak memory at 5,000 events: {peak_mb:.0f} MB (target < 200 MB)")
