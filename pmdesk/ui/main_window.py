@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         self.similar = SimilarPanel(self.edits)
         self.similar.open_requested.connect(self.open_postmortem)
         self.similar.setMinimumWidth(240)
-        self.similar_dock = QDockWidget("Similar incidents", self)
+        self.similar_dock = QDockWidget("Similar", self)
         self.similar_dock.setObjectName("SimilarDock")
         self.similar_dock.setWidget(self.similar)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.similar_dock)
