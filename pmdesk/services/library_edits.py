@@ -40,6 +40,17 @@ class DeletedPostmortem:
     recurrences: tuple[links.RecurrenceLink, ...] = ()
 
 
+def add_postmortem(library: Library, postmortem: Postmortem) -> Changes:
+    """Store a new postmortem made elsewhere (a quick-capture form), after checking what a user
+    typed into it. Undo is `delete_postmortem`; redo is `restore_postmortem` with it."""
+    validation.check_title(postmortem.title)
+    for event in postmortem.timeline:
+        validation.check_event(event)
+    for lesson in postmortem.lessons:
+        validation.check_lesson(lesson)
+    return restore_postmortem(library, postmortem)
+
+
 def delete_postmortem(library: Library, postmortem_id: str) -> tuple[DeletedPostmortem, Changes]:
     """Delete a postmortem and everything in it; returns it whole for `restore_postmortem`."""
     with library.transaction() as conn:

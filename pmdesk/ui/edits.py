@@ -17,6 +17,7 @@ from pmdesk.domain.model import (
     ImpactMetric,
     Lesson,
     Participant,
+    Postmortem,
     PostmortemKind,
     TimelineEvent,
 )
@@ -78,6 +79,19 @@ class Edits:
 
         noun = "near miss" if kind is PostmortemKind.NEAR_MISS else "incident"
         return created[0] if self._run(f"New {noun}", edit) else None
+
+    def add_postmortem(self, postmortem: Postmortem, text: str) -> bool:
+        """Store a postmortem made whole elsewhere (the near-miss form) as one step."""
+
+        def edit() -> Outcome:
+            changes = library_edits.add_postmortem(self._library, postmortem)
+            return Outcome(
+                changes,
+                undo=lambda: library_edits.delete_postmortem(self._library, postmortem.id)[1],
+                redo=lambda: library_edits.restore_postmortem(self._library, postmortem),
+            )
+
+        return self._run(text, edit)
 
     def delete_postmortem(self, postmortem_id: str, title: str) -> bool:
         def edit() -> Outcome:

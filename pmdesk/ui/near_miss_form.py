@@ -36,9 +36,7 @@ from pmdesk.domain.model import (
     PostmortemKind,
     TimelineEvent,
 )
-from pmdesk.services import library_edits
 from pmdesk.ui import widgets
-from pmdesk.ui.commands import Outcome
 from pmdesk.ui.edits import Edits
 from pmdesk.ui.themes import current_colours
 
@@ -220,22 +218,7 @@ class NearMissForm(QDialog):
             self._clock(),
             self._timezone,
         )
-        library = self._edits.workspace.library
-
-        def edit() -> Outcome:
-            validation.check_title(postmortem.title)
-            for event in postmortem.timeline:
-                validation.check_event(event)
-            for lesson in postmortem.lessons:
-                validation.check_lesson(lesson)
-            changes = library_edits.restore_postmortem(library, postmortem)
-            return Outcome(
-                changes,
-                undo=lambda: library_edits.delete_postmortem(library, postmortem.id)[1],
-                redo=lambda: library_edits.restore_postmortem(library, postmortem),
-            )
-
-        if not self._edits.workspace.execute(f"New near miss “{postmortem.title}”", edit):
+        if not self._edits.add_postmortem(postmortem, f"New near miss “{postmortem.title}”"):
             return None
         self.saved_id = postmortem.id
         self.saved.emit(postmortem.id)

@@ -487,14 +487,7 @@ class EvidenceDialog(QDialog):
         self.toggle_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.toggle_action.triggered.connect(self.toggle_selected)
         self.table.addAction(self.toggle_action)
-        self.kind_actions: dict[EventKind, QAction] = {}
-        for number, kind in enumerate(EventKind, start=1):
-            action = QAction(kinds.icon(kind), f"Mark as {kinds.LABELS[kind].lower()}", self)
-            action.setShortcut(QKeySequence(f"Alt+{number}"))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            action.triggered.connect(lambda _=False, k=kind: self.set_kind_of_selected(k))
-            self.table.addAction(action)
-            self.kind_actions[kind] = action
+        self.kind_actions = kinds.kind_actions(self, self.table, self.set_kind_of_selected)
 
         self.select_all = QPushButton("Select all")
         self.select_all.setToolTip("Tick every line that is not on the timeline yet")

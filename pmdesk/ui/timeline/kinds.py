@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from pmdesk.domain.model import EventKind
@@ -86,3 +98,19 @@ class KindDelegate(QStyledItemDelegate):
     def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
         if isinstance(editor, QComboBox):
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+def kind_actions(
+    parent: QObject, widget: QWidget, mark: Callable[[EventKind], object]
+) -> dict[EventKind, QAction]:
+    """Alt+1 … Alt+8 on `widget`, one per kind in the order of the kind list, each calling
+    `mark` with its kind."""
+    found: dict[EventKind, QAction] = {}
+    for number, kind in enumerate(EventKind, start=1):
+        action = QAction(icon(kind), f"Mark as {LABELS[kind].lower()}", parent)
+        action.setShortcut(QKeySequence(f"Alt+{number}"))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(lambda _=False, k=kind: mark(k))
+        widget.addAction(action)
+        found[kind] = action
+    return found

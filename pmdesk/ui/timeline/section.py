@@ -113,14 +113,7 @@ class TimelineSection(QWidget):
         self.paste_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.paste_action.triggered.connect(self.paste_from_clipboard)
         self.table.addAction(self.paste_action)
-        self.kind_actions: dict[EventKind, QAction] = {}
-        for number, kind in enumerate(EventKind, start=1):
-            action = QAction(kinds.icon(kind), f"Mark as {kinds.LABELS[kind].lower()}", self)
-            action.setShortcut(QKeySequence(f"Alt+{number}"))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            action.triggered.connect(lambda _=False, k=kind: self.set_kind_of_selected(k))
-            self.table.addAction(action)
-            self.kind_actions[kind] = action
+        self.kind_actions = kinds.kind_actions(self, self.table, self.set_kind_of_selected)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Also show times in"))
