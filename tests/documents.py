@@ -16,7 +16,7 @@ def example() -> dict[str, Any]:
 
 
 def rich() -> dict[str, Any]:
-    """Every field, hard strings, offsets of all kinds, equal times, evidence."""
+    """Every field, hard strings, offsets of all kinds, equal times, evidence, a meeting."""
     return copy.deepcopy(
         {
             "format": "pmdesk",
@@ -141,6 +141,29 @@ def rich() -> dict[str, Any]:
                     {"kind": "lucky", "text": "🍀"},
                     {"kind": "went_wrong", "text": "RTL: \u0645\u0631\u062d\u0628\u0627"},
                 ],
+                "meeting": {
+                    "started": "2026-03-05T10:00:00+01:00",
+                    "ended": "2026-03-05T09:58:30Z",
+                    "agenda": [
+                        {"step": "ground_rules", "minutes": 5, "spent_seconds": 312},
+                        {"step": "timeline", "minutes": 12, "spent_seconds": 760},
+                        {"step": "impact", "minutes": 1, "spent_seconds": 95},
+                        {"step": "five_whys", "minutes": 180, "spent_seconds": 1200},
+                        {"step": "actions", "minutes": 10, "spent_seconds": 0},
+                        {"step": "follow_up", "minutes": 5, "spent_seconds": 0},
+                        {"step": "wrap_up", "minutes": 10, "spent_seconds": 0},
+                    ],
+                    "attendance": [
+                        {"name": "Zoë 🙂", "role": "facilitator"},
+                        {"name": "李雷", "role": "scribe"},
+                        {"name": "Dana Q.", "role": "attendee"},
+                    ],
+                    "parking_lot": [
+                        {"text": "Staging has no config parity", "action": "x9"},
+                        {"text": "<b>Pager</b> & \u05e9\u05dc\u05d5\u05dd noise", "action": None},
+                    ],
+                    "decisions": [{"text": "Config pushes go through the canary from now on"}],
+                },
             },
         }
     )

@@ -11,6 +11,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pmdesk.domain.meeting import Meeting
 
 
 def new_id() -> str:
@@ -170,6 +174,7 @@ class Postmortem:
     causes: list[Cause] = field(default_factory=list)  # siblings in their own order
     actions: list[ActionItem] = field(default_factory=list)
     lessons: list[Lesson] = field(default_factory=list)
+    meeting: Meeting | None = None  # the review meeting, once one was held or planned
     id: str = field(default_factory=new_id)
 
     def sort_timeline(self) -> None:

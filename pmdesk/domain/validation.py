@@ -13,8 +13,18 @@ import zoneinfo
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 
+from pmdesk.domain.meeting import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    Attendee,
+    Decision,
+    Meeting,
+    ParkedPoint,
+    Role,
+    Step,
+)
 from pmdesk.domain.model import (
     ActionItem,
     ActionStatus,
@@ -31,6 +41,8 @@ from pmdesk.domain.model import (
 )
 
 MAX_TITLE_LENGTH = 300
+MAX_ATTENDEE_NAME_LENGTH = 200
+MAX_POINT_LENGTH = 2000  # a parked point or a decision: a sentence or two, not a document
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -216,3 +228,165 @@ def check_action(action: ActionItem) -> None:
             "The action has no title. Say what changes, on which thing, by when.",
             action.id,
         )
+
+
+# --- the review meeting -----------------------------------------------------------------------
+
+
+def attendee_key(name: str) -> str:
+    """What two attendees are compared by: "Dana Q." and " dana q." are the same person."""
+    return name.strip().casefold()
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """A text on one line and short enough to quote in a message."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def is_whole_number(value: object) -> TypeGuard[int]:
+    """An int that is not a bool (True would otherwise pass as 1 minute)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_minutes(step: Step, minutes: object) -> int:
+    if is_whole_number(minutes) and MIN_MINUTES <= minutes <= MAX_MINUTES:
+        return minutes
+    raise ValidationError(
+        "minutes",
+        f"“{step.label}” is given {minutes!r} minutes; give it a whole number of minutes from "
+        f"{MIN_MINUTES} to {MAX_MINUTES}.",
+        step.value,
+    )
+
+
+def check_spent_seconds(step: Step, seconds: object) -> int:
+    if is_whole_number(seconds) and seconds >= 0:
+        return seconds
+    raise ValidationError(
+        "spent_seconds",
+        f"The time spent on “{step.label}” is {seconds!r}; it must be a whole number of seconds, "
+        "0 or more. Reset the step's clock.",
+        step.value,
+    )
+
+
+def check_attendees(attendees: Iterable[Attendee]) -> None:
+    seen: dict[str, str] = {}
+    for attendee in attendees:
+        name = attendee.name
+        check_choice("role", attendee.role, Role)
+        if is_blank(name):
+            raise ValidationError(
+                "name", "An attendee has no name. Type their name, or remove the row."
+            )
+        if len(name) > MAX_ATTENDEE_NAME_LENGTH:
+            raise ValidationError(
+                "name",
+                f"The name “{name[:40]}…” is {len(name)} characters long; shorten it to at most "
+                f"{MAX_ATTENDEE_NAME_LENGTH}.",
+            )
+        earlier = seen.get(attendee_key(name))
+        if earlier is not None:
+            spelled = "" if earlier.strip() == name.strip() else f" (once as “{earlier.strip()}”)"
+            raise ValidationError(
+                "name",
+                f"“{name.strip()}” is on the attendance list twice{spelled}; names ignore case. "
+                "Remove one of them, or tell the two people apart.",
+            )
+        seen[attendee_key(name)] = name
+
+
+def check_parking_lot(points: Iterable[ParkedPoint]) -> None:
+    became: dict[str, ParkedPoint] = {}
+    for point in points:
+        _check_point_text(
+            point.text,
+            point.id,
+            "The parked point has no text. Say in a few words what to come back to, or remove it.",
+            "parked point",
+        )
+        if point.action_id is None:
+            continue
+        other = became.get(point.action_id)
+        if other is not None:
+            # One point, one action: so that undoing a conversion unlinks exactly that point.
+            raise ValidationError(
+                "action",
+                f"The parked points “{excerpt(other.text)}” and “{excerpt(point.text)}” "
+                "name the same action. Each parked point becomes an action of its own; keep "
+                "one of the two points.",
+                point.id,
+            )
+        became[point.action_id] = point
+
+
+def check_decisions(decisions: Iterable[Decision]) -> None:
+    for decision in decisions:
+        _check_point_text(
+            decision.text,
+            decision.id,
+            "The decision has no text. Say what was decided, or remove it.",
+            "decision",
+        )
+
+
+def _check_point_text(text: str, item_id: str, when_blank: str, what: str) -> None:
+    if is_blank(text):
+        raise ValidationError("text", when_blank, item_id)
+    if len(text) > MAX_POINT_LENGTH:
+        raise ValidationError(
+            "text",
+            f"The {what} is {len(text)} characters long; shorten it to at most "
+            f"{MAX_POINT_LENGTH} (an action item's notes have room for the details).",
+            item_id,
+        )
+
+
+def check_meeting_times(started: datetime | None, ended: datetime | None) -> None:
+    for field, what, moment in (("started", "start", started), ("ended", "end", ended)):
+        if moment is None:
+            continue
+        offset = moment.utcoffset() if isinstance(moment, datetime) else None
+        if offset is None:
+            raise ValidationError(
+                field,
+                f"The meeting's {what} time has no UTC offset. Give the time with its offset, "
+                "so that it means the same moment everywhere.",
+            )
+        if offset % timedelta(seconds=1):
+            raise ValidationError(
+                field,
+                f"The meeting's {what} time has a UTC offset with a fraction of a second; "
+                "round it.",
+            )
+    if started is not None and ended is not None and ended < started:
+        raise ValidationError(
+            "ended",
+            f"The meeting ends ({ended.isoformat(timespec='minutes')}) before it starts "
+            f"({started.isoformat(timespec='minutes')}). Correct the end time, or clear it.",
+        )
+
+
+def check_meeting(meeting: Meeting) -> None:
+    """Every rule a stored meeting keeps: each agenda step once, and every smaller check."""
+    steps = [box.step for box in meeting.agenda]
+    if len(steps) != len(Step) or set(steps) != set(Step):
+        missing = [f"“{step.label}”" for step in Step if step not in steps]
+        problem = (
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing"
+            if missing
+            else "a step is there twice"
+        )
+        raise ValidationError(
+            "agenda",
+            f"The agenda must have each step once, but {problem}. Reset the agenda to its "
+            "defaults, then adjust the minutes.",
+        )
+    for box in meeting.agenda:
+        check_minutes(box.step, box.minutes)
+        check_spent_seconds(box.step, box.spent_seconds)
+    check_attendees(meeting.attendees)
+    check_parking_lot(meeting.parking_lot)
+    check_decisions(meeting.decisions)
+    check_meeting_times(meeting.started, meeting.ended)

@@ -19,6 +19,19 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pmdesk.domain.meeting import (
+    DEFAULT_MINUTES,
+    MAX_MINUTES,
+    MIN_MINUTES,
+    Attendee,
+    Decision,
+    Meeting,
+    ParkedPoint,
+    Role,
+    Step,
+    Timebox,
+    complete_agenda,
+)
 from pmdesk.domain.model import (
     ActionChange,
     ActionField,
@@ -37,7 +50,15 @@ from pmdesk.domain.model import (
     Severity,
     TimelineEvent,
 )
-from pmdesk.domain.validation import MAX_TITLE_LENGTH, is_timezone_name, tag_key
+from pmdesk.domain.validation import (
+    MAX_ATTENDEE_NAME_LENGTH,
+    MAX_POINT_LENGTH,
+    MAX_TITLE_LENGTH,
+    attendee_key,
+    is_timezone_name,
+    is_whole_number,
+    tag_key,
+)
 from pmdesk.interchange.errors import InterchangeError, Problem
 
 FORMAT_NAME = "pmdesk"
@@ -68,6 +89,7 @@ _KNOWN_KEYS: dict[str, frozenset[str]] = {
             "causes",
             "actions",
             "lessons",
+            "meeting",
         }
     ),
     "impact": frozenset({"summary", "metrics"}),
@@ -80,6 +102,11 @@ _KNOWN_KEYS: dict[str, frozenset[str]] = {
     ),
     "change": frozenset({"at", "field", "from", "to", "note"}),
     "lesson": frozenset({"kind", "text"}),
+    "meeting": frozenset({"started", "ended", "agenda", "attendance", "parking_lot", "decisions"}),
+    "timebox": frozenset({"step", "minutes", "spent_seconds"}),
+    "attendee": frozenset({"name", "role"}),
+    "parked": frozenset({"text", "action"}),
+    "decision": frozenset({"text"}),
 }
 
 
@@ -318,6 +345,7 @@ def _read_postmortem(checker: _Checker, value: Any) -> Postmortem | None:
     postmortem.causes = _read_causes(checker, pm, file_order_events)
     postmortem.actions = _read_actions(checker, pm, postmortem.causes)
     postmortem.lessons = _read_list(checker, pm, "lessons", "lesson", _lesson)
+    postmortem.meeting = _read_meeting(checker, pm, postmortem.actions)
     return postmortem
 
 
@@ -612,6 +640,172 @@ def _lesson(checker: _Checker, item: dict[str, Any], path: str) -> Lesson | None
     return Lesson(kind, text) if kind is not None and text is not None else None
 
 
+# --- the review meeting (a pmdesk addition to the format; files without it stay valid) --------
+
+
+def _read_meeting(
+    checker: _Checker, pm: dict[str, Any], actions: list[ActionItem]
+) -> Meeting | None:
+    if "meeting" not in pm:
+        return None
+    path = "postmortem.meeting"
+    item = checker.obj(pm["meeting"], path, "meeting")
+    if item is None:
+        return None
+    started = _read_moment(checker, item, "started", path)
+    ended = _read_moment(checker, item, "ended", path)
+    if started is not None and ended is not None and ended < started:
+        checker.fail(
+            f"{path}.ended",
+            f'"{format_datetime(ended)}" is before started ("{format_datetime(started)}"); a '
+            "meeting cannot end before it starts",
+        )
+    return Meeting(
+        agenda=_read_agenda(checker, item, path),
+        attendees=_read_attendance(checker, item, path),
+        parking_lot=_read_parking_lot(checker, item, path, actions),
+        decisions=_read_list(checker, item, "decisions", "decision", _decision, base=path),
+        started=started,
+        ended=ended,
+    )
+
+
+def _read_moment(checker: _Checker, item: dict[str, Any], key: str, path: str) -> datetime | None:
+    text = checker.string(item, key, path, nullable=True)
+    if text is None:
+        return None
+    moment = parse_datetime(text)
+    if moment is None:
+        checker.fail(
+            f"{path}.{key}",
+            f'"{text}" is not an ISO 8601 date-time with a UTC offset '
+            '(such as "2026-03-05T10:00:00+01:00") or null',
+        )
+    return moment
+
+
+def _read_agenda(checker: _Checker, item: dict[str, Any], path: str) -> list[Timebox]:
+    """Each step at most once, in any order; the agenda comes back whole and in step order."""
+    boxes: list[Timebox] = []
+    listed: dict[Step, int] = {}
+    for index, value in enumerate(checker.items(item, "agenda", path)):
+        where = f"{path}.agenda[{index}]"
+        entry = checker.obj(value, where, "timebox")
+        if entry is None:
+            continue
+        step = checker.choice(entry, "step", where, Step)
+        default = DEFAULT_MINUTES[step] if step is not None else MIN_MINUTES
+        minutes = _whole_number(checker, entry, "minutes", where, default, MIN_MINUTES, MAX_MINUTES)
+        spent = _whole_number(checker, entry, "spent_seconds", where, 0, 0, None)
+        if step is None:
+            continue
+        if step in listed:
+            checker.fail(
+                f"{where}.step",
+                f'"{step.value}" repeats agenda[{listed[step]}]; list each step once',
+            )
+            continue
+        listed[step] = index
+        boxes.append(Timebox(step, minutes, spent))
+    return complete_agenda(boxes)
+
+
+def _whole_number(
+    checker: _Checker,
+    item: dict[str, Any],
+    key: str,
+    path: str,
+    default: int,
+    low: int,
+    high: int | None,
+) -> int:
+    value = item.get(key, MISSING)
+    if value is MISSING:
+        return default
+    where = f"{path}.{key}"
+    allowed = f"from {low} to {high}" if high is not None else f"{low} or more"
+    if not is_whole_number(value):
+        shown = json.dumps(value, ensure_ascii=False)
+        checker.fail(where, f"must be a whole number {allowed}, not {shown}")
+        return default
+    if value < low or (high is not None and value > high):
+        checker.fail(where, f"is {value}; it must be {allowed}")
+        return default
+    return value
+
+
+def _read_attendance(checker: _Checker, item: dict[str, Any], path: str) -> list[Attendee]:
+    attendees: list[Attendee] = []
+    seen: dict[str, int] = {}
+    for index, value in enumerate(checker.items(item, "attendance", path)):
+        where = f"{path}.attendance[{index}]"
+        entry = checker.obj(value, where, "attendee")
+        if entry is None:
+            continue
+        name = checker.string(entry, "name", where, non_empty=True)
+        role = checker.choice(entry, "role", where, Role, default=Role.ATTENDEE)
+        if name is None or not name.strip():
+            continue
+        if len(name) > MAX_ATTENDEE_NAME_LENGTH:
+            checker.fail(
+                f"{where}.name", f"is {len(name)} characters; at most {MAX_ATTENDEE_NAME_LENGTH}"
+            )
+        key = attendee_key(name)
+        if key in seen:
+            checker.fail(
+                f"{where}.name",
+                f'"{name}" repeats attendance[{seen[key]}] (names are compared ignoring case)',
+            )
+            continue
+        seen[key] = index
+        attendees.append(Attendee(name, role or Role.ATTENDEE))
+    return attendees
+
+
+def _read_parking_lot(
+    checker: _Checker, item: dict[str, Any], path: str, actions: list[ActionItem]
+) -> list[ParkedPoint]:
+    """Parked points; `action` names the action (by its id in the file) a point became."""
+    action_ids = {action.ref: action.id for action in actions}
+    points: list[ParkedPoint] = []
+    became: dict[str, int] = {}
+    for index, value in enumerate(checker.items(item, "parking_lot", path)):
+        where = f"{path}.parking_lot[{index}]"
+        entry = checker.obj(value, where, "parked")
+        if entry is None:
+            continue
+        text = _point_text(checker, entry, where)
+        ref = checker.string(entry, "action", where, nullable=True)
+        action_id = None
+        if ref is not None:
+            action_id = action_ids.get(ref)
+            if action_id is None:
+                checker.fail(f"{where}.action", f'"{ref}" is not the id of any action')
+            elif ref in became:
+                checker.fail(
+                    f"{where}.action",
+                    f'"{ref}" is already the action of parking_lot[{became[ref]}]; each parked '
+                    "point becomes an action of its own",
+                )
+            else:
+                became[ref] = index
+        if text is not None:
+            points.append(ParkedPoint(text, action_id))
+    return points
+
+
+def _decision(checker: _Checker, item: dict[str, Any], path: str) -> Decision | None:
+    text = _point_text(checker, item, path)
+    return Decision(text) if text is not None else None
+
+
+def _point_text(checker: _Checker, item: dict[str, Any], path: str) -> str | None:
+    text = checker.string(item, "text", path, non_empty=True)
+    if text is not None and len(text) > MAX_POINT_LENGTH:
+        checker.fail(f"{path}.text", f"is {len(text)} characters; at most {MAX_POINT_LENGTH}")
+    return text
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 
@@ -630,7 +824,7 @@ def to_document(postmortem: Postmortem) -> dict[str, Any]:
         if cause.evidence:
             entry["evidence"] = [event_index[e] for e in cause.evidence if e in event_index]
         causes.append(entry)
-    return {
+    document: dict[str, Any] = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "postmortem": {
@@ -662,6 +856,10 @@ def to_document(postmortem: Postmortem) -> dict[str, Any]:
             "lessons": [{"kind": x.kind.value, "text": x.text} for x in postmortem.lessons],
         },
     }
+    if postmortem.meeting is not None:  # optional: no meeting is written as no key
+        action_refs = {action.id: action.ref for action in postmortem.actions}
+        document["postmortem"]["meeting"] = _meeting_entry(postmortem.meeting, action_refs)
+    return document
 
 
 def _action_entry(action: ActionItem, cause_refs: dict[str, str]) -> dict[str, Any]:
@@ -687,6 +885,23 @@ def _action_entry(action: ActionItem, cause_refs: dict[str, str]) -> dict[str, A
             for change in action.history
         ]
     return entry
+
+
+def _meeting_entry(meeting: Meeting, action_refs: dict[str, str]) -> dict[str, Any]:
+    return {
+        "started": format_datetime(meeting.started) if meeting.started else None,
+        "ended": format_datetime(meeting.ended) if meeting.ended else None,
+        "agenda": [
+            {"step": box.step.value, "minutes": box.minutes, "spent_seconds": box.spent_seconds}
+            for box in meeting.agenda
+        ],
+        "attendance": [{"name": a.name, "role": a.role.value} for a in meeting.attendees],
+        "parking_lot": [
+            {"text": p.text, "action": action_refs.get(p.action_id) if p.action_id else None}
+            for p in meeting.parking_lot
+        ],
+        "decisions": [{"text": d.text} for d in meeting.decisions],
+    }
 
 
 def dumps(postmortem: Postmortem) -> str:

@@ -12,12 +12,14 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from sqlalchemy import Connection
+
 from pmdesk.domain import validation
 from pmdesk.domain.model import ActionChange, ActionField, ActionItem, ActionStatus
 from pmdesk.domain.validation import ValidationError
 from pmdesk.services.changes import Changes, Entity
 from pmdesk.services.editing import changes, editing, require_all
-from pmdesk.storage import action_edits, cause_edits
+from pmdesk.storage import action_edits, cause_edits, meetings
 from pmdesk.storage.action_edits import PlacedAction
 from pmdesk.storage.library import Library
 
@@ -25,6 +27,9 @@ from pmdesk.storage.library import Library
 @dataclass(frozen=True, slots=True)
 class DeletedActions:
     actions: tuple[PlacedAction, ...]
+    # The review meeting's parked points that had become these actions, as (point id, action id):
+    # the delete unlinks them (the foreign key sets them to null), the restore links them again.
+    parked_links: tuple[tuple[str, str], ...] = ()
 
     @property
     def ids(self) -> list[str]:
@@ -39,15 +44,22 @@ def add_action(
     """
     validation.check_action(action)
     with editing(library, postmortem_id) as conn:
-        if action.cause_id is not None:
-            found = cause_edits.load_causes(conn, postmortem_id, [action.cause_id])
-            require_all("causes", [action.cause_id], (p.cause.id for p in found))
-        taken = cause_edits.taken_refs(conn, postmortem_id)
-        if not action.ref or action.ref in taken:
-            action = replace(action, ref=cause_edits.next_ref(taken, "a"))
-        position = action_edits.max_action_position(conn, postmortem_id) + 1
-        action_edits.insert_actions(conn, postmortem_id, [PlacedAction(position, action)])
+        action = insert_new_action(conn, postmortem_id, action)
     return action, changes(Entity.ACTION, postmortem_id, added=[action.id])
+
+
+def insert_new_action(conn: Connection, postmortem_id: str, action: ActionItem) -> ActionItem:
+    """The part of `add_action` inside its transaction, for use cases that add an action as one
+    step of a larger edit; `action` must have passed `validation.check_action`."""
+    if action.cause_id is not None:
+        found = cause_edits.load_causes(conn, postmortem_id, [action.cause_id])
+        require_all("causes", [action.cause_id], (p.cause.id for p in found))
+    taken = cause_edits.taken_refs(conn, postmortem_id)
+    if not action.ref or action.ref in taken:
+        action = replace(action, ref=cause_edits.next_ref(taken, "a"))
+    position = action_edits.max_action_position(conn, postmortem_id) + 1
+    action_edits.insert_actions(conn, postmortem_id, [PlacedAction(position, action)])
+    return action
 
 
 def change_action(
@@ -130,13 +142,16 @@ def delete_actions(
     with editing(library, postmortem_id) as conn:
         placed = action_edits.load_actions(conn, postmortem_id, ids)
         require_all("actions", ids, (p.action.id for p in placed))
+        parked = meetings.links_to_actions(conn, ids)
         action_edits.delete_actions(conn, postmortem_id, ids)
-    deleted = DeletedActions(tuple(placed))
+    deleted = DeletedActions(tuple(placed), tuple(parked))
     return deleted, changes(Entity.ACTION, postmortem_id, removed=deleted.ids)
 
 
 def restore_actions(library: Library, postmortem_id: str, deleted: DeletedActions) -> Changes:
-    """Put deleted actions back at their positions (deletes leave gaps, so nothing moves)."""
+    """Put deleted actions back at their positions (deletes leave gaps, so nothing moves), and
+    link the parked points that had become them again."""
     with editing(library, postmortem_id) as conn:
         action_edits.insert_actions(conn, postmortem_id, deleted.actions)
+        meetings.link_points(conn, deleted.parked_links)
     return changes(Entity.ACTION, postmortem_id, added=deleted.ids)

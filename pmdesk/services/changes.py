@@ -15,6 +15,7 @@ class Entity(StrEnum):
     CAUSE = "cause"
     ACTION = "action"
     LESSON = "lesson"
+    MEETING = "meeting"
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,8 @@ def add_postmortem(library: Library, postmortem: Postmortem) -> Changes:
         validation.check_event(event)
     for lesson in postmortem.lessons:
         validation.check_lesson(lesson)
+    if postmortem.meeting is not None:
+        validation.check_meeting(postmortem.meeting)
     return restore_postmortem(library, postmortem)
 
 

@@ -32,6 +32,7 @@ from pmdesk.domain.model import (
     Severity,
     TimelineEvent,
 )
+from pmdesk.storage.meetings import insert_meeting, load_meeting
 from pmdesk.storage.schema import (
     action_history,
     actions,
@@ -50,7 +51,8 @@ _ACTIVE_STATUSES = [status.value for status in ActionStatus if status.is_active]
 
 
 def insert_postmortem(conn: Connection, pm: Postmortem) -> None:
-    """Store a whole new postmortem. Its id, and its events' and causes' ids, must be new."""
+    """Store a whole new postmortem. Its id, and the ids of its events, causes, actions,
+    lessons and meeting points, must be new."""
     now = utc_now()
     conn.execute(
         postmortems.insert(),
@@ -93,6 +95,8 @@ def insert_postmortem(conn: Connection, pm: Postmortem) -> None:
     insert_rows(conn, actions, [action_row(i, a) for i, a in enumerate(pm.actions)], pm.id)
     insert_rows(conn, action_history, history_rows(pm.actions))
     insert_rows(conn, lessons, [lesson_row(i, x) for i, x in enumerate(pm.lessons)], pm.id)
+    if pm.meeting is not None:  # after the actions, which its parked points may name
+        insert_meeting(conn, pm.id, pm.meeting)
 
 
 def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
@@ -140,6 +144,7 @@ def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
     postmortem.actions = [action_from_row(a) for a in rows_of(actions, actions.c.position)]
     load_history(conn, postmortem.actions)
     postmortem.lessons = [lesson_from_row(x) for x in rows_of(lessons, lessons.c.position)]
+    postmortem.meeting = load_meeting(conn, postmortem_id)
     return postmortem
 
 

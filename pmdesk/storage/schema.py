@@ -38,7 +38,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The migration this metadata equals, i.e. Alembic's head (a test checks both). Kept here so that
 # opening an up-to-date library needs no Alembic, which takes about 0.3 s to import.
-REVISION = "0005"
+REVISION = "0006"
 
 ID = String(32)
 # Enum values are stored as their plain strings, without CHECK constraints: a later pmdesk that adds
@@ -205,6 +205,73 @@ recurrences = Table(
     # The primary key finds the earlier incidents a postmortem repeats; this finds the later ones
     # that repeat it, and serves the cascade when the earlier one is deleted.
     Index(None, "earlier_id"),
+)
+
+
+# The review meeting (revision 0006): a row here once a postmortem has one, and the meeting's lists
+# hang off that row, so no timebox or attendee outlives it. Times like the timeline's: naive UTC
+# plus the offset they were written with.
+meetings = Table(
+    "meetings",
+    metadata,
+    Column(
+        "postmortem_id",
+        ID,
+        ForeignKey("postmortems.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("started_at", DateTime, nullable=True),
+    Column("started_offset", Integer, nullable=True),
+    Column("ended_at", DateTime, nullable=True),
+    Column("ended_offset", Integer, nullable=True),
+)
+
+
+def _meeting_fk() -> Column[str]:
+    return Column(
+        "postmortem_id",
+        ID,
+        ForeignKey("meetings.postmortem_id", ondelete="CASCADE"),
+        nullable=False,
+    )
+
+
+# One row per agenda step; the timer writes `spent_seconds`, the agenda editor `minutes`.
+meeting_timeboxes = Table(
+    "meeting_timeboxes",
+    metadata,
+    _meeting_fk(),
+    Column("position", Integer, nullable=False),
+    Column("step", ENUM_VALUE, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("spent_seconds", Integer, nullable=False),
+    PrimaryKeyConstraint("postmortem_id", "step"),
+)
+
+meeting_attendees = Table(
+    "meeting_attendees",
+    metadata,
+    _meeting_fk(),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("role", ENUM_VALUE, nullable=False),
+    PrimaryKeyConstraint("postmortem_id", "position"),
+)
+
+# The parking lot and the decisions, told apart by `kind` ("parked" or "decision"); each list
+# ordered by `position`. A parked point that became an action names it; deleting the action
+# unlinks the point rather than deleting it.
+meeting_points = Table(
+    "meeting_points",
+    metadata,
+    Column("id", ID, primary_key=True),
+    _meeting_fk(),
+    Column("kind", ENUM_VALUE, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("action_id", ID, ForeignKey("actions.id", ondelete="SET NULL"), nullable=True),
+    Index(None, "postmortem_id", "kind", "position"),
+    Index(None, "action_id"),
 )
 
 

@@ -142,7 +142,9 @@ def test_changing_or_deleting_events_that_are_gone_writes_nothing(
 
 
 def test_events_of_another_postmortem_are_not_touched(library: Library, stored: Postmortem) -> None:
-    other = replace(stored, id="f" * 32, timeline=[], causes=[], actions=[], lessons=[])
+    other = replace(
+        stored, id="f" * 32, timeline=[], causes=[], actions=[], lessons=[], meeting=None
+    )
     with library.transaction() as conn:
         repository.insert_postmortem(conn, other)
     with pytest.raises(postmortems.NotFoundError):

@@ -7,6 +7,16 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from pmdesk.domain.meeting import (
+    Attendee,
+    Decision,
+    Meeting,
+    ParkedPoint,
+    Role,
+    Step,
+    Timebox,
+    default_agenda,
+)
 from pmdesk.domain.model import (
     ActionChange,
     ActionField,
@@ -40,7 +50,8 @@ TRICKY_TEXTS = (
 
 
 def rich_postmortem() -> Postmortem:
-    """Every field set, awkward strings, int and float metrics, three offsets, equal times."""
+    """Every field set, awkward strings, int and float metrics, three offsets, equal times, and a
+    review meeting with a parked point that became action a2."""
     start = datetime(2026, 3, 2, 14, 5, tzinfo=PLUS_ONE)
     trigger = TimelineEvent(start, EventKind.TRIGGER, TRICKY_TEXTS[0], source="deploy log")
     # The same instant as the trigger, written in UTC: it must stay second, and stay "Z".
@@ -67,7 +78,7 @@ def rich_postmortem() -> Postmortem:
     other_root = Cause("p2", "Support queue overflowed", evidence=[])
     causes = [problem, why1, why2, why1b, why2b, other_root]
 
-    return Postmortem(
+    postmortem = Postmortem(
         title=f"Checkout outage {TRICKY_TEXTS[0]} {TRICKY_TEXTS[2]}",
         kind=PostmortemKind.INCIDENT,
         severity=Severity.SEV2,
@@ -132,6 +143,37 @@ def rich_postmortem() -> Postmortem:
             Lesson(LessonKind.WENT_WRONG, TRICKY_TEXTS[2]),
             Lesson(LessonKind.LUCKY, "It happened on a quiet day."),
         ],
+    )
+    postmortem.meeting = rich_meeting(parked_as=postmortem.actions[1].id)
+    return postmortem
+
+
+def rich_meeting(parked_as: str | None = None) -> Meeting:
+    """A meeting that was held: times in two offsets, changed and spent timeboxes, every role,
+    awkward texts, and (with `parked_as`) a parked point that became that action."""
+    agenda = default_agenda()
+    agenda[1] = Timebox(Step.TIMELINE, 12, 734)
+    agenda[3] = Timebox(Step.FIVE_WHYS, 180, 0)
+    agenda[0].spent_seconds = 301
+    return Meeting(
+        agenda=agenda,
+        attendees=[
+            Attendee("Dana Q.", Role.FACILITATOR),
+            Attendee("Zoë 🦊", Role.SCRIBE),
+            Attendee("أحمد"),
+            Attendee("dana r."),
+        ],
+        parking_lot=[
+            ParkedPoint(TRICKY_TEXTS[2]),
+            ParkedPoint("Staging has no config parity", action_id=parked_as),
+            ParkedPoint(TRICKY_TEXTS[3]),
+        ],
+        decisions=[
+            Decision("Config pushes go through the canary from now on"),
+            Decision(TRICKY_TEXTS[1]),
+        ],
+        started=datetime(2026, 3, 5, 10, 0, tzinfo=PLUS_ONE),
+        ended=datetime(2026, 3, 5, 2, 35, 17, tzinfo=MINUS_SEVEN_THIRTY),  # 11:05:17 at +01:00
     )
 
 

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import URL, Engine
+from sqlalchemy import URL, Engine, inspect
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateTable
 
-from pmdesk.storage import migrator
+from pmdesk.storage import meetings, migrator
 from pmdesk.storage.engine import for_writing, make_engine
 from pmdesk.storage.errors import LibraryError, Problem
 from pmdesk.storage.library import default_library_path, open_library
@@ -58,7 +59,7 @@ def revision_in_file(path: Path) -> str:
 
 def test_schema_revision_is_alembic_head() -> None:
     assert migrator.head_revision() == REVISION
-    assert migrator.known_revisions() == {"0001", "0002", "0003", "0004", "0005"}
+    assert migrator.known_revisions() == {"0001", "0002", "0003", "0004", "0005", "0006"}
 
 
 def test_migrations_from_empty_build_exactly_the_schema(engine: Engine) -> None:
@@ -106,18 +107,25 @@ def test_pragmas_are_in_effect(library_path: Path) -> None:
 
 def test_older_library_is_backed_up_then_upgraded(engine: Engine, library_path: Path) -> None:
     migrator.upgrade(engine, "0001")
-    # The comparison does see a difference: 0001 lacks the indexes 0002 adds, 0003's table and
-    # 0005's.
+    # The comparison does see a difference: 0001 lacks the indexes 0002 adds, 0003's table,
+    # 0005's and 0006's.
     assert {(diff[0], diff[1].name) for diff in schema_differences(engine)} == {
         ("add_index", "ix_actions_postmortem_id_status"),
         ("add_index", "ix_timeline_events_postmortem_id_kind_at_utc_seq"),
         ("add_table", "action_history"),
         ("add_table", "recurrences"),
         ("add_index", "ix_recurrences_earlier_id"),
+        ("add_table", "meetings"),
+        ("add_table", "meeting_timeboxes"),
+        ("add_table", "meeting_attendees"),
+        ("add_table", "meeting_points"),
+        ("add_index", "ix_meeting_points_postmortem_id_kind_position"),
+        ("add_index", "ix_meeting_points_action_id"),
     }
     pm = rich_postmortem()
     for action in pm.actions:
         action.history = []  # 0001 has nowhere to keep them
+    pm.meeting = None  # nor this
     with engine.connect() as conn, for_writing(conn).begin():
         insert_postmortem(conn, pm)
     engine.dispose()
@@ -140,6 +148,41 @@ def test_older_library_is_backed_up_then_upgraded(engine: Engine, library_path: 
     with open_library(library_path):  # at head now: no second backup
         pass
     assert len(list(library_path.parent.glob("*.backup-*"))) == 1
+
+
+def test_a_0005_library_keeps_its_postmortems_and_takes_meetings(
+    engine: Engine, library_path: Path
+) -> None:
+    migrator.upgrade(engine, "0005")
+    pm = rich_postmortem()
+    held = pm.meeting
+    assert held is not None
+    pm.meeting = None  # 0005 has nowhere to keep it
+    with engine.connect() as conn, for_writing(conn).begin():
+        insert_postmortem(conn, pm)
+    engine.dispose()
+
+    with open_library(library_path) as library:
+        with library.connect() as conn:
+            assert migrator.current_revision(conn) == REVISION == "0006"
+            assert load_postmortem(conn, pm.id) == pm  # no meeting: None, not an empty one
+        with library.transaction() as conn:
+            meetings.insert_meeting(conn, pm.id, held)
+        with library.connect() as conn:
+            loaded = load_postmortem(conn, pm.id)
+    assert loaded is not None and loaded.meeting == held
+    (backup,) = library_path.parent.glob(f"{library_path.name}.backup-0005-*.sqlite3")
+    assert revision_in_file(backup) == "0005"
+
+
+def test_the_meeting_migration_goes_down_and_up_again(engine: Engine) -> None:
+    migrator.upgrade(engine)
+    with engine.connect() as conn, for_writing(conn).begin():
+        command.downgrade(migrator.alembic_config(conn), "0005")
+    with engine.connect() as conn:
+        assert not {"meetings", "meeting_points"} & set(inspect(conn).get_table_names())
+    migrator.upgrade(engine)
+    assert schema_differences(engine) == []
 
 
 def test_library_from_a_newer_pmdesk_is_refused_untouched(library_path: Path) -> None:
