@@ -152,19 +152,19 @@ class Edits:
         return self._run(f"Change {names}", edit)
 
     def set_metrics(self, postmortem_id: str, metrics: Sequence[ImpactMetric]) -> bool:
-        return self._replace_list(
+        return self.replace_list(
             "Change impact metrics", postmortem_id, metrics, overview.set_metrics
         )
 
     def set_participants(self, postmortem_id: str, people: Sequence[Participant]) -> bool:
-        return self._replace_list(
+        return self.replace_list(
             "Change participants", postmortem_id, people, overview.set_participants
         )
 
     def set_tags(self, postmortem_id: str, tags: Sequence[str]) -> bool:
-        return self._replace_list("Change tags", postmortem_id, tags, overview.set_tags)
+        return self.replace_list("Change tags", postmortem_id, tags, overview.set_tags)
 
-    def _replace_list(
+    def replace_list(
         self, text: str, postmortem_id: str, new: Sequence[T], setter: ListSetter[T]
     ) -> bool:
         def edit() -> Outcome:

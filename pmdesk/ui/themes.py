@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -152,17 +152,53 @@ def apply_theme(app: QApplication, theme: Theme) -> None:
 # Widgets whose font is bold and scaled from the application font carry their scale here;
 # Qt stops passing font changes to a widget once its font is set, so the zoom sets them again.
 EMPHASIS = "pmdesk_emphasis"
+# A window drawn larger than the rest (the meeting's stage) carries its scale here: it and every
+# widget inside it, emphasised ones included, are that many times the application's text size.
+STAGE = "pmdesk_stage_scale"
 
 
-def emphasise(widget: QWidget, scale: float = 1.0) -> None:
-    """Bold, `scale` times the window's text size, at every zoom."""
-    widget.setProperty(EMPHASIS, scale)
-    widget.setFont(_emphasised_font(scale))
+PLAIN = "pmdesk_plain"
 
 
-def _emphasised_font(scale: float) -> QFont:
+def emphasise(widget: QWidget, scale: float = 1.0, *, bold: bool = True) -> None:
+    """Bold (or plain, if not `bold`), `scale` times the window's text size, at every zoom."""
+    widget.setProperty(EMPHASIS, float(scale))
+    widget.setProperty(PLAIN, not bold)
+    widget.setFont(_emphasised_font(widget, float(scale)))
+
+
+def stage_scale(widget: QWidget | None) -> float:
+    """How many times the application's text size `widget` is drawn: its stage's scale, or 1."""
+    while widget is not None:
+        scale = widget.property(STAGE)
+        if isinstance(scale, float):
+            return scale
+        widget = widget.parentWidget()
+    return 1.0
+
+
+def set_stage_scale(root: QWidget, scale: float) -> None:
+    """Draw `root` and everything in it `scale` times larger, following the zoom from now on."""
+    root.setProperty(STAGE, float(scale))
+    refresh_fonts([root, *root.findChildren(QWidget)])
+
+
+# With an application style sheet Qt hands no font from a parent to its children (the sheet's
+# style marks every widget as styled, and styled widgets take the application's font). So a
+# widget on a stage is given the stage's font outright, and marked, so that a later zoom can tell
+# it from a widget that chose its own font.
+STAGE_FONT = "pmdesk_stage_font"
+
+
+def _emphasised_font(widget: QWidget, scale: float) -> QFont:
     font = QFont(QApplication.font())
-    font.setBold(True)
+    font.setBold(widget.property(PLAIN) is not True)
+    font.setPointSizeF(font.pointSizeF() * stage_scale(widget) * scale)
+    return font
+
+
+def _stage_font(scale: float) -> QFont:
+    font = QFont(QApplication.font())
     font.setPointSizeF(font.pointSizeF() * scale)
     return font
 
@@ -174,17 +210,50 @@ def apply_zoom(app: QApplication, zoom: float) -> None:
     font = QFont(app.font())
     font.setPointSizeF(size)
     app.setFont(font)
-    # With an application style sheet, Qt does not pass a new application font on to the widgets
-    # that exist (the sheet's style fixed each one's font when it polished it). Handing each
-    # widget that has no font of its own an empty font, parents before children, makes it
-    # inherit again from its parent, and so from the application.
-    for widget in sorted(app.allWidgets(), key=_depth):
-        if not widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):
-            widget.setFont(QFont())
-    for widget in app.allWidgets():
-        scale = widget.property(EMPHASIS)
-        if isinstance(scale, float):
-            widget.setFont(_emphasised_font(scale))
+    refresh_fonts(app.allWidgets())
+
+
+def refresh_fonts(widgets: list[QWidget]) -> None:
+    """Give `widgets` the text size they should have now.
+
+    Qt does not pass a new application font on to widgets that exist either: each widget with no
+    font of its own is handed an empty font (it then takes the application's) or, on a stage, the
+    stage's; emphasised widgets get theirs again.
+    """
+    for widget in sorted(widgets, key=_depth):
+        fit_font(widget)
+
+
+def fit_font(widget: QWidget) -> None:
+    """The font `widget` should have where it is: its own, an emphasis, or its stage's."""
+    own_stage = widget.property(STAGE)
+    emphasis = widget.property(EMPHASIS)
+    if isinstance(own_stage, float):
+        widget.setFont(_stage_font(own_stage))
+    elif isinstance(emphasis, float):
+        widget.setFont(_emphasised_font(widget, emphasis))
+    elif widget.testAttribute(Qt.WidgetAttribute.WA_SetFont) and not widget.property(STAGE_FONT):
+        return  # a font the widget chose itself
+    elif (scale := stage_scale(widget)) != 1.0:
+        widget.setFont(_stage_font(scale))
+        widget.setProperty(STAGE_FONT, True)
+    else:
+        widget.setFont(QFont())
+        widget.setProperty(STAGE_FONT, False)
+
+
+class StageFonts(QObject):
+    """Gives each widget made later on a stage (an editor opened in a cell, a draft row) the
+    stage's size, as it is polished, just before it is first shown."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Polish
+            and isinstance(watched, QWidget)
+            and stage_scale(watched) != 1.0
+        ):
+            fit_font(watched)
+        return False
 
 
 def _depth(widget: QWidget) -> int:

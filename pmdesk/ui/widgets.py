@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFocusEvent, QShowEvent
+from PySide6.QtGui import QColor, QFocusEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTreeWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -99,14 +100,39 @@ def set_combo_data(combo: QComboBox, value: object) -> None:
         combo.blockSignals(blocked)
 
 
-def emphasise(label: QLabel, scale: float = 1.0) -> QLabel:
+def emphasise(label: QLabel, scale: float = 1.0, *, bold: bool = True) -> QLabel:
     """Bold (and `scale` times larger), following the window's zoom."""
-    themes.emphasise(label, scale)
+    themes.emphasise(label, scale, bold=bold)
     return label
 
 
 def heading(text: str) -> QLabel:
     return emphasise(QLabel(text))
+
+
+def flat_table(name: str, headers: Sequence[str]) -> QTreeWidget:
+    """A list with columns: rows selected whole, the first column taking the spare width and the
+    others as wide as their contents."""
+    tree = QTreeWidget()
+    tree.setAccessibleName(name)
+    tree.setHeaderLabels(list(headers))
+    tree.setRootIsDecorated(False)
+    tree.setUniformRowHeights(True)
+    tree.setAllColumnsShowFocus(True)
+    header = tree.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, len(headers)):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    return tree
+
+
+def tint(label: QLabel, colour: str) -> None:
+    """Draw a label's text in `colour`. Through the palette, not a style sheet of its own: that
+    would re-polish the label and drop the size its stage gave it."""
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(colour))
+    label.setPalette(palette)
 
 
 def muted(text: str) -> QLabel:

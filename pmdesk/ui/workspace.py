@@ -51,6 +51,16 @@ class Workspace(QObject):
         self.changed.emit(outcome.changes)
         return True
 
+    def record(self, title: str, write: Callable[[], object]) -> bool:
+        """Write something that is a record rather than an edit (the meeting's clock): no undo
+        step, and no `changed` signal, so no view reloads under the user's hands for it."""
+        try:
+            write()
+        except (ValidationError, LibraryError, postmortems.NotFoundError) as error:
+            self.failed.emit(title, str(error))
+            return False
+        return True
+
     def _replayed(self, call: ServiceCall) -> None:
         self._replaying = True
         try:

@@ -153,6 +153,9 @@ class FollowUpView(QWidget):
             self._rescope_with_dialog
         )
         self.ask_note: Callable[[str, str], str | None] = self._note_with_dialog
+        # Which items to list: all of them here; the meeting keeps earlier postmortems' overdue
+        # and due-soon ones.
+        self.keep: Callable[[FollowUpItem], bool] = lambda item: True
         self._items: list[FollowUpItem] = []
         self._rows: dict[str, QTreeWidgetItem] = {}
         self._by_id: dict[str, FollowUpItem] = {}
@@ -255,7 +258,7 @@ class FollowUpView(QWidget):
             self._edits.report("The follow-up review could not be loaded", str(error))
             return
         self._shown_today = today
-        self._show(items)
+        self._show([item for item in items if self.keep(item)])
 
     def items(self) -> list[FollowUpItem]:
         return list(self._items)
