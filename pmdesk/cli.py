@@ -42,7 +42,8 @@ EXIT_BAD_INPUT = 2
 
 DB_ENV = "PMDESK_DB"
 # Sections the app can open on ("followup" is the library's follow-up review, and needs no
-# postmortem); "meeting" is the facilitation mode of a later version.
+# postmortem); "meeting" presents the postmortem's review meeting (the library's first, if no
+# --open names one).
 GUI_VIEWS = (
     "overview",
     "impact",
@@ -89,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument(
         "--view",
         choices=GUI_VIEWS,
-        help="with --open: show this section of the postmortem; followup: the follow-up review",
+        help="with --open: show this section of the postmortem; followup: the follow-up "
+        "review; meeting: present the review meeting (F5 there ends it)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 

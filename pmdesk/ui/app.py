@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from pmdesk import __version__
 from pmdesk.services import postmortems
@@ -58,12 +58,6 @@ def run_app(
         print(problem, file=sys.stderr)
         return 2
     app = make_application()
-    if view == "meeting":
-        print(
-            "pmdesk: meeting mode is not part of this version yet; try --view timeline.",
-            file=sys.stderr,
-        )
-        return 2
     try:
         library = open_library(location)
     except LibraryError as error:
@@ -82,17 +76,41 @@ def run_app(
                 print(f"pmdesk: {error}", file=sys.stderr)
                 return 2
             window.open_postmortem(postmortem_id)
-            if view is not None and view != "followup":
+            if view is not None and view not in ("followup", "meeting"):
                 window.editor.show_view(View(view))
         if view == "followup":
             window.show_follow_up()
         window.show()
+        if view == "meeting":
+            return _present(app, window, smoke=smoke, screenshot=screenshot)
         if smoke:
             return _paint_once(app, window, screenshot)
         return app.exec()
 
 
-def _paint_once(app: QApplication, window: MainWindow, screenshot: str | None) -> int:
+def _present(app: QApplication, window: MainWindow, *, smoke: bool, screenshot: str | None) -> int:
+    """Start in meeting mode on the postmortem asked for, or else on the library's first."""
+    if window.current_id() is None:
+        listed = postmortems.list_postmortems(window.library)
+        if not listed:
+            print(
+                "pmdesk: meeting mode needs a postmortem, and this library has none yet. "
+                "Import one (pmdesk import FILE.json) or start the app and create one.",
+                file=sys.stderr,
+            )
+            return 2
+        window.open_postmortem(listed[0].id)
+    # With --smoke, a projector's size, whatever the screen here is (the offscreen one is small).
+    mode = window.start_meeting(QSize(1920, 1080) if smoke else None)
+    if mode is None:
+        print("pmdesk: meeting mode could not start on that postmortem.", file=sys.stderr)
+        return 2
+    if not smoke:
+        return app.exec()
+    return _paint_once(app, mode.stage, screenshot)
+
+
+def _paint_once(app: QApplication, window: QWidget, screenshot: str | None) -> int:
     """Show the window, let it paint, save it if asked, and quit: for CI and screenshots."""
     status = 0
 

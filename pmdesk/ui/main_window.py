@@ -3,11 +3,12 @@ right; menus for libraries, files, undo, zoom and themes."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,6 +36,7 @@ from pmdesk.ui.actions.followup import FollowUpView
 from pmdesk.ui.editor import PostmortemEditor, View
 from pmdesk.ui.edits import Edits
 from pmdesk.ui.library_panel import LibraryPanel
+from pmdesk.ui.meeting.mode import MeetingMode
 from pmdesk.ui.near_miss_form import NearMissForm
 from pmdesk.ui.overview_view import OverviewView
 from pmdesk.ui.readiness_panel import ReadinessPanel
@@ -123,6 +125,8 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.readiness_dock, self.similar_dock)
         self.readiness_dock.raise_()
 
+        self.meeting: MeetingMode | None = None
+        self.meeting_clock: Callable[[], float] = time.monotonic  # tests hand in a fake one
         self.reports = ReportExporter(self)
         self.reports.progressed.connect(self._report_progressed)
         self.reports.succeeded.connect(self._report_written)
@@ -254,6 +258,11 @@ class MainWindow(QMainWindow):
         self.overview_action = self._action(
             view_menu, "Library &overview", self.show_overview, QKeySequence("Ctrl+Shift+L")
         )
+        view_menu.addSeparator()
+        self.meeting_action = self._action(
+            view_menu, "&Meeting mode", self.start_meeting, QKeySequence("F5")
+        )
+        self.meeting_action.setToolTip("Present the open postmortem's review meeting (F5)")
 
     def _hidden_action(self, slot: Callable[[], object], shortcut: QKeySequence) -> QAction:
         action = QAction(self)
@@ -380,6 +389,7 @@ class MainWindow(QMainWindow):
             self.evidence_action,
             self.evidence_folder_action,
             self.delete_postmortem_action,
+            self.meeting_action,
         ):
             action.setEnabled(enabled)
 
@@ -647,6 +657,8 @@ class MainWindow(QMainWindow):
         self.report("The report was not written", message)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.meeting is not None:
+            self.meeting.leave()
         self.reports.wait()
         self.similar.wait()
         self.settings.set_geometry("geometry", self.saveGeometry())
@@ -655,7 +667,33 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def report(self, title: str, message: str) -> None:
-        QMessageBox.warning(self, title, message)
+        # Over the stage while a meeting runs: behind it, nobody in the room would see it.
+        parent = self.meeting.stage if self.meeting is not None else self
+        QMessageBox.warning(parent, title, message)
+
+    # ---- meeting mode --------------------------------------------------------------------------
+
+    def start_meeting(self, size: QSize | None = None) -> MeetingMode | None:
+        """Present the open postmortem's review; F5 there ends it and comes back here. With a
+        `size`, the stage is a window that big instead of a full screen."""
+        postmortem = self.editor.postmortem if self.current_id() is not None else None
+        if postmortem is None or self.meeting is not None:
+            return self.meeting
+        mode = MeetingMode(self.edits, postmortem, now=self.meeting_clock, parent=self)
+        mode.finished.connect(self._meeting_finished)
+        self.meeting = mode
+        mode.start(self.screen(), size=size)
+        return mode
+
+    def _meeting_finished(self) -> None:
+        mode, self.meeting = self.meeting, None
+        if mode is None:
+            return
+        mode.dispose()
+        self.activateWindow()
+        current = self.current_id()
+        if current is not None:
+            self.open_postmortem(current)
 
 
 def safe_file_name(title: str) -> str:

@@ -1,0 +1,1 @@
+"""Meeting mode: the review on a shared screen, step by step, with a timer."""
