@@ -127,8 +127,26 @@ def style_sheet_for(theme: Theme) -> str:
         if high_contrast
         else ""
     )
+    # Fusion draws a check box's edge a shade darker than the window, which is lost on a dark
+    # one: there, an empty box has a clear edge and a ticked one is filled.
+    boxes = (
+        ""
+        if theme is Theme.LIGHT
+        else f"""
+        QCheckBox::indicator, QAbstractItemView::indicator {{
+            width: 0.9em; height: 0.9em; border: 2px solid {c.muted};
+            border-radius: 3px; background: {c.base};
+        }}
+        QCheckBox::indicator:checked, QAbstractItemView::indicator:checked {{
+            background: {c.highlight}; border-color: {c.highlight};
+        }}
+        QCheckBox::indicator:indeterminate, QAbstractItemView::indicator:indeterminate {{
+            background: {c.muted};
+        }}"""
+    )
     return f"""
         {fields}
+        {boxes}
         QLabel[role="muted"] {{ color: {c.muted}; }}
         QLabel[role="error"] {{ color: {c.error}; }}
         QFrame[role="card"] {{ background: {c.base}; border: {border}; border-radius: 6px; }}

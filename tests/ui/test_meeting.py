@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -380,3 +382,44 @@ def test_smoke_run_presents_step_one_at_projector_size(tmp_path: Path, fixture_f
 
     assert lit(0, 170)
     assert not lit(190, 480)
+
+
+def test_with_a_second_screen_the_stage_goes_there_and_the_controls_stay(
+    tmp_path: Path, fixture_file: Path
+) -> None:
+    """On a real (offscreen) platform with two screens: the laptop and a 1920x1080 projector."""
+    screen = {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1, "y": 0}
+    config = tmp_path / "screens.json"
+    config.write_text(
+        json.dumps(
+            {
+                "screens": [
+                    {**screen, "name": "laptop", "x": 0, "width": 1366, "height": 768},
+                    {**screen, "name": "projector", "x": 1366, "width": 1920, "height": 1080},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    child = ["-m", "tests.ui.two_screens_child", str(tmp_path / "l.pmdesk"), str(fixture_file)]
+    result = subprocess.run(
+        [sys.executable, *child],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    where = json.loads(result.stdout.strip().splitlines()[-1])
+    assert where["stage"] == "projector" and where["stage_full_screen"]
+    assert where["stage_size"] == [1920, 1080]
+    assert where["controls"] == "laptop" and not where["controls_inside_stage"]
+    assert where["step_after_next"] == "timeline"
+    assert where["after_unplug"] == {
+        "stage": "laptop",
+        "controls_inside_stage": True,
+        "control_window_shown": False,
+    }
+    assert where["after_replug_controls_inside_stage"] is False

@@ -59,12 +59,14 @@ class ControlWindow(QWidget):
 
     closing = Signal()
 
-    def __init__(self, controls: QWidget) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle("pmdesk meeting controls")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(controls)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def hold(self, controls: QWidget) -> None:
+        self._layout.addWidget(controls)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()
@@ -95,6 +97,8 @@ class MeetingMode(QObject):
         )
         self._last_saved = now()
         self._active = False
+        self._home: QScreen | None = None
+        self._watching_screens = False
 
         self.ground_rules = GroundRulesPage()
         self.timeline = TimelineSection(edits)
@@ -199,7 +203,15 @@ class MeetingMode(QObject):
         """Show the stage full screen, and the controls where they belong; or, given a `size`,
         in a window that big (for screenshots of a projector's view on any screen)."""
         self._active = True
-        self.place(QGuiApplication.screens(), home or QGuiApplication.primaryScreen(), size)
+        self._home = home or QGuiApplication.primaryScreen()
+        self.place(QGuiApplication.screens(), self._home, size)
+        if size is None:
+            # A projector plugged in or pulled out mid-meeting: everything moves to suit.
+            app = QGuiApplication.instance()
+            if isinstance(app, QGuiApplication):
+                app.screenAdded.connect(self._screens_changed)
+                app.screenRemoved.connect(self._screens_changed)
+                self._watching_screens = True
         self.ticker.start()
         self.stage.activateWindow()
         self.stage.setFocus()
@@ -220,13 +232,22 @@ class MeetingMode(QObject):
         self.stage.setGeometry(stage_screen.geometry())
         self.stage.showFullScreen()
 
+    def _screens_changed(self, _screen: QScreen) -> None:
+        if not self._active or self._home is None:
+            return
+        screens = QGuiApplication.screens()
+        if self._home not in screens:
+            self._home = QGuiApplication.primaryScreen()
+        self.place(screens, self._home)
+
     def _controls_in_window(self, screen: QScreen) -> None:
         if self.control_window is None:
-            self.control_window = ControlWindow(self.controls)
+            self.control_window = ControlWindow()
             self.control_window.closing.connect(self.leave)
             for action in self.actions:
                 self.control_window.addAction(action)
         window = self.control_window
+        window.hold(self.controls)
         self.controls.setMaximumWidth(16777215)
         self.controls.show()
         window.setScreen(screen)
@@ -238,9 +259,11 @@ class MeetingMode(QObject):
         self.stage.row.addWidget(self.controls)
         self.controls.setMaximumWidth(440)
         self.controls.setVisible(False)
+        if self.control_window is not None:
+            self.control_window.hide()
 
     def toggle_controls(self) -> None:
-        if self.control_window is not None:
+        if self.control_window is not None and self.control_window.isVisible():
             self.control_window.raise_()
             self.control_window.activateWindow()
             return
@@ -257,6 +280,11 @@ class MeetingMode(QObject):
             self.save_clock()
         self.ticker.stop()
         self.edits.workspace.changed.disconnect(self._changed)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication) and self._watching_screens:
+            app.screenAdded.disconnect(self._screens_changed)
+            app.screenRemoved.disconnect(self._screens_changed)
+            self._watching_screens = False
         if self.control_window is not None:
             self.control_window.closing.disconnect(self.leave)
             self.control_window.close()
