@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.meeting import Role, Step
 from pmdesk.domain.model import PostmortemStatus
+from pmdesk.domain.readiness import Target
 from pmdesk.services import meeting as meeting_service
 from pmdesk.services import postmortems
 from pmdesk.ui.main_window import MainWindow
@@ -423,3 +424,24 @@ def test_with_a_second_screen_the_stage_goes_there_and_the_controls_stay(
         "control_window_shown": False,
     }
     assert where["after_replug_controls_inside_stage"] is False
+
+
+def test_a_wrap_up_finding_leads_to_the_step_that_puts_it_right(mode: MeetingMode) -> None:
+    press(mode.stage, Qt.Key.Key_7)
+    findings = mode.wrap_up._finding_list
+    on_action = next(f for f in findings if f.target is Target.ACTION)
+    mode.wrap_up.findings.setCurrentRow(findings.index(on_action))
+    mode.wrap_up.findings.setFocus()
+    press(mode.wrap_up.findings, Qt.Key.Key_Return)
+    assert current(mode) is Step.ACTIONS
+    assert on_action.target_id is not None
+    selected = mode.action_items.board.current_action()
+    assert selected is not None and selected.id == on_action.target_id
+
+
+def test_closing_the_stage_window_ends_presenting(opened: MainWindow, mode: MeetingMode) -> None:
+    mode.stage.close()
+    QApplication.processEvents()
+    assert opened.meeting is None
+    again = opened.start_meeting()  # ended cleanly: a new one starts
+    assert again is not None and again is not mode and again.stage.isVisible()

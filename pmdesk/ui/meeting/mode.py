@@ -480,21 +480,23 @@ class MeetingMode(QObject):
         self.timeline.select_event(event_id)
 
     def _show_finding(self, finding: Finding) -> None:
-        targets = {
-            Target.TIMELINE: Step.TIMELINE,
-            Target.CAUSE: Step.FIVE_WHYS,
-            Target.ACTION: Step.ACTIONS,
-        }
-        step = targets.get(finding.target, Step.IMPACT)
-        self.go_to(step)
-        if finding.target_id is None:
-            return
-        if step is Step.ACTIONS:
-            self.action_items.select_action(finding.target_id)
-        elif step is Step.FIVE_WHYS:
-            self.causes.select_cause(finding.target_id)
-        elif step is Step.TIMELINE:
-            self.timeline.select_event(finding.target_id)
+        """Go to the step where a readiness finding can be put right, and select its subject."""
+        target, target_id = finding.target, finding.target_id
+        if target is Target.ACTION and target_id:
+            self._show_action(target_id)
+        elif target is Target.CAUSE:
+            self.go_to(Step.FIVE_WHYS)
+            if target_id:
+                self.causes.select_cause(target_id)
+        elif target is Target.TIMELINE and target_id:
+            self._show_event(target_id)
+        elif target is Target.TIMELINE:
+            self.go_to(Step.TIMELINE)
+        elif finding.rule == "impact-not-quantified":
+            self.go_to(Step.IMPACT)
+        else:
+            # The summary and the lessons have no step of their own: they wait for the window.
+            self.stage.say("That one is put right in the main window, after the meeting.")
 
     def zoom_stage(self, factor: float | None) -> None:
         current = self.stage.property("pmdesk_stage_scale")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QCloseEvent, QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -279,6 +279,11 @@ class MeetingStage(QWidget):
         target = self._return_focus
         self._return_focus = None
         (target if target is not None and target.isVisible() else self).setFocus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Closed by the window manager (Alt+F4, say): the meeting ends the same way as with F5.
+        self.leave_requested.emit()
+        super().closeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Keys no editor took: a focused table or text field keeps its own keys, so the steps
