@@ -7,15 +7,16 @@ dates are shown whenever the incident spans more than one day in that zone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pmdesk.domain.actions import board_order
 from pmdesk.domain.cause_tree import CauseTree, why_label
 from pmdesk.domain.clauses import person_names
+from pmdesk.domain.meeting import Meeting, Role
 from pmdesk.domain.model import (
     ActionItem,
     ActionStatus,
@@ -32,7 +33,8 @@ from pmdesk.domain.moments import KeyMoments, format_duration, key_moments
 
 class Audience(StrEnum):
     TEAM = "team"  # everything
-    STAKEHOLDERS = "stakeholders"  # no participant names, no action notes
+    # no participant or attendee names, no action notes, no parked points left open
+    STAKEHOLDERS = "stakeholders"
 
     @property
     def label(self) -> str:
@@ -51,6 +53,7 @@ LESSON_TITLES = {
     LessonKind.WENT_WRONG: "What went wrong",
     LessonKind.LUCKY: "Where we got lucky",
 }
+EN_DASH = "\u2013"  # between a meeting's start and end
 # The sections, in order, with their headings: the PDF's bookmarks and the Markdown's headings.
 SECTIONS = (
     ("summary", "Summary"),
@@ -58,6 +61,7 @@ SECTIONS = (
     ("timeline", "Timeline"),
     ("causes", "Causes"),
     ("actions", "Action items"),
+    ("meeting", "Review meeting"),  # only when a meeting was held or decided something
     ("lessons", "Lessons"),
     ("participants", "Participants"),
 )
@@ -94,6 +98,18 @@ class ActionRow:
 
 
 @dataclass(frozen=True, slots=True)
+class MeetingSection:
+    """The review meeting: when, how long and who on one line, then what it decided and left."""
+
+    # "Held Monday 9 March 2026, 10:00-11:05 Europe/Berlin (1 h 05 min) · Facilitator: Dana
+    # Okafor · Scribe: Lee Chen · 3 others" (with an en dash); for stakeholders the attendance is
+    # counts by role: "1 facilitator · 1 scribe · 3 others".
+    facts: str
+    decisions: tuple[str, ...]
+    left_open: tuple[str, ...]  # parked points that became no action; empty for stakeholders
+
+
+@dataclass(frozen=True, slots=True)
 class ReportContents:
     postmortem: Postmortem
     audience: Audience
@@ -113,6 +129,7 @@ class ReportContents:
     actions: tuple[ActionRow, ...]
     lessons: tuple[tuple[str, tuple[str, ...]], ...]  # (title, texts) per kind, empty kinds kept
     participants: tuple[tuple[str, str], ...]  # (name, role); empty for stakeholders
+    meeting: MeetingSection | None = None  # None when no meeting was held or decided anything
     # Linked incidents as (title, started date "2026-01-12" or ""), filled in by the caller from
     # the library: the earlier ones this is a recurrence of, and the later ones that repeat it.
     recurrences: tuple[tuple[str, str], ...] = ()
@@ -124,7 +141,8 @@ class ReportContents:
         return [
             (key, title)
             for key, title in SECTIONS
-            if key != "participants" or self.audience is Audience.TEAM
+            if (key != "participants" or self.audience is Audience.TEAM)
+            and (key != "meeting" or self.meeting is not None)
         ]
 
 
@@ -192,6 +210,7 @@ def build_contents(
             for kind, title in LESSON_TITLES.items()
         ),
         participants=tuple((p.name, p.role or "") for p in postmortem.participants) if team else (),
+        meeting=_meeting_section(postmortem, local, zone_name, team),
         recurrences=tuple(recurrences),
         recurred_as=tuple(recurred_as),
     )
@@ -276,6 +295,73 @@ def _action_rows(postmortem: Postmortem, today: date, team: bool) -> list[Action
             )
         )
     return rows
+
+
+def _meeting_section(
+    postmortem: Postmortem,
+    local: Callable[[datetime], datetime],
+    zone_name: str,
+    team: bool,
+) -> MeetingSection | None:
+    meeting = postmortem.meeting
+    if meeting is None:
+        return None
+    decisions = tuple(plain_lines([d.text for d in meeting.decisions]))
+    if meeting.started is None and not decisions:
+        return None
+    # A point whose action was deleted since is open again (the store unlinks it too).
+    actions = {a.id for a in postmortem.actions}
+    left_open = tuple(
+        plain_lines([p.text for p in meeting.parking_lot if p.action_id not in actions])
+    )
+    facts = [_meeting_when(meeting, local, zone_name), *_attendance(meeting, team)]
+    return MeetingSection(" · ".join(facts), decisions, left_open if team else ())
+
+
+def _meeting_when(meeting: Meeting, local: Callable[[datetime], datetime], zone_name: str) -> str:
+    """ "Held Monday 9 March 2026, 10:00-11:05 Europe/Berlin (1 h 05 min)" (with an en dash), in
+    the postmortem's zone; without an end, from the start and the time the agenda's clock counted.
+    """
+    started, ended = meeting.started, meeting.ended
+    if started is not None and ended is not None and ended >= started:
+        start, end = local(started), local(ended)
+        if end.date() == start.date():
+            span = f"{_long_date(start)}, {start:%H:%M}{EN_DASH}{end:%H:%M}"
+        else:
+            span = f"{_long_date(start)}, {start:%H:%M} {EN_DASH} {_long_date(end)}, {end:%H:%M}"
+        return f"Held {span} {zone_name} ({format_duration(ended - started)})"
+    timed = (
+        f" ({format_duration(timedelta(seconds=meeting.spent_seconds))} timed)"
+        if meeting.spent_seconds > 0
+        else ""
+    )
+    if started is None:
+        return f"Not marked as held{timed}"
+    start = local(started)
+    return f"Held {_long_date(start)}, from {start:%H:%M} {zone_name}{timed}"
+
+
+def _attendance(meeting: Meeting, team: bool) -> list[str]:
+    """Who came: the facilitator and scribe by name and a count of the others for the team,
+    only counts by role for stakeholders."""
+    present = [(" ".join(a.name.split()), a.role) for a in meeting.attendees if a.name.strip()]
+    by_role = {role: [name for name, r in present if r is role] for role in Role}
+    parts = []
+    for role in (Role.FACILITATOR, Role.SCRIBE):
+        names = by_role[role]
+        if names and team:
+            label = role.label + ("s" if len(names) > 1 else "")
+            parts.append(f"{label}: {', '.join(names)}")
+        elif names:
+            parts.append(_count(len(names), role.value))
+    others = len(by_role[Role.ATTENDEE])
+    if others:
+        parts.append(_count(others, "other" if parts else "attendee"))
+    return parts
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 def _long_date(moment: datetime) -> str:

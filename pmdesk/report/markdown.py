@@ -154,6 +154,21 @@ def render_markdown(contents: ReportContents) -> str:
                         cells.append(cell(row.notes))
                     rows.append(cells)
                 out.extend(_table(header, rows))
+        elif key == "meeting" and contents.meeting is not None:
+            meeting = contents.meeting
+            add(escape(meeting.facts))
+            add("")
+            add("### Decisions")
+            add("")
+            if meeting.decisions:
+                out.extend(f"- {cell(text)}" for text in meeting.decisions)
+            else:
+                add("*No decisions recorded.*")
+            if meeting.left_open:
+                add("")
+                add("### Left open from the meeting")
+                add("")
+                out.extend(f"- {cell(text)}" for text in meeting.left_open)
         elif key == "lessons":
             for title, texts in contents.lessons:
                 add(f"### {title}")

@@ -363,6 +363,7 @@ def _story(contents: ReportContents, styles: _Styles) -> list[Flowable]:
         "timeline": _timeline,
         "causes": _causes,
         "actions": _actions,
+        "meeting": _meeting,
         "lessons": _lessons,
         "participants": _participants,
     }
@@ -652,18 +653,36 @@ def _split_cause(cause: str) -> tuple[str, str]:
     return (ref, text) if text else ("", cause)
 
 
+def _meeting(contents: ReportContents, styles: _Styles) -> list[Flowable]:
+    meeting = contents.meeting
+    if meeting is None:
+        return []
+    story: list[Flowable] = _prose(meeting.facts, styles.body)
+    story.append(_plain("Decisions", styles.subheading))
+    story += _bullets(meeting.decisions, styles) or [_plain("No decisions recorded.", styles.empty)]
+    if meeting.left_open:
+        story.append(_plain("Left open from the meeting", styles.subheading))
+        story += _bullets(meeting.left_open, styles)
+    return story
+
+
 def _lessons(contents: ReportContents, styles: _Styles) -> list[Flowable]:
     story: list[Flowable] = []
     for title, texts in contents.lessons:
         story.append(_plain(title, styles.subheading))
-        items: list[Flowable] = []
-        for text in texts:
-            for number, paragraph in enumerate(_prose(text, styles.bullet)):
-                if number == 0:
-                    paragraph.bulletText = "•"
-                items.append(paragraph)
-        story += items or [_plain("None noted.", styles.empty)]
+        story += _bullets(texts, styles) or [_plain("None noted.", styles.empty)]
     return story
+
+
+def _bullets(texts: Sequence[str], styles: _Styles) -> list[Flowable]:
+    """Each text as a bulleted item, its paragraphs and line breaks kept."""
+    items: list[Flowable] = []
+    for text in texts:
+        for number, paragraph in enumerate(_prose(text, styles.bullet)):
+            if number == 0:
+                paragraph.bulletText = "•"
+            items.append(paragraph)
+    return items
 
 
 def _participants(contents: ReportContents, styles: _Styles) -> list[Flowable]:

@@ -94,8 +94,9 @@ def test_the_shared_fixture_loads_through_the_conftest_copy(fixture_file: Path) 
 def test_every_section_heading_and_the_title_are_printed(fixture_text: str) -> None:
     postmortem = fixture_postmortem()
     assert flat(postmortem.title) in fixture_text
-    for _, heading in SECTIONS:
-        assert heading in fixture_text
+    for key, heading in SECTIONS:
+        # The fixture has no review meeting, the one section a report may leave out.
+        assert (heading in fixture_text) is (key != "meeting"), heading
     assert "Incident · SEV2 · Review" in fixture_text
     assert "Prepared for Team" in fixture_text
     assert "Monday 2 March 2026, 14:05 Europe/Berlin" in fixture_text
