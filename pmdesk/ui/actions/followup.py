@@ -383,8 +383,9 @@ class FollowUpView(QWidget):
     def fit_columns(self) -> None:
         """Widths from the font, not from the rows: the columns stay put while the list shrinks
         during a meeting, and follow the zoom."""
-        metrics = QFontMetrics(self.tree.font())
-        header_metrics = QFontMetrics(self.tree.header().font())
+        # The view's own font: when the zoom changes, it hears of it before the list inside does.
+        metrics = QFontMetrics(self.font())
+        header_metrics = metrics
         padding = metrics.averageCharWidth() * 3
 
         def width(column: int, *samples: str) -> int:

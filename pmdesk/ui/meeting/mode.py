@@ -110,6 +110,14 @@ class MeetingMode(QObject):
             item.group in FOLLOW_UP_GROUPS and item.postmortem_id != self.postmortem.id
         )
         self.follow_up.today = today
+        self.follow_up.hint.setText(
+            "Go down the list: Ctrl+Return marks an action done, Ctrl+R re-scopes it with a new "
+            "date and a reason, Ctrl+Shift+E escalates it."
+        )
+        self.follow_up.empty.setText(
+            "Nothing to follow up: no earlier postmortem has an action overdue or due in the "
+            "next two weeks."
+        )
         # Opening another postmortem would leave the meeting: that stays in the main window.
         self.follow_up.open_action.setVisible(False)
         self.follow_up.open_action.setEnabled(False)
