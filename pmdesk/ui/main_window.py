@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -35,6 +34,8 @@ from pmdesk.storage.library import Library, open_library
 from pmdesk.ui.actions.followup import FollowUpView
 from pmdesk.ui.editor import PostmortemEditor, View
 from pmdesk.ui.edits import Edits
+from pmdesk.ui.empty_page import NothingOpen, sample_path
+from pmdesk.ui.help import AboutDialog, ShortcutSheet
 from pmdesk.ui.library_panel import LibraryPanel
 from pmdesk.ui.meeting.mode import MeetingMode
 from pmdesk.ui.near_miss_form import NearMissForm
@@ -49,11 +50,6 @@ from pmdesk.ui.workspace import Workspace
 
 Shortcut = QKeySequence | QKeySequence.StandardKey
 
-NOTHING_OPEN = (
-    "<h2>No postmortem open</h2>"
-    "<p>Choose one on the left, or start a new one with <b>New incident</b> (Ctrl+N).</p>"
-    "<p>To bring one in from a file: <b>File ▸ Import…</b> (Ctrl+I).</p>"
-)
 EXPORT_EXTENSIONS = {
     "Interchange file (*.json)": ".json",
     "Action items for a tracker or spreadsheet (*.csv)": ".csv",
@@ -89,9 +85,8 @@ class MainWindow(QMainWindow):
         self.library_panel.searcher = self.search_library
 
         self.editor = PostmortemEditor(self.edits)
-        self.placeholder = QLabel(NOTHING_OPEN)
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
+        self.placeholder = NothingOpen()
+        self.placeholder.sample_requested.connect(self.open_sample)
         self.followup = FollowUpView(self.edits)
         self.followup.open_requested.connect(self.open_action)
         self.overview_page = OverviewView()
@@ -210,9 +205,10 @@ class MainWindow(QMainWindow):
 
         edit_menu = bar.addMenu("&Edit")
         undo = self.undo_group.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setShortcuts(QKeySequence.StandardKey.Undo)
         redo = self.undo_group.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        # Every binding the platform has (Ctrl+Y and Ctrl+Shift+Z here), not only the first.
+        redo.setShortcuts(QKeySequence.StandardKey.Redo)
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
@@ -263,6 +259,30 @@ class MainWindow(QMainWindow):
             view_menu, "&Meeting mode", self.start_meeting, QKeySequence("F5")
         )
         self.meeting_action.setToolTip("Present the open postmortem's review meeting (F5)")
+        self._build_help_menu()
+
+    def _build_help_menu(self) -> None:
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(
+            help_menu,
+            "&Keyboard shortcuts",
+            self.show_shortcuts,
+            QKeySequence.StandardKey.HelpContents,
+        )
+        self._action(help_menu, "&About pmdesk", self.show_about)
+
+    def show_shortcuts(self) -> ShortcutSheet:
+        """The sheet of every key, beside the window (not modal: keep it open while working)."""
+        sheet = ShortcutSheet(self.menuBar(), self)
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        sheet.show()
+        return sheet
+
+    def show_about(self) -> AboutDialog:
+        about = AboutDialog(self.library.location, self)
+        about.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        about.show()
+        return about
 
     def _hidden_action(self, slot: Callable[[], object], shortcut: QKeySequence) -> QAction:
         action = QAction(self)
@@ -306,7 +326,9 @@ class MainWindow(QMainWindow):
         return f"{count} {noun}{kinds if near else ''} in {self.library.location}"
 
     def refresh_library(self) -> None:
-        self.library_panel.set_summaries(postmortems.list_postmortems(self.library))
+        summaries = postmortems.list_postmortems(self.library)
+        self.library_panel.set_summaries(summaries)
+        self.placeholder.offer_sample(not summaries)
         self._update_title()
 
     def switch_library(self, location: str) -> bool:
@@ -532,6 +554,19 @@ class MainWindow(QMainWindow):
         paths, _ = QFileDialog.getOpenFileNames(self, "Import postmortems", "", JSON_FILTER)
         if paths:
             self.import_files(paths)
+
+    def open_sample(self) -> str | None:
+        """Bring in the sample postmortem that ships with pmdesk, as one undoable import."""
+        path = sample_path()
+        if not path.is_file():
+            self.report(
+                "The sample postmortem is missing",
+                f"It should be at {path}, but this installation does not have it. Reinstall "
+                "pmdesk to get it back, or import a postmortem of your own with File ▸ Import.",
+            )
+            return None
+        ids = self.import_files([str(path)])
+        return ids[0] if ids else None
 
     def import_files(self, paths: list[str]) -> list[str]:
         ids = self.edits.import_files(paths)

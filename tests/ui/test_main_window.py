@@ -87,7 +87,7 @@ def test_a_row_describes_kind_severity_status_date_and_open_actions() -> None:
 
 def test_an_empty_library_says_how_to_start(window: MainWindow) -> None:
     assert window.center.currentWidget() is window.placeholder
-    assert "New incident" in window.placeholder.text()
+    assert "New incident" in window.placeholder.text.text()
     assert window.statusBar().currentMessage().startswith("0 postmortems in ")
     assert not window.export_action.isEnabled()
 
