@@ -8,10 +8,11 @@ import sys
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from pmdesk import __version__
+from pmdesk import APP_ID, __version__
 from pmdesk.services import postmortems
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import open_library
+from pmdesk.ui.crash import CrashHandler
 from pmdesk.ui.editor import View
 from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.resources import app_icon
@@ -26,7 +27,7 @@ def make_application() -> QApplication:
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
     app.setWindowIcon(app_icon())
-    app.setDesktopFileName("pmdesk")
+    app.setDesktopFileName(APP_ID)
     return app
 
 
@@ -58,6 +59,9 @@ def run_app(
         print(problem, file=sys.stderr)
         return 2
     app = make_application()
+    # Anything nothing else caught: logged to the user's log folder and said in a dialog.
+    crashes = CrashHandler(parent=app)
+    crashes.install()
     try:
         library = open_library(location)
     except LibraryError as error:
