@@ -195,9 +195,15 @@ def render_export(
         contents = build_contents(postmortem, audience, generated, generated.date(), earlier, later)
         if fmt == "md":
             return render_markdown(contents).encode("utf-8")
-        from pmdesk.report.pdf import render_pdf  # ReportLab takes a while to import
+        from pmdesk.report.fonts import FontError  # ReportLab takes a while to import
+        from pmdesk.report.pdf import render_pdf
 
-        return render_pdf(contents, progress)
+        try:
+            return render_pdf(contents, progress)
+        except (
+            FontError
+        ) as error:  # a broken installation: say so, as for any format we cannot write
+            raise ExportFormatError(str(error)) from error
     return json_v1.dumps(postmortem).encode("utf-8")
 
 

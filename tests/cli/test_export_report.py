@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
+from pmdesk.report import fonts
 from pmdesk.services import recurrences
 from pmdesk.storage.library import open_library
 from tests.cli.test_cli import db, imported, pmdesk  # noqa: F401 - db is a fixture
@@ -93,3 +95,22 @@ def test_a_report_names_the_incidents_it_repeats(
     back = tmp_path / "earlier.md"
     pmdesk("--db", db, "export", earlier, "--to", back)
     assert "Recurred as" in back.read_text(encoding="utf-8")
+
+
+def test_a_pdf_without_its_fonts_is_refused_with_a_message_not_a_traceback(
+    db: Path,  # noqa: F811
+    fixture_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A broken installation (a bundle that lost resources/fonts) says what to do."""
+    postmortem_id = imported(db, fixture_file)
+    (tmp_path / "bundle" / "resources" / "fonts").mkdir(parents=True)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path / "bundle"), raising=False)
+    monkeypatch.setattr(fonts, "_fonts", None)
+    target = tmp_path / "report.pdf"
+    result = pmdesk("--db", db, "export", postmortem_id, "--to", target)
+    assert result.code == 2
+    assert result.err.startswith("pmdesk: The report fonts are missing")
+    assert "reinstall pmdesk" in result.err and "Traceback" not in result.err
+    assert not target.exists()
