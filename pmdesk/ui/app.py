@@ -9,7 +9,7 @@ from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from pmdesk import APP_ID, __version__
-from pmdesk.services import postmortems
+from pmdesk.services import locations, postmortems
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import open_library
 from pmdesk.ui.crash import CrashHandler
@@ -71,7 +71,7 @@ def run_app(
         return 2
     with library:
         settings = UiSettings()
-        settings.remember_library(library.location)
+        settings.remember_library(locations.remembered(location))
         window = MainWindow(library, settings)
         if open_id is not None:
             try:

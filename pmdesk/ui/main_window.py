@@ -12,6 +12,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QMainWindow,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from pmdesk.domain.model import PostmortemKind
 from pmdesk.domain.readiness import Finding
 from pmdesk.report.contents import Audience
-from pmdesk.services import postmortems, search
+from pmdesk.services import locations, postmortems, search
 from pmdesk.services.changes import EVERYTHING, Changes, Entity
 from pmdesk.services.library_stats import library_stats
 from pmdesk.services.search import SearchHit
@@ -44,6 +45,7 @@ from pmdesk.ui.readiness_panel import ReadinessPanel
 from pmdesk.ui.report_export import ReportExporter
 from pmdesk.ui.settings import UiSettings
 from pmdesk.ui.similar_panel import SimilarPanel
+from pmdesk.ui.team_library import TeamLibraryDialog
 from pmdesk.ui.themes import Theme, apply_theme, apply_zoom, next_zoom
 from pmdesk.ui.timeline.evidence_dialog import EvidenceDialog
 from pmdesk.ui.workspace import Workspace
@@ -122,6 +124,8 @@ class MainWindow(QMainWindow):
 
         self.meeting: MeetingMode | None = None
         self.meeting_clock: Callable[[], float] = time.monotonic  # tests hand in a fake one
+        # Asks for a server's address (and a password for this connection); tests answer it.
+        self.ask_team_location: Callable[[], str | None] = self._team_location_from_dialog
         self.reports = ReportExporter(self)
         self.reports.progressed.connect(self._report_progressed)
         self.reports.succeeded.connect(self._report_written)
@@ -170,6 +174,12 @@ class MainWindow(QMainWindow):
             file_menu, "&Open library…", self.choose_library, QKeySequence.StandardKey.Open
         )
         self._action(file_menu, "New &library…", self.choose_new_library)
+        self._action(
+            file_menu,
+            "Open &team library…",
+            self.choose_team_library,
+            QKeySequence("Ctrl+Shift+O"),
+        )
         self.recent_menu = file_menu.addMenu("&Recent libraries")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
@@ -347,7 +357,7 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(self.workspace.undo_stack)
         self.undo_group.removeStack(old.undo_stack)
         self._connect_workspace()
-        self.settings.remember_library(library.location)
+        self.settings.remember_library(locations.remembered(location))
         self.refresh_library()
         self.show_nothing()
         old.deleteLater()
@@ -357,6 +367,15 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open library", "", LIBRARY_FILTER)
         if path:
             self.switch_library(path)
+
+    def choose_team_library(self) -> None:
+        location = self.ask_team_location()
+        if location:
+            self.switch_library(location)
+
+    def _team_location_from_dialog(self) -> str | None:
+        dialog = TeamLibraryDialog(self.settings.recent_libraries, self)
+        return dialog.location if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def choose_new_library(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
