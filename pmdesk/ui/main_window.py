@@ -48,6 +48,7 @@ from pmdesk.ui.similar_panel import SimilarPanel
 from pmdesk.ui.team_library import TeamLibraryDialog
 from pmdesk.ui.themes import Theme, apply_theme, apply_zoom, next_zoom
 from pmdesk.ui.timeline.evidence_dialog import EvidenceDialog
+from pmdesk.ui.widgets import is_typing
 from pmdesk.ui.workspace import Workspace
 
 Shortcut = QKeySequence | QKeySequence.StandardKey
@@ -317,7 +318,9 @@ class MainWindow(QMainWindow):
 
     def _connect_workspace(self) -> None:
         self.workspace.changed.connect(self._changed)
+        self.workspace.changed_elsewhere.connect(self._changed_elsewhere)
         self.workspace.failed.connect(self.report)
+        self.workspace.is_typing = is_typing
         self._update_title()
 
     def _update_title(self) -> None:
@@ -348,7 +351,9 @@ class MainWindow(QMainWindow):
             self.report("pmdesk cannot open that library", str(error))
             return False
         old = self.workspace
+        old.stop_watching()
         old.changed.disconnect()
+        old.changed_elsewhere.disconnect()
         old.failed.disconnect()
         old.library.close()
         self.workspace = Workspace(library, self)
@@ -498,6 +503,31 @@ class MainWindow(QMainWindow):
         elif len(touched) == 1 and not changes.removed.issuperset(touched):
             # An undo or redo in another postmortem: show it, so nobody is surprised later.
             self.open_postmortem(next(iter(touched)))
+
+    def _changed_elsewhere(self, changes: Changes) -> None:
+        """Someone else's change, seen by the workspace's look: shown in place, never by moving
+        to another postmortem the way an undo here does."""
+        self.refresh_library()
+        self.similar.refresh()
+        current = self.current_id()
+        if self.center.currentWidget() is self.followup:
+            self.followup.refresh()
+        elif self.center.currentWidget() is self.overview_page:
+            self.show_overview()
+        elif current is not None and current in changes.removed:
+            self.show_nothing()
+            self.report(
+                "The postmortem was deleted elsewhere",
+                "Someone deleted the postmortem you had open, in another window or on the "
+                "server. It is gone from this library; Edit ▸ Undo cannot bring it back here.",
+            )
+            return
+        elif current is not None and current in changes.updated:
+            self.open_postmortem(current)
+        noun = "postmortem" if len(changes.postmortem_ids) == 1 else "postmortems"
+        self.statusBar().showMessage(
+            f"{len(changes.postmortem_ids)} {noun} changed elsewhere: shown as they are now.", 8000
+        )
 
     def show_follow_up(self) -> None:
         """Every open action of the library, for the team's next meeting."""

@@ -8,6 +8,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QFocusEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTextEdit,
     QTreeWidget,
     QVBoxLayout,
     QWidget,
@@ -211,3 +214,18 @@ class EditableRows(QWidget):
         if row >= 0:
             self.table.removeRow(row)
             self.edited.emit()
+
+
+def is_typing() -> bool:
+    """Whether the user is in the middle of typing: focus in a text field, or a cell editor open."""
+    focus = QApplication.focusWidget()
+    if isinstance(focus, QAbstractSpinBox):
+        return True
+    if isinstance(focus, QLineEdit | QTextEdit | QPlainTextEdit):
+        return not focus.isReadOnly()
+    view = focus
+    while view is not None and not isinstance(view, QAbstractItemView):
+        view = view.parentWidget()
+    return isinstance(view, QAbstractItemView) and (
+        view.state() == QAbstractItemView.State.EditingState
+    )

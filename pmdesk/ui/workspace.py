@@ -8,13 +8,14 @@ environment's (a refused value, a locked or full library) become a message, neve
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from pmdesk.domain.model import Postmortem
 from pmdesk.domain.validation import ValidationError
-from pmdesk.services import postmortems
+from pmdesk.services import library_watch, postmortems
 from pmdesk.services.changes import EVERYTHING, Changes, Entity
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library
@@ -23,8 +24,13 @@ from pmdesk.ui.commands import Outcome, ServiceCall, ServiceCommand
 ErrorReporter = Callable[[str, str], None]
 
 
+# How often to look for changes made elsewhere (another window, a teammate on the server).
+WATCH_INTERVAL_MS = 3000
+
+
 class Workspace(QObject):
-    changed = Signal(object)  # Changes, after every edit, undo and redo
+    changed = Signal(object)  # Changes, after every edit, undo and redo in this window
+    changed_elsewhere = Signal(object)  # Changes made outside this window, once they are seen
     failed = Signal(str, str)  # title, message: an edit that could not be made
 
     def __init__(self, library: Library, parent: QObject | None = None) -> None:
@@ -32,6 +38,40 @@ class Workspace(QObject):
         self.library = library
         self.undo_stack = QUndoStack(self)
         self._replaying = False
+        # While this says the user is typing, others' changes wait: a reload would take the
+        # text from under their fingers. The window sets it.
+        self.is_typing: Callable[[], bool] = lambda: False
+        self._stamps = self._look()
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_INTERVAL_MS)
+        self._watch.timeout.connect(self.look_for_changes)
+        self._watch.start()
+
+    def _look(self) -> dict[str, datetime]:
+        try:
+            return library_watch.stamps(self.library)
+        except LibraryError:
+            return dict(getattr(self, "_stamps", {}))
+
+    def _seen_own_change(self) -> None:
+        self._stamps = self._look()
+
+    def look_for_changes(self) -> Changes | None:
+        """Show what others changed since the last look (none while the user is typing)."""
+        if self.is_typing():
+            return None
+        try:
+            now = library_watch.stamps(self.library)
+        except LibraryError:
+            return None  # a server out of reach: the next edit says so, the next look retries
+        changes = library_watch.difference(self._stamps, now)
+        self._stamps = now
+        if changes is not None:
+            self.changed_elsewhere.emit(changes)
+        return changes
+
+    def stop_watching(self) -> None:
+        self._watch.stop()
 
     def execute(self, text: str, edit: Callable[[], Outcome]) -> bool:
         """Run an edit now and put it on the undo stack; False (and a message) if refused."""
@@ -48,6 +88,7 @@ class Workspace(QObject):
             self.failed.emit("The library could not be changed", str(error))
             return False
         self.undo_stack.push(ServiceCommand(text, outcome, self._replayed))
+        self._seen_own_change()
         self.changed.emit(outcome.changes)
         return True
 
@@ -59,6 +100,7 @@ class Workspace(QObject):
         except (ValidationError, LibraryError, postmortems.NotFoundError) as error:
             self.failed.emit(title, str(error))
             return False
+        self._seen_own_change()
         return True
 
     def _replayed(self, call: ServiceCall) -> None:
@@ -78,6 +120,7 @@ class Workspace(QObject):
             QTimer.singleShot(0, self.undo_stack.clear)  # not while the stack is replaying
             self.changed.emit(Changes(Entity.POSTMORTEM, updated=frozenset({EVERYTHING})))
             return
+        self._seen_own_change()
         self.changed.emit(changes)
 
     def load(self, postmortem_id: str) -> Postmortem | None:

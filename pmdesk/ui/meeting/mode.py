@@ -171,6 +171,7 @@ class MeetingMode(QObject):
         self.causes.action_requested.connect(self._show_action)
         self.causes.event_requested.connect(self._show_event)
         self.edits.workspace.changed.connect(self._changed)
+        self.edits.workspace.changed_elsewhere.connect(self._changed)
 
     def _build_actions(self) -> None:
         """Keys that work wherever focus is, in the stage and in the controls window alike."""
@@ -288,6 +289,7 @@ class MeetingMode(QObject):
             self.save_clock()
         self.ticker.stop()
         self.edits.workspace.changed.disconnect(self._changed)
+        self.edits.workspace.changed_elsewhere.disconnect(self._changed)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication) and self._watching_screens:
             app.screenAdded.disconnect(self._screens_changed)
