@@ -113,6 +113,12 @@ def resolve_id(library: Library, typed: str) -> str:
 
 
 def get_postmortem(library: Library, typed_id: str) -> Postmortem:
+    # The common case (every reload after an edit) is a whole id: load it in the same read, as
+    # a server charges for each round trip; only a prefix needs resolving first.
+    with library.connect() as conn:
+        found = repository.load_postmortem(conn, typed_id.strip())
+    if found is not None:
+        return found
     postmortem_id = resolve_id(library, typed_id)
     with library.connect() as conn:
         postmortem = repository.load_postmortem(conn, postmortem_id)

@@ -1,9 +1,10 @@
-"""Where postmortems are kept: one SQLite file (or, later, a database server) per library.
+"""Where postmortems are kept: one SQLite file, or one database on a PostgreSQL server, per library.
 
 - `library`: `open_library()` and the open `Library` (transactions, read connections).
 - `repository`: whole postmortems in and out, as functions on a Connection.
 - `errors`: `LibraryError`, the environment's faults told to a person.
 - `schema`, `migrations/`, `migrator`: the tables and how a library gets to the newest ones.
+- `search`, `search_postgres`: full-text search, with FTS5 on SQLite and tsvector on PostgreSQL.
 - `engine`, `sqlite_file`, `values`: connection set-up, file checks, stored forms of values.
 
 Import the modules themselves: the package imports nothing, so that using one module does not

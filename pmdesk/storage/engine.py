@@ -1,9 +1,15 @@
-"""How pmdesk connects to a library's database: one engine, with SQLite set up for a desktop app.
+"""How pmdesk connects to a library's database: one engine, set up for a desktop app.
 
 Only `open_library` (and tests that drive the migrations directly) calls `make_engine`. On SQLite
 every new connection gets WAL (readers never wait for a writer), synchronous=NORMAL (safe with WAL,
 and fast commits), foreign keys (the cascades rely on them) and a busy timeout; and SQLAlchemy,
 not the sqlite3 module, emits BEGIN, so that DDL and reads are inside the transaction too.
+
+On PostgreSQL the same promises are kept with the server's means: a write transaction first takes
+one advisory lock of the database (`pg_advisory_xact_lock`), so writers take turns as on SQLite and
+a use case that reads, then writes (the next position, the next ref) never races another pmdesk;
+`lock_timeout` is the busy timeout; connections are checked before use (a laptop that slept finds
+the server again) and give up connecting after CONNECT_TIMEOUT_S.
 """
 
 from __future__ import annotations
@@ -12,17 +18,49 @@ import sqlite3
 from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event
+from sqlalchemy.exc import NoSuchModuleError
+
+from pmdesk.storage import errors
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+# Seconds to wait for a database server to answer a new connection.
+CONNECT_TIMEOUT_S = 10
 
-# Execution option read by the BEGIN hook: "IMMEDIATE" takes SQLite's write lock at BEGIN.
+# Execution option read by the BEGIN hooks: "IMMEDIATE" begins a write transaction (SQLite's write
+# lock at BEGIN; on PostgreSQL the advisory lock below).
 _BEGIN_OPTION = "pmdesk_sqlite_begin"
+# The advisory lock every pmdesk write transaction on a PostgreSQL library takes ("pmdesk" in
+# ASCII). Advisory locks belong to one database, so libraries on one server do not wait for
+# each other.
+WRITE_LOCK_KEY = 0x706D6465736B
 
 
 def make_engine(url: URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
-    engine = create_engine(url)
+    """The engine for `url`; a LibraryError if its driver is missing or the kind is unknown."""
+    backend = url.get_backend_name()
+    options: dict[str, Any] = {}
+    if backend == "postgresql":
+        options["pool_pre_ping"] = True
+        # Text as UTF-8 whatever PGCLIENTENCODING says, so that a database of another encoding
+        # is refused by open_library with a message and not by the driver with bytes.
+        defaults = {"connect_timeout": CONNECT_TIMEOUT_S, "client_encoding": "utf8"}
+        options["connect_args"] = {k: v for k, v in defaults.items() if k not in url.query}
+    try:
+        engine = create_engine(url, **options)
+    except NoSuchModuleError as error:
+        where = url.render_as_string(hide_password=True)
+        raise errors.unsupported(
+            where,
+            f"it knows SQLite files and PostgreSQL servers "
+            f"(postgresql+psycopg://USER:PASSWORD@HOST/DATABASE), not “{url.drivername}”",
+        ) from error
+    except ImportError as error:  # the dialect is known, its DBAPI module is not installed
+        where = url.render_as_string(hide_password=True)
+        raise errors.no_driver(where, backend, str(error)) from error
     if engine.dialect.name == "sqlite":
         _set_up_sqlite(engine, busy_timeout_ms)
+    elif engine.dialect.name == "postgresql":
+        _set_up_postgresql(engine, busy_timeout_ms)
     return engine
 
 
@@ -31,7 +69,7 @@ def for_writing(conn: Connection) -> Connection:
 
     In WAL mode a transaction that starts by reading and then writes fails at once with "database
     is locked" if another process wrote in between, whatever the busy timeout; one that takes the
-    write lock at BEGIN waits for its turn instead.
+    write lock at BEGIN waits for its turn instead. On PostgreSQL it takes the advisory lock.
     """
     return conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
 
@@ -62,3 +100,17 @@ def _set_up_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _set_up_postgresql(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Waiting for a lock (the writers' turn, a row) ends as SQLite's busy timeout does.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")
+        dbapi_connection.commit()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get(_BEGIN_OPTION) == "IMMEDIATE":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")

@@ -4,12 +4,19 @@
 SQLAlchemy URL and hands back a library at the newest schema: a new one is created and stamped, an
 older one is backed up and upgraded, and anything else (not SQLite, another program's database, a
 newer pmdesk's library, damaged, read-only) is refused with a LibraryError, the file left as it was.
+
+A URL may also name a database on a PostgreSQL server (`postgresql+psycopg://USER:PASSWORD@HOST/
+DATABASE`, with `pip install 'pmdesk[postgres]'`): an empty database becomes a library the same way
+(create_all and stamp, in one transaction), an older one is upgraded by the same migrations (the
+server's database is the server's to back up), and the server's refusals (unreachable, login,
+missing database, permission) come out as LibraryErrors whose messages never show the password.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +25,7 @@ from types import TracebackType
 
 import platformdirs
 from sqlalchemy import URL, Connection, Engine, inspect, make_url, text
+from sqlalchemy.exc import ArgumentError
 
 from pmdesk.storage import errors, search
 from pmdesk.storage.engine import DEFAULT_BUSY_TIMEOUT_MS, for_writing, make_engine
@@ -51,6 +59,10 @@ class Library:
         self.path = path  # the SQLite file, or None for a URL to a database server
         self.location = location  # for messages: the path, or the URL without its password
         self._busy_timeout_s = busy_timeout_ms / 1000
+        self._password = engine.url.password  # masked in messages, should a server repeat it
+        # On PostgreSQL a read sees one snapshot only under REPEATABLE READ (READ COMMITTED,
+        # the default that writes keep, takes a new one for every statement).
+        self._snapshot_reads = engine.dialect.name == "postgresql"
 
     @property
     def url(self) -> URL:
@@ -60,7 +72,7 @@ class Library:
     def transaction(self) -> Iterator[Connection]:
         """One write transaction: committed when the block ends, rolled back if it raises."""
         with (
-            errors.translated(self.location, self._busy_timeout_s),
+            errors.translated(self.location, self._busy_timeout_s, self._password),
             self.engine.connect() as conn,
             for_writing(conn).begin(),
         ):
@@ -72,7 +84,12 @@ class Library:
 
         Nothing is committed: a write here would be rolled back; use `transaction()` to write.
         """
-        with errors.translated(self.location, self._busy_timeout_s), self.engine.connect() as conn:
+        with (
+            errors.translated(self.location, self._busy_timeout_s, self._password),
+            self.engine.connect() as conn,
+        ):
+            if self._snapshot_reads:
+                conn.execution_options(isolation_level="REPEATABLE READ")
             yield conn
 
     def close(self) -> None:
@@ -109,7 +126,7 @@ def open_library(
     being_created = path is not None and _is_new_file(path)
     for attempt in range(_CREATION_ATTEMPTS):
         try:
-            with errors.translated(where, busy_timeout_ms / 1000):
+            with errors.translated(where, busy_timeout_ms / 1000, url.password):
                 return _open(url, path, where, busy_timeout_ms)
         except _CreatedMeanwhileError:
             continue  # another process created the library between our look and our write
@@ -123,7 +140,7 @@ def open_library(
             time.sleep(0.05 * (attempt + 1))
         except OSError as error:  # a folder we may not enter, no room for the backup, …
             raise errors.unreadable(where, error.strerror or str(error)) from error
-    with errors.translated(where, busy_timeout_ms / 1000):  # created meanwhile every time
+    with errors.translated(where, busy_timeout_ms / 1000, url.password):  # created meanwhile
         return _open(url, path, where, busy_timeout_ms)
 
 
@@ -139,6 +156,10 @@ def _is_new_file(path: Path) -> bool:
         return False
 
 
+# "scheme://user:password@" in an address that did not parse.
+_PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^/]*@")
+
+
 class _CreatedMeanwhileError(Exception):
     """Another process created the library after we found the file empty."""
 
@@ -149,7 +170,16 @@ def _resolve(location: str | os.PathLike[str]) -> tuple[URL, Path | None]:
     if "://" not in text_location:
         path = Path(text_location).expanduser().absolute()
         return URL.create("sqlite+pysqlite", database=str(path)), path
-    url = make_url(text_location)
+    try:
+        url = make_url(text_location)
+    except (ArgumentError, ValueError) as error:  # e.g. a port that is not a number
+        # Not parsed, so the password cannot be told apart: mask what sits where one would.
+        where = _PASSWORD_IN_URL.sub(r"\1***@", text_location)
+        raise errors.unsupported(
+            where,
+            "the address is not a database URL (a PostgreSQL library's looks like "
+            "postgresql+psycopg://USER:PASSWORD@HOST/DATABASE)",
+        ) from error
     database = url.database or ""
     is_file = (
         url.get_backend_name() == "sqlite"
@@ -169,14 +199,19 @@ def _open(url: URL, path: Path | None, where: str, busy_timeout_ms: int) -> Libr
     try:
         if path is None:
             with engine.connect() as conn:
-                revision = _revision_of(_contents(conn), where)
+                server = url.get_backend_name() != "sqlite"
+                revision = _revision_of(_contents(conn), where, server=server)
+                if revision is None:
+                    _check_server_database(conn, where)
         if revision is None:
             _create(engine)
         elif revision != REVISION:
             _upgrade(engine, path, revision, timeout_s)
-        # Connect once now, so that a problem shows when opening and not at the first change.
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        if path is not None:
+            # Connect once now, so that a problem shows when opening and not at the first change
+            # (a server's library was connected to above, to read its revision).
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
     except BaseException:
         engine.dispose()
         raise
@@ -220,14 +255,16 @@ def _prepare_folder(path: Path, where: str) -> None:
         raise errors.cannot_create(where, str(path.parent), os.strerror(errno.EACCES))
 
 
-def _revision_of(contents: Contents, where: str) -> str | None:
+def _revision_of(contents: Contents, where: str, *, server: bool = False) -> str | None:
     """The revision of a pmdesk library, None for an empty database; refuses anything else."""
     if contents.is_empty:
         return None
     if not contents.tables.issuperset(_MARKER_TABLES):
-        raise errors.not_a_library(where)
+        raise errors.not_a_library(where, server=server)
     if len(contents.revisions) != 1:
-        raise errors.corrupt(where, "the record of its format revision is missing or doubled")
+        raise errors.corrupt(
+            where, "the record of its format revision is missing or doubled", server=server
+        )
     revision = contents.revisions[0]
     if revision != REVISION:
         from pmdesk.storage import migrator  # Alembic only when not up to date (0.3 s)
@@ -238,13 +275,51 @@ def _revision_of(contents: Contents, where: str) -> str | None:
 
 
 def _contents(conn: Connection) -> Contents:
-    inspector = inspect(conn)
-    tables = frozenset(inspector.get_table_names())
+    if conn.dialect.name == "postgresql":
+        # One query where the inspector takes two, at every opening of a server's library.
+        rows = conn.execute(_SERVER_RELATIONS).all()
+        tables = frozenset(str(name) for name, kind in rows if kind in ("r", "p", "f"))
+        has_views = any(kind in ("v", "m") for _, kind in rows)
+    else:
+        inspector = inspect(conn)
+        tables = frozenset(inspector.get_table_names())
+        has_views = bool(inspector.get_view_names())
     revisions: tuple[str, ...] = ()
     if "alembic_version" in tables:
         found = conn.scalars(text("SELECT version_num FROM alembic_version"))
         revisions = tuple(str(version) for version in found)
-    return Contents(tables, bool(inspector.get_view_names()), revisions)
+    return Contents(tables, has_views, revisions)
+
+
+# Tables (plain, partitioned, foreign) and views in the schema the library's tables go to.
+_SERVER_RELATIONS = text(
+    "SELECT relname, relkind FROM pg_catalog.pg_class "
+    "WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'p', 'f', 'v', 'm')"
+)
+
+
+_OLDEST_POSTGRESQL = 120000  # server_version_num of 12.0
+
+
+def _check_server_database(conn: Connection, where: str) -> None:
+    """Refuse, before creating anything, a server database pmdesk could not search correctly."""
+    if conn.dialect.name != "postgresql":
+        return
+    version = int(conn.exec_driver_sql("SHOW server_version_num").scalar_one())
+    if version < _OLDEST_POSTGRESQL:
+        raise errors.unsupported(
+            where,
+            "its server is older than PostgreSQL 12, the first with the generated columns its "
+            "full-text search is made of. Use a server of version 12 or later",
+        )
+    encoding = conn.exec_driver_sql("SHOW server_encoding").scalar_one()
+    if str(encoding).upper() not in ("UTF8", "UTF-8"):
+        raise errors.unsupported(
+            where,
+            f"its encoding is {encoding}, and pmdesk keeps every text as written only in UTF8. "
+            "Create the database with ENCODING 'UTF8' (for example, CREATE DATABASE pmdesk "
+            "ENCODING 'UTF8' TEMPLATE template0) and open that one",
+        )
 
 
 def _create(engine: Engine) -> None:

@@ -1,6 +1,7 @@
 """The tables of a pmdesk library, as SQLAlchemy Core metadata equal to the newest migration.
 
-The schema is portable (SQLite now, PostgreSQL later): only generic types, no dialect-specific SQL.
+The schema is portable (SQLite files and PostgreSQL servers): only generic types, no
+dialect-specific SQL.
 Ids are `uuid4().hex` strings. Lists keep their order in a `position` column. A change here needs a
 new revision in `migrations/versions/`; a test checks that the two agree.
 """
@@ -275,7 +276,8 @@ meeting_points = Table(
 )
 
 
-# The full-text index (revision 0004) is an FTS5 table with triggers on the tables above, which
-# Table metadata cannot describe: storage/search.py makes it, for a new library right after
-# `create_all` and in the migration. A migration that rebuilds one of these tables (batch mode
-# copies and drops it) also drops that table's triggers: end it with `search.rebuild_index`.
+# The full-text index (revision 0004) is an FTS5 table (on PostgreSQL, a tsvector column under a
+# GIN index) with triggers on the tables above, which Table metadata cannot describe:
+# storage/search.py makes it, for a new library right after `create_all` and in the migration.
+# A migration that rebuilds one of these tables (batch mode copies and drops it) also drops that
+# table's triggers: end it with `search.rebuild_index`.

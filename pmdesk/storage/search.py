@@ -11,8 +11,11 @@ A text's rowid says whose it is and what it is: the postmortem's key (`search_po
 the high 32 bits, a serial number, and the part in the low 4 bits; ranking then reads nothing but
 the index. SQLAlchemy can describe neither a virtual table nor a trigger, so none of this is in
 `schema.metadata`; `ensure_index` creates it, for a new library (right after `create_all`) and in
-revision 0004. On another database (PostgreSQL later) there is no index and `search` scans the
-texts with LIKE instead (`scan_search`): slower, same query language, no diacritics folding.
+revision 0004. On PostgreSQL the same functions make, search and keep current an index of
+PostgreSQL's own text search (tsvector, a GIN index, triggers; see search_postgres.py) with the
+same query language, ranking and snippets. On another database there is no index and `search`
+scans the texts with LIKE instead (`scan_search`): slower, same query language, no diacritics
+folding.
 
 The query language, built here from what a person types (user text never reaches FTS5 as syntax,
 so no query can be a syntax error):
@@ -264,6 +267,10 @@ def search(
     if not terms or limit <= 0:
         return []
     if has_index(conn):
+        if conn.dialect.name == "postgresql":
+            from pmdesk.storage import search_postgres  # it imports this module
+
+            return search_postgres.search_index(conn, terms, filters, limit)
         return _search_index(conn, terms, filters, limit)
     return _scan(conn, terms, filters, limit)
 
@@ -675,7 +682,12 @@ def _describing() -> Select[Any]:
 
 
 def has_index(conn: Connection) -> bool:
-    """Whether the library has the full-text index (SQLite with FTS5, revision 0004 or later)."""
+    """Whether the library has the full-text index (SQLite with FTS5 or PostgreSQL, revision 0004
+    or later)."""
+    if conn.dialect.name == "postgresql":
+        from pmdesk.storage import search_postgres  # it imports this module
+
+        return bool(search_postgres.has_index(conn))
     if conn.dialect.name != "sqlite":
         return False
     found = conn.exec_driver_sql(
@@ -692,6 +704,12 @@ def ensure_index(conn: Connection) -> None:
     """
     if not _can_index(conn):
         return
+    if conn.dialect.name == "postgresql":
+        from pmdesk.storage import search_postgres  # it imports this module
+
+        if not search_postgres.is_complete(conn):
+            rebuild_index(conn)
+        return
     present = {
         str(name)
         for (name,) in conn.exec_driver_sql(
@@ -706,6 +724,11 @@ def rebuild_index(conn: Connection) -> None:
     """Drop the index and build it again from the postmortems' texts."""
     if not _can_index(conn):
         return
+    if conn.dialect.name == "postgresql":
+        from pmdesk.storage import search_postgres  # it imports this module
+
+        search_postgres.rebuild_index(conn)
+        return
     drop_index(conn)
     for statement in _create_statements():
         conn.exec_driver_sql(statement)
@@ -713,6 +736,11 @@ def rebuild_index(conn: Connection) -> None:
 
 def drop_index(conn: Connection) -> None:
     """Remove the index, its tables and its triggers (if there are any)."""
+    if conn.dialect.name == "postgresql":
+        from pmdesk.storage import search_postgres  # it imports this module
+
+        search_postgres.drop_index(conn)
+        return
     if conn.dialect.name != "sqlite":
         return
     for trigger in _trigger_names():
@@ -722,6 +750,8 @@ def drop_index(conn: Connection) -> None:
 
 
 def _can_index(conn: Connection) -> bool:
+    if conn.dialect.name == "postgresql":
+        return True
     if conn.dialect.name != "sqlite":
         return False
     compiled = conn.exec_driver_sql("SELECT sqlite_compileoption_used('ENABLE_FTS5')")

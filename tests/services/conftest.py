@@ -1,4 +1,8 @@
-"""Fixtures for the editing tests: a library file holding one postmortem that uses every field."""
+"""Fixtures for the editing tests: a library holding one postmortem that uses every field.
+
+`library` is parametrized over both back ends (an SQLite file, a fresh PostgreSQL database), so
+every services test that takes it runs on both.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,13 @@ from pmdesk.services import postmortems
 from pmdesk.storage import repository
 from pmdesk.storage.library import Library, open_library
 from pmdesk.storage.schema import metadata
+from tests.conftest import BACKENDS, library_location
 from tests.storage.examples import rich_postmortem
 
 
-@pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    with open_library(tmp_path / "library.pmdesk") as opened:
+@pytest.fixture(params=BACKENDS)
+def library(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Library]:
+    with open_library(library_location(request, tmp_path / "library.pmdesk")) as opened:
         yield opened
 
 

@@ -1,9 +1,8 @@
-"""Use cases on whole postmortems, against a real library file."""
+"""Use cases on whole postmortems, against a real library (a file, and a PostgreSQL database)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,8 @@ from pmdesk.interchange import json_v1
 from pmdesk.services import postmortems
 from pmdesk.services.changes import Entity
 from pmdesk.storage import repository
-from pmdesk.storage.library import Library, open_library
+from pmdesk.storage.library import Library
 from tests import documents
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    with open_library(tmp_path / "library.pmdesk") as opened:
-        yield opened
 
 
 def test_import_reports_what_changed(library: Library, fixture_file: Path) -> None:

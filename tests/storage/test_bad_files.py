@@ -18,7 +18,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from pmdesk.domain.model import Postmortem
 from pmdesk.storage.errors import LibraryError, Problem
@@ -172,7 +172,10 @@ def test_a_write_that_stays_locked_is_a_library_error(library_path: Path) -> Non
             insert_postmortem(conn, rich_postmortem())
 
 
-def test_a_full_disk_is_a_library_error_and_nothing_is_half_written(library: Library) -> None:
+def test_a_full_disk_is_a_library_error_and_nothing_is_half_written(
+    sqlite_library: Library,
+) -> None:
+    library = sqlite_library
     big = Postmortem(title="big", summary="x" * 2_000_000)
 
     def insert_with_the_file_unable_to_grow() -> None:
@@ -196,7 +199,8 @@ def test_bugs_are_not_dressed_up_as_library_errors(library: Library) -> None:
         insert_postmortem(conn, pm)
     with pytest.raises(IntegrityError), library.transaction() as conn:
         insert_postmortem(conn, pm)  # the same ids again
-    with pytest.raises(OperationalError), library.connect() as conn:
+    # SQLite calls a missing table an OperationalError, PostgreSQL a ProgrammingError.
+    with pytest.raises((OperationalError, ProgrammingError)), library.connect() as conn:
         conn.exec_driver_sql("SELECT * FROM no_such_table")
 
 

@@ -1,5 +1,9 @@
 """Full-text search: the query language, ranking, snippets, filters, and an index that every edit
 keeps exact inside its own transaction, in new and in upgraded libraries alike.
+
+The tests taking `library` run on SQLite (FTS5) and on PostgreSQL (tsvector) alike: the same
+queries find the same postmortems in the same order. Those about FTS5's own tables take
+`sqlite_library` or a file; those about PostgreSQL's objects take `postgres_library`.
 """
 
 from __future__ import annotations
@@ -16,8 +20,8 @@ from typing import Any, cast
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import URL, Connection
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import URL, Connection, make_url
+from sqlalchemy.dialects import mysql
 
 from pmdesk.domain.model import (
     ActionItem,
@@ -31,7 +35,15 @@ from pmdesk.domain.model import (
     Severity,
     TimelineEvent,
 )
-from pmdesk.storage import action_edits, cause_edits, edits, migrator, repository, search
+from pmdesk.storage import (
+    action_edits,
+    cause_edits,
+    edits,
+    migrator,
+    repository,
+    search,
+    search_postgres,
+)
 from pmdesk.storage.cause_edits import PlacedCause
 from pmdesk.storage.edits import PlacedLesson, StoredEvent
 from pmdesk.storage.engine import for_writing, make_engine
@@ -135,8 +147,20 @@ def assert_index_is_exact(library: Library) -> None:
             "SELECT postmortem_id, part, item_id, text FROM search_text"
         ).all()
         assert sorted(map(tuple, held)) == sorted(expected_texts(conn))
-        # FTS5 compares its index with the texts it was built from; raises if they differ.
-        conn.exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('integrity-check')")
+        if conn.dialect.name == "sqlite":
+            # FTS5 compares its index with the texts it was built from; raises if they differ.
+            conn.exec_driver_sql(
+                "INSERT INTO search_index (search_index) VALUES ('integrity-check')"
+            )
+        else:
+            assert_server_words_are_the_query_words(conn)
+
+
+def assert_server_words_are_the_query_words(conn: Connection) -> None:
+    """Each text's tsvector holds exactly the words that a query is split and folded into."""
+    rows = conn.exec_driver_sql("SELECT text, tsvector_to_array(vector) FROM search_text").all()
+    for source, lexemes in rows:
+        assert sorted(lexemes) == sorted(set(search_postgres.words(source))), source
 
 
 # --- the index exists and is exact ------------------------------------------------------------
@@ -150,7 +174,8 @@ def search_objects(path: Path) -> set[tuple[str, str, str]]:
     return {(kind, name, sql or "") for kind, name, sql in rows}
 
 
-def test_a_new_library_has_the_index(library: Library, library_path: Path) -> None:
+def test_a_new_library_has_the_index(sqlite_library: Library, library_path: Path) -> None:
+    library = sqlite_library
     objects = search_objects(library_path)
     assert {name for kind, name, _ in objects if kind == "table"} == SEARCH_TABLES
     triggered = {name.split("_")[2] for kind, name, _ in objects if kind == "trigger"}
@@ -189,12 +214,95 @@ def test_an_upgraded_library_gets_the_same_index_with_its_postmortems_in_it(
     assert search_objects(library_path) == search_objects(tmp_path / "new.pmdesk")
 
 
+def server_objects(conn: Connection) -> set[tuple[str, str]]:
+    """The search index's objects in a PostgreSQL library: tables, indexes, functions, triggers,
+    with their definitions."""
+    tables = conn.exec_driver_sql(
+        "SELECT relname, relkind FROM pg_class WHERE relname ~ '^search' "
+        "AND relnamespace = 'public'::regnamespace"
+    ).all()
+    functions = conn.exec_driver_sql(
+        "SELECT proname, md5(prosrc) FROM pg_proc WHERE pronamespace = 'public'::regnamespace"
+    ).all()
+    triggers = conn.exec_driver_sql(
+        "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal"
+    ).all()
+    return {(str(a), str(b)) for a, b in (*tables, *functions, *triggers)}
+
+
+def test_a_new_server_library_has_the_index(postgres_library: Library) -> None:
+    library = postgres_library
+    with library.connect() as conn:
+        assert search.has_index(conn)
+        assert search_postgres.is_complete(conn)
+        objects = server_objects(conn)
+    assert {(name, kind) for name, kind in objects if kind in "ir"} >= {
+        ("search_text", "r"),
+        ("search_index", "i"),
+    }
+    triggers = {name for name, _ in objects if name.startswith("search_text_")}
+    assert set(search_postgres.trigger_names()) <= triggers
+    store(library, incident("Rollback failed"))
+    assert found_titles(library, "rollback") == ["Rollback failed"]
+    assert_index_is_exact(library)
+
+
+def test_an_upgraded_server_library_gets_the_same_index_with_its_postmortems_in_it(
+    postgres_url: str, postgres_library: Library
+) -> None:
+    engine = make_engine(make_url(postgres_url))
+    migrator.upgrade(engine, "0003")
+    old = [incident("Disk full on the primary", events=["Alert: disk at 99 %"]), incident("Ok")]
+    with engine.connect() as conn, for_writing(conn).begin():
+        assert not search.has_index(conn)
+        for pm in old:
+            repository.insert_postmortem(conn, pm)
+    engine.dispose()
+
+    with open_library(postgres_url) as upgraded:
+        assert found_titles(upgraded, "disk") == ["Disk full on the primary"]
+        assert found_titles(upgraded, "alert") == ["Disk full on the primary"]
+        assert_index_is_exact(upgraded)
+        store(upgraded, incident("Disk latency"))  # and the triggers work from now on
+        assert sorted(found_titles(upgraded, "disk")) == [
+            "Disk full on the primary",
+            "Disk latency",
+        ]
+        with upgraded.connect() as conn:
+            upgraded_objects = server_objects(conn)
+    with postgres_library.connect() as conn:
+        assert upgraded_objects == server_objects(conn)
+
+
+# Any character a text can hold on PostgreSQL (NUL aside), in any script.
+ANY_CHARACTER = st.characters(codec="utf-8", exclude_characters="\x00")
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(texts=st.lists(st.text(alphabet=ANY_CHARACTER), max_size=8))
+def test_the_server_splits_and_folds_words_as_queries_are(
+    postgres_library: Library, texts: list[str]
+) -> None:
+    """The SQL that makes a text's tsvector and the Python that makes a query's words agree on
+    every character: what a letter is, lower case, which diacritics go."""
+    pm = incident("t", events=texts)
+    with postgres_library.transaction() as conn:
+        repository.insert_postmortem(conn, pm)
+        assert_server_words_are_the_query_words(conn)
+        repository.delete_postmortem(conn, pm.id)
+
+
 def test_ensure_index_repairs_a_missing_part_and_rebuild_gives_the_same_results(
     library: Library,
 ) -> None:
     store(library, incident("Cache stampede", events=["cache hit ratio fell"]))
     with library.transaction() as conn:
-        conn.exec_driver_sql("DROP TRIGGER search_text_timeline_events_insert")
+        on_table = "" if conn.dialect.name == "sqlite" else " ON timeline_events"
+        conn.exec_driver_sql(f"DROP TRIGGER search_text_timeline_events_insert{on_table}")
         search.ensure_index(conn)
         edits.insert_events(
             conn,
@@ -209,11 +317,11 @@ def test_ensure_index_repairs_a_missing_part_and_rebuild_gives_the_same_results(
     assert_index_is_exact(library)
 
 
-def test_nothing_happens_on_a_database_without_fts5() -> None:
+def test_nothing_happens_on_a_database_without_a_full_text_index() -> None:
     def refuse(*_args: Any) -> None:
-        raise AssertionError("no SQL should run on PostgreSQL")
+        raise AssertionError("no SQL should run on MySQL")
 
-    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    dialect = mysql.dialect()
     server = cast(Connection, SimpleNamespace(dialect=dialect, exec_driver_sql=refuse))
     search.ensure_index(server)
     search.rebuild_index(server)

@@ -1,4 +1,4 @@
-"""Full-text search: an FTS5 index over every postmortem's texts, kept current by triggers.
+"""Full-text search: an index over every postmortem's texts, kept current by triggers.
 
 Revision ID: 0004
 Revises: 0003
@@ -7,8 +7,9 @@ Create Date: 2026-12-01
 Unlike the other revisions this one is not frozen: it calls the same `search.ensure_index` that a
 new library is made with, so that both get the same index. That is safe because the index holds
 nothing of its own, only copies of the texts, and can be dropped and rebuilt at any time; a later
-revision that changes it drops it and calls `ensure_index` again. On a database other than SQLite
-there is no index, and nothing to do.
+revision that changes it drops it and calls `ensure_index` again. On SQLite the index is FTS5's,
+on PostgreSQL a tsvector column under a GIN index (storage/search_postgres.py); on another
+database there is no index, and nothing to do.
 """
 
 from __future__ import annotations
