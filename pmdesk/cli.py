@@ -1,4 +1,4 @@
-"""The command line: import, export, list, check and followup, without ever importing Qt.
+"""The command line: import, export, list, check, copy-library and the rest, never importing Qt.
 
 stdout carries only the result a script would read (ids, a table, JSON); warnings and errors go to
 stderr. Exit codes: 0 done (and, for `check`, ready), 1 `check` found errors, 2 bad input.
@@ -32,7 +32,7 @@ from pmdesk.domain.validation import is_timezone_name
 from pmdesk.interchange import json_v1
 from pmdesk.interchange.errors import InterchangeError
 from pmdesk.interchange.evidence import EvidenceError
-from pmdesk.services import evidence, followup, postmortems, search, similar
+from pmdesk.services import copy_library, evidence, followup, postmortems, search, similar
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library, default_library_path, open_library
 
@@ -203,6 +203,23 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="group due dates around this day (default: today)",
     )
+    cop = commands.add_parser(
+        "copy-library",
+        help="copy the whole library to another database (SQLite or PostgreSQL)",
+        description="Copy every postmortem of the library (--db) into an empty library "
+        "elsewhere: a new SQLite file, or an empty PostgreSQL database such as "
+        f"{copy_library.SERVER_EXAMPLE}. Ids, cause trees, evidence, action history, "
+        "recurrences and meetings come across as they are, in one transaction; the row count "
+        "of every table is checked at the end, and any difference undoes the whole copy. A "
+        "target that holds anything is refused and left as it is.",
+    )
+    cop.add_argument(
+        "--to",
+        required=True,
+        metavar="LOC2",
+        help="the empty library to fill: an SQLite file path or an SQLAlchemy URL",
+    )
+    cop.add_argument("--json", action="store_true", help="print the counts as JSON")
     return parser
 
 
@@ -249,9 +266,11 @@ def run(
             return start_gui(args)
         if args.command == "check" and _looks_like_file(args.target):
             return _check_file(args, stdout, stderr)
+        if args.command == "copy-library":
+            return _copy_library(args, stdout)
         with open_library(library_location(args)) as library:
             return _dispatch(args, library, stdout, stderr)
-    except UsageError as error:
+    except (UsageError, copy_library.CopyError) as error:
         print(error, file=stderr)
         return EXIT_BAD_INPUT
     except (
@@ -316,6 +335,31 @@ def _dispatch(args: argparse.Namespace, library: Library, stdout: TextIO, stderr
         _print_follow_up(items, args.json, stdout, stderr)
         return EXIT_OK
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
+
+
+def _copy_library(args: argparse.Namespace, out: TextIO) -> int:
+    with copy_library.open_source(library_location(args)) as source:
+        report = copy_library.copy_to(source, args.to)
+    if args.json:
+        document = {
+            "source": report.source,
+            "target": report.target,
+            "postmortems": report.postmortems,
+            "rows": report.rows,
+            "tables": [{"table": t.table, "rows": t.rows} for t in report.tables],
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2), file=out)
+        return EXIT_OK
+    width = max(len(t.table) for t in report.tables)
+    digits = max(len(f"{t.rows:,}") for t in report.tables)
+    for t in report.tables:
+        print(f"{t.table:<{width}}  {t.rows:>{digits},}", file=out)
+    print(
+        f"copied {_count(report.postmortems, 'postmortem')} ({report.rows:,} rows in "
+        f"{len(report.tables)} tables) from {report.source} to {report.target}",
+        file=out,
+    )
+    return EXIT_OK
 
 
 def _looks_like_file(target: str) -> bool:
