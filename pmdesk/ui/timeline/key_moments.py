@@ -3,6 +3,7 @@ each took."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from pmdesk.domain.model import EventKind, Postmortem, TimelineEvent
@@ -26,11 +27,11 @@ class MomentCard(QFrame):
         self.out_of_order = QLabel("out of order")
         emphasise(self.out_of_order).setProperty("role", "error")
         self.out_of_order.hide()
-        icon = QLabel()
-        icon.setPixmap(kinds.icon(kind).pixmap(14, 14))
+        self.icon = QLabel()
+        self._draw_icon()
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(icon)
+        top.addWidget(self.icon)
         top.addWidget(self.title, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
@@ -39,6 +40,15 @@ class MomentCard(QFrame):
         layout.addWidget(self.when)
         layout.addWidget(self.span)
         layout.addWidget(self.out_of_order)
+
+    def _draw_icon(self) -> None:
+        side = max(14, round(self.fontMetrics().height() * 0.8))
+        self.icon.setPixmap(kinds.icon(self.kind).pixmap(side, side))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "icon"):
+            self._draw_icon()
 
 
 class KeyMomentsStrip(QWidget):

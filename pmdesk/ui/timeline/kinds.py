@@ -43,16 +43,28 @@ def colour(kind: EventKind) -> QColor:
     return QColor(COLOURS[kind])
 
 
+# Drawn at each of these sizes, so the shape stays crisp in large type (a projector, the stage).
+ICON_SIZES = (16, 24, 32, 48)
+
+
 @cache
-def icon(kind: EventKind, size: int = 16) -> QIcon:
+def icon(kind: EventKind) -> QIcon:
     """A shape per kind, so the kinds differ for people who cannot tell the colours apart."""
+    shapes = QIcon()
+    for size in ICON_SIZES:
+        shapes.addPixmap(_shape(kind, size))
+    return shapes
+
+
+def _shape(kind: EventKind, size: int) -> QPixmap:
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(colour(kind).darker(130), 1))
+    painter.setPen(QPen(colour(kind).darker(130), max(1.0, size / 16)))
     painter.setBrush(QBrush(colour(kind)))
-    box = QRectF(2, 2, size - 4, size - 4)
+    margin = size / 8
+    box = QRectF(margin, margin, size - 2 * margin, size - 2 * margin)
     if kind is EventKind.TRIGGER:  # a triangle: something set it off
         painter.drawPolygon(
             QPolygonF([QPointF(box.center().x(), box.top()), box.bottomRight(), box.bottomLeft()])
@@ -78,7 +90,7 @@ def icon(kind: EventKind, size: int = 16) -> QIcon:
     else:
         painter.drawEllipse(box.adjusted(1, 1, -1, -1))
     painter.end()
-    return QIcon(pixmap)
+    return pixmap
 
 
 class KindDelegate(QStyledItemDelegate):

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -142,9 +142,12 @@ class TimelineSection(QWidget):
     def fit_columns(self) -> None:
         """Widths from the font, not from measuring every row: cheap for 5,000 events, and
         right again after a zoom or a theme change."""
-        metrics = QFontMetrics(self.table.font())
-        header_metrics = QFontMetrics(self.table.horizontalHeader().font())
+        # The section's own font: a zoom reaches it before the table inside it.
+        metrics = QFontMetrics(self.font())
+        header_metrics = metrics
         padding = metrics.averageCharWidth() * 3
+        side = max(16, round(metrics.height() * 0.7))  # the kind's shape grows with the text
+        self.table.setIconSize(QSize(side, side))
         sample_time = self.model.format_time(datetime(2026, 12, 30, 23, 59, 59, tzinfo=UTC))
         for column in (Column.TIME, Column.SECOND_TIME):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
@@ -153,8 +156,7 @@ class TimelineSection(QWidget):
             )
             self.table.setColumnWidth(column, width + padding)
         label_width = max(metrics.horizontalAdvance(label) for label in kinds.LABELS.values())
-        icon_width = self.table.iconSize().width() if self.table.iconSize().isValid() else 16
-        self.table.setColumnWidth(Column.KIND, label_width + max(icon_width, 16) + padding)
+        self.table.setColumnWidth(Column.KIND, label_width + side + padding)
         self.table.setColumnWidth(Column.SOURCE, metrics.horizontalAdvance("status page") + padding)
         self.table.verticalHeader().setDefaultSectionSize(metrics.height() + metrics.height() // 2)
 
