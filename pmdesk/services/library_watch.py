@@ -8,7 +8,7 @@ list is compared, not only the latest time, so a teammate whose clock runs behin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from sqlalchemy import select
@@ -20,11 +20,13 @@ from pmdesk.storage.schema import postmortems
 Stamps = Mapping[str, datetime]
 
 
-def stamps(library: Library) -> dict[str, datetime]:
-    """When each postmortem last changed, by id: one small query, however big the library."""
+def stamps(library: Library, ids: Collection[str] | None = None) -> dict[str, datetime]:
+    """When each postmortem (or each of `ids`) last changed, by id: one small query."""
+    query = select(postmortems.c.id, postmortems.c.updated_at)
+    if ids is not None:
+        query = query.where(postmortems.c.id.in_(list(ids)))
     with library.connect() as conn:
-        rows = conn.execute(select(postmortems.c.id, postmortems.c.updated_at))
-        return {row.id: row.updated_at for row in rows}
+        return {row.id: row.updated_at for row in conn.execute(query)}
 
 
 def difference(before: Stamps, after: Stamps) -> Changes | None:

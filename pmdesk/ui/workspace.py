@@ -53,8 +53,22 @@ class Workspace(QObject):
         except LibraryError:
             return dict(getattr(self, "_stamps", {}))
 
-    def _seen_own_change(self) -> None:
-        self._stamps = self._look()
+    def _seen_own_change(self, changes: Changes) -> None:
+        """Take in the stamps of what this window just changed, and only those: a change made
+        elsewhere in the meantime stays unseen, for the next look to show."""
+        touched = changes.postmortem_ids
+        if not touched or EVERYTHING in changes.updated:
+            self._stamps = self._look()
+            return
+        try:
+            fresh = library_watch.stamps(self.library, touched)
+        except LibraryError:
+            return
+        for postmortem_id in touched:
+            if postmortem_id in fresh:
+                self._stamps[postmortem_id] = fresh[postmortem_id]
+            else:
+                self._stamps.pop(postmortem_id, None)
 
     def look_for_changes(self) -> Changes | None:
         """Show what others changed since the last look (none while the user is typing)."""
@@ -88,19 +102,19 @@ class Workspace(QObject):
             self.failed.emit("The library could not be changed", str(error))
             return False
         self.undo_stack.push(ServiceCommand(text, outcome, self._replayed))
-        self._seen_own_change()
+        self._seen_own_change(outcome.changes)
         self.changed.emit(outcome.changes)
         return True
 
-    def record(self, title: str, write: Callable[[], object]) -> bool:
+    def record(self, title: str, write: Callable[[], Changes]) -> bool:
         """Write something that is a record rather than an edit (the meeting's clock): no undo
         step, and no `changed` signal, so no view reloads under the user's hands for it."""
         try:
-            write()
+            changes = write()
         except (ValidationError, LibraryError, postmortems.NotFoundError) as error:
             self.failed.emit(title, str(error))
             return False
-        self._seen_own_change()
+        self._seen_own_change(changes)
         return True
 
     def _replayed(self, call: ServiceCall) -> None:
@@ -120,7 +134,7 @@ class Workspace(QObject):
             QTimer.singleShot(0, self.undo_stack.clear)  # not while the stack is replaying
             self.changed.emit(Changes(Entity.POSTMORTEM, updated=frozenset({EVERYTHING})))
             return
-        self._seen_own_change()
+        self._seen_own_change(changes)
         self.changed.emit(changes)
 
     def load(self, postmortem_id: str) -> Postmortem | None:

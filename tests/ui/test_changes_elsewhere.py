@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from pmdesk.domain.model import Lesson, LessonKind
+from pmdesk.domain.model import Lesson, LessonKind, PostmortemKind
 from pmdesk.storage.library import Library, open_library
 from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.settings import UiSettings
@@ -89,3 +89,19 @@ def test_a_postmortem_deleted_elsewhere_closes_here_with_a_message(
     assert other.workspace.look_for_changes() is not None
     assert other.current_id() is None
     assert said and "deleted elsewhere" in said[0][0]
+
+
+def test_an_edit_here_does_not_swallow_a_change_made_elsewhere_meanwhile(
+    opened: MainWindow, other: MainWindow
+) -> None:
+    postmortem_id = opened.current_id()
+    assert postmortem_id is not None
+    lesson = Lesson(LessonKind.WENT_WRONG, "Seen even though the other window edited too")
+    assert opened.edits.add_lesson(postmortem_id, lesson)
+    # Before its next look, the second window makes an edit of its own, elsewhere.
+    assert other.edits.create_postmortem(PostmortemKind.NEAR_MISS) is not None
+    assert other.open_postmortem(postmortem_id)
+    other.editor.setFocus()
+    QApplication.processEvents()
+    changes = other.workspace.look_for_changes()
+    assert changes is not None and changes.updated == {postmortem_id}
