@@ -12,6 +12,7 @@ from pmdesk import APP_ID, __version__
 from pmdesk.services import locations, postmortems
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import open_library
+from pmdesk.ui.collector import GuiThreadCollector
 from pmdesk.ui.crash import CrashHandler
 from pmdesk.ui.editor import View
 from pmdesk.ui.main_window import MainWindow
@@ -62,6 +63,7 @@ def run_app(
     # Anything nothing else caught: logged to the user's log folder and said in a dialog.
     crashes = CrashHandler(parent=app)
     crashes.install()
+    GuiThreadCollector(parent=app).install()
     try:
         library = open_library(location)
     except LibraryError as error:
