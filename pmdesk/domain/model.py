@@ -21,6 +21,17 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+def version_field() -> int:
+    """A stored row's version: 1 when first stored, one more on every change of its content.
+
+    An edit names the version it was made on, and one made on an older version is refused
+    (optimistic locking: two people editing at once never silently overwrite each other). Two
+    values that differ only in version are still equal: it says when a value was read, not what
+    it is.
+    """
+    return field(default=1, compare=False)
+
+
 class PostmortemKind(StrEnum):
     INCIDENT = "incident"
     NEAR_MISS = "near-miss"
@@ -101,6 +112,7 @@ class TimelineEvent:
     text: str
     source: str | None = None
     id: str = field(default_factory=new_id)
+    version: int = version_field()
 
 
 @dataclass(slots=True)
@@ -113,6 +125,7 @@ class Cause:
     systemic: bool = False
     evidence: list[str] = field(default_factory=list)  # ids of timeline events
     id: str = field(default_factory=new_id)
+    version: int = version_field()
 
 
 class ActionField(StrEnum):
@@ -149,6 +162,7 @@ class ActionItem:
     notes: str = ""
     history: list[ActionChange] = field(default_factory=list)  # oldest first
     id: str = field(default_factory=new_id)
+    version: int = version_field()
 
 
 @dataclass(slots=True)
@@ -156,6 +170,7 @@ class Lesson:
     kind: LessonKind
     text: str
     id: str = field(default_factory=new_id)
+    version: int = version_field()
 
 
 @dataclass(slots=True)
@@ -176,6 +191,7 @@ class Postmortem:
     lessons: list[Lesson] = field(default_factory=list)
     meeting: Meeting | None = None  # the review meeting, once one was held or planned
     id: str = field(default_factory=new_id)
+    version: int = version_field()
 
     def sort_timeline(self) -> None:
         """Put events in time order; `sorted` is stable, so equal times keep their order."""

@@ -18,7 +18,7 @@ from pmdesk.domain import validation
 from pmdesk.domain.model import ActionChange, ActionField, ActionItem, ActionStatus
 from pmdesk.domain.validation import ValidationError
 from pmdesk.services.changes import Changes, Entity
-from pmdesk.services.editing import changes, editing, require_all
+from pmdesk.services.editing import changes, editing, require_all, require_current
 from pmdesk.storage import action_edits, cause_edits, meetings
 from pmdesk.storage.action_edits import PlacedAction
 from pmdesk.storage.library import Library
@@ -72,6 +72,8 @@ def change_action(
     """Give an existing action (found by id) the fields of `changed`, adding a history entry
     (with `note`) for each tracked field that changes. Returns the old and the stored new
     action; undo is `put_action` with the old one, redo `put_action` with the new one.
+
+    `changed.version` is the version it was made on: StaleError if the library holds another.
     """
     validation.check_action(changed)
     moment = now or datetime.now(UTC)
@@ -79,20 +81,25 @@ def change_action(
         found = action_edits.load_actions(conn, postmortem_id, [changed.id])
         require_all("actions", [changed.id], (p.action.id for p in found))
         old = found[0].action
+        require_current("action", [changed], [old], {old.id: old.title})
         if changed.cause_id is not None and changed.cause_id != old.cause_id:
             causes = cause_edits.load_causes(conn, postmortem_id, [changed.cause_id])
             require_all("causes", [changed.cause_id], (p.cause.id for p in causes))
         entries = history_entries(old, changed, note.strip(), moment)
-        new = replace(changed, ref=old.ref, history=[*old.history, *entries])
+        new = replace(
+            changed, ref=old.ref, history=[*old.history, *entries], version=old.version + 1
+        )
         action_edits.update_action(conn, new)
     return old, new, changes(Entity.ACTION, postmortem_id, updated=[changed.id])
 
 
 def put_action(library: Library, postmortem_id: str, action: ActionItem) -> Changes:
-    """Write an action back exactly as given, history included: undo and redo of a change."""
+    """Write an action back exactly as given, history included: undo and redo of a change.
+    `action.version` is the version it replaces (StaleError if another is stored)."""
     with editing(library, postmortem_id) as conn:
         found = action_edits.load_actions(conn, postmortem_id, [action.id])
         require_all("actions", [action.id], (p.action.id for p in found))
+        require_current("action", [action], [found[0].action], {action.id: action.title})
         action_edits.update_action(conn, action)
     return changes(Entity.ACTION, postmortem_id, updated=[action.id])
 

@@ -18,7 +18,7 @@ from pmdesk.domain.cause_tree import CauseTree
 from pmdesk.domain.model import Cause
 from pmdesk.domain.validation import ValidationError
 from pmdesk.services.changes import Changes, Entity
-from pmdesk.services.editing import changes, editing, require_all
+from pmdesk.services.editing import changes, editing, require_all, require_current
 from pmdesk.storage import cause_edits
 from pmdesk.storage.cause_edits import PlacedCause, Placement, Shape
 from pmdesk.storage.library import Library
@@ -60,11 +60,15 @@ def add_cause(
 def update_cause(library: Library, postmortem_id: str, cause: Cause) -> tuple[Cause, Changes]:
     """Give an existing cause (found by id) this text, systemic mark and evidence; its place in
     the tree and its ref stay. Returns the old cause; undo is this call with it.
+
+    `cause.version` is the version it was made on: StaleError if the library holds another.
     """
     validation.check_cause(cause)
     with editing(library, postmortem_id) as conn:
         old = cause_edits.load_causes(conn, postmortem_id, [cause.id])
         require_all("causes", [cause.id], (p.cause.id for p in old))
+        stored = old[0].cause
+        require_current("cause", [cause], [stored], {stored.id: f"{stored.ref} {stored.text}"})
         _require_events(conn, postmortem_id, cause.evidence)
         cause_edits.update_cause(conn, cause)
     return old[0].cause, changes(Entity.CAUSE, postmortem_id, updated=[cause.id])

@@ -3,12 +3,19 @@ changed, and the `Changes` value that names what the edit touched.
 
 Marking it first also proves it is still there: an edit of a postmortem that another window has
 deleted raises NotFoundError and writes nothing.
+
+Two people may edit the same postmortem at once (a team library on a server, or two windows).
+Each stored item carries a version, and an edit names the version it was made on (the `version`
+of the value it passes). The transaction holds the library's write lock from its first
+statement, so comparing that with the stored version and then writing is one step: an edit made
+on an older version raises StaleError and writes nothing, and no change is silently lost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Protocol
 
 from sqlalchemy import Connection
 
@@ -32,6 +39,60 @@ def gone(postmortem_id: str) -> NotFoundError:
         f"The postmortem “{postmortem_id}” is no longer in this library (it may have been deleted "
         "in another window). Reopen the library to see what it holds now."
     )
+
+
+class Versioned(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+class StaleError(Exception):
+    """An edit made on an older version of an item than the library holds: someone else has
+    changed it since it was read. Nothing was written.
+
+    `item` names it for people ("the action “Add a latency alert”"); `current` maps the id of
+    each stale item to the version the library holds now, which an edit made again on what is
+    stored now must name.
+    """
+
+    def __init__(self, item: str, current: Mapping[str, int]) -> None:
+        self.item = item
+        self.current = dict(current)
+        super().__init__(
+            f"Someone else changed {item} after you read it, so your change was not saved. "
+            "Read it again to see what it holds now, then make your change on that."
+        )
+
+
+def require_current(
+    kind: str, edited: Iterable[Versioned], stored: Iterable[Versioned], name: Mapping[str, str]
+) -> None:
+    """Raise StaleError unless each edited item names the version the library holds of it.
+
+    `stored` are the items as read in the edit's own transaction; `name` maps ids to what people
+    call them (a title, the start of a text), to say which one went stale.
+    """
+    now = {item.id: item.version for item in stored}
+    stale = [item.id for item in edited if now.get(item.id, item.version) != item.version]
+    if stale:
+        raise StaleError(
+            describe(kind, [name.get(i, i) for i in stale]), {i: now[i] for i in stale}
+        )
+
+
+def describe(kind: str, names: list[str]) -> str:
+    """ "the action “X”", or "2 events (“X”, “Y”)"."""
+    if len(names) == 1:
+        return f"the {kind} “{short(names[0])}”"
+    return f"{len(names)} {kind}s ({', '.join(f'“{short(n)}”' for n in names)})"
+
+
+def short(text: str, limit: int = 60) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def require_all(what: str, wanted: Iterable[str], found: Iterable[str]) -> None:

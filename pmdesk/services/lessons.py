@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pmdesk.domain import validation
 from pmdesk.domain.model import Lesson
 from pmdesk.services.changes import Changes, Entity
-from pmdesk.services.editing import changes, editing, require_all
+from pmdesk.services.editing import changes, editing, require_all, require_current
 from pmdesk.storage import edits
 from pmdesk.storage.edits import PlacedLesson
 from pmdesk.storage.library import Library
@@ -44,11 +44,14 @@ def add_lesson(
 
 
 def update_lesson(library: Library, postmortem_id: str, lesson: Lesson) -> tuple[Lesson, Changes]:
-    """Give an existing lesson (found by id) this kind and text; returns the old one for undo."""
+    """Give an existing lesson (found by id) this kind and text; returns the old one for undo.
+    `lesson.version` is the version it was made on: StaleError if the library holds another."""
     validation.check_lesson(lesson)
     with editing(library, postmortem_id) as conn:
         old = edits.load_lessons(conn, postmortem_id, [lesson.id])
         require_all("lessons", [lesson.id], (placed.lesson.id for placed in old))
+        stored = old[0].lesson
+        require_current("lesson", [lesson], [stored], {stored.id: stored.text})
         edits.update_lesson(conn, postmortem_id, lesson)
     return old[0].lesson, changes(Entity.LESSON, postmortem_id, updated=[lesson.id])
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pmdesk.domain import validation
 from pmdesk.domain.model import TimelineEvent
 from pmdesk.services.changes import Changes, Entity
-from pmdesk.services.editing import changes, editing, require_all
+from pmdesk.services.editing import changes, editing, require_all, require_current
 from pmdesk.storage import edits
 from pmdesk.storage.edits import EvidenceLink, StoredEvent
 from pmdesk.storage.library import Library
@@ -50,12 +50,16 @@ def update_events(
     """Give existing events (found by id) the time, kind, text and source of these. Returns the
     old versions, in timeline order; undo is this call with them. Each event keeps its place
     among events at an equal time.
+
+    Each event's `version` is the one it was made on: StaleError if the library holds another.
     """
     _check(events)
     ids = [event.id for event in events]
     with editing(library, postmortem_id) as conn:
         old = edits.load_events(conn, postmortem_id, ids)
         require_all("events", ids, (stored.event.id for stored in old))
+        stored = [s.event for s in old]
+        require_current("event", events, stored, {e.id: e.text for e in stored})
         edits.update_events(conn, events)
     return [stored.event for stored in old], changes(Entity.TIMELINE, postmortem_id, updated=ids)
 

@@ -55,10 +55,15 @@ def insert_actions(conn: Connection, postmortem_id: str, placed: Sequence[Placed
 
 
 def update_action(conn: Connection, action: ActionItem) -> None:
-    """Rewrite an action's fields and its whole history; its place in the list stays."""
+    """Rewrite an action's fields and its whole history, raising its version by one; its place
+    in the list stays."""
     row = action_row(0, action)
-    del row["id"], row["position"]
-    conn.execute(update(actions).where(actions.c.id == action.id).values(**row))
+    del row["id"], row["position"], row["version"]
+    conn.execute(
+        update(actions)
+        .where(actions.c.id == action.id)
+        .values(**row, version=actions.c.version + 1)
+    )
     conn.execute(delete(action_history).where(action_history.c.action_id == action.id))
     insert_rows(conn, action_history, history_rows([action]))
 

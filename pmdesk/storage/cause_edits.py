@@ -132,7 +132,15 @@ def load_causes(conn: Connection, postmortem_id: str, ids: Collection[str]) -> l
     return [
         PlacedCause(
             r.position,
-            Cause(r.ref, r.text, r.parent_id, bool(r.systemic), evidence[r.id], id=r.id),
+            Cause(
+                r.ref,
+                r.text,
+                r.parent_id,
+                bool(r.systemic),
+                evidence[r.id],
+                id=r.id,
+                version=r.version,
+            ),
         )
         for r in rows
     ]
@@ -148,6 +156,7 @@ def insert_causes(conn: Connection, postmortem_id: str, placed: Sequence[PlacedC
             "position": p.position,
             "text": p.cause.text,
             "systemic": p.cause.systemic,
+            "version": p.cause.version,
         }
         for p in placed
     ]
@@ -161,11 +170,12 @@ def insert_causes(conn: Connection, postmortem_id: str, placed: Sequence[PlacedC
 
 
 def update_cause(conn: Connection, cause: Cause) -> None:
-    """Rewrite a cause's text, systemic mark and evidence; its place in the tree stays."""
+    """Rewrite a cause's text, systemic mark and evidence, raising its version by one; its place
+    in the tree stays (a move is no change of content, and leaves the version as it is)."""
     conn.execute(
         update(causes)
         .where(causes.c.id == cause.id)
-        .values(text=cause.text, systemic=cause.systemic)
+        .values(text=cause.text, systemic=cause.systemic, version=causes.c.version + 1)
     )
     conn.execute(delete(cause_evidence).where(cause_evidence.c.cause_id == cause.id))
     insert_evidence(conn, [EvidenceLink(cause.id, e, i) for i, e in enumerate(cause.evidence)])

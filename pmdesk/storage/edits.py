@@ -80,10 +80,15 @@ def load_header(conn: Connection, postmortem_id: str) -> Postmortem | None:
 
 
 def update_header(conn: Connection, pm: Postmortem, fields: Collection[str]) -> None:
-    """Write the named fields of `pm` to its row, leaving the other columns as they are."""
+    """Write the named fields of `pm` to its row, leaving the other columns as they are, and
+    raise the postmortem's version by one."""
     columns = header_row(pm)
     values = {name: columns[name] for name in fields}
-    conn.execute(update(postmortems).where(postmortems.c.id == pm.id).values(**values))
+    conn.execute(
+        update(postmortems)
+        .where(postmortems.c.id == pm.id)
+        .values(**values, version=postmortems.c.version + 1)
+    )
 
 
 # --- whole ordered lists ----------------------------------------------------------------------
@@ -140,15 +145,19 @@ def insert_events(conn: Connection, postmortem_id: str, stored: Sequence[StoredE
 
 
 def update_events(conn: Connection, events: Sequence[TimelineEvent]) -> None:
-    """Rewrite time, kind, text and source of existing events; each keeps its id and `seq`."""
+    """Rewrite time, kind, text and source of existing events, raising each one's version by
+    one; each keeps its id and `seq`."""
     if not events:
         return
     rows = []
     for event in events:
         row = event_row(0, event)
-        del row["id"], row["seq"]
+        del row["id"], row["seq"], row["version"]
         rows.append({**row, "event_id": event.id})
-    conn.execute(update(timeline_events).where(timeline_events.c.id == bindparam("event_id")), rows)
+    e = timeline_events
+    conn.execute(
+        update(e).where(e.c.id == bindparam("event_id")).values(version=e.c.version + 1), rows
+    )
 
 
 def evidence_links(conn: Connection, event_ids: Collection[str]) -> list[EvidenceLink]:
@@ -215,7 +224,7 @@ def update_lesson(conn: Connection, postmortem_id: str, lesson: Lesson) -> None:
     conn.execute(
         update(lessons)
         .where(lessons.c.postmortem_id == postmortem_id, lessons.c.id == lesson.id)
-        .values(kind=lesson.kind.value, text=lesson.text)
+        .values(kind=lesson.kind.value, text=lesson.text, version=lessons.c.version + 1)
     )
 
 

@@ -56,7 +56,13 @@ def insert_postmortem(conn: Connection, pm: Postmortem) -> None:
     now = utc_now()
     conn.execute(
         postmortems.insert(),
-        {"id": pm.id, **header_row(pm), "created_at": now, "updated_at": now},
+        {
+            "id": pm.id,
+            **header_row(pm),
+            "version": pm.version,
+            "created_at": now,
+            "updated_at": now,
+        },
     )
     insert_rows(conn, impact_metrics, metric_rows(pm.metrics), pm.id)
     insert_rows(conn, participants, participant_rows(pm.participants), pm.id)
@@ -78,6 +84,7 @@ def insert_postmortem(conn: Connection, pm: Postmortem) -> None:
                 "position": list_position[c.id],
                 "text": c.text,
                 "systemic": c.systemic,
+                "version": c.version,
             }
             for c, _ in ordered
         ],
@@ -129,6 +136,7 @@ def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
             systemic=bool(c.systemic),
             evidence=evidence[c.id],
             id=c.id,
+            version=c.version,
         )
         for c in rows_of(causes, causes.c.position)
     ]
@@ -305,6 +313,7 @@ def header_from_row(row: Any) -> Postmortem:
         timezone=row.timezone,
         summary=row.summary,
         impact_summary=row.impact_summary,
+        version=row.version,
     )
 
 
@@ -324,11 +333,17 @@ def tag_rows(tag_list: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def lesson_row(position: int, lesson: Lesson) -> dict[str, Any]:
-    return {"id": lesson.id, "position": position, "kind": lesson.kind.value, "text": lesson.text}
+    return {
+        "id": lesson.id,
+        "position": position,
+        "kind": lesson.kind.value,
+        "text": lesson.text,
+        "version": lesson.version,
+    }
 
 
 def lesson_from_row(row: Any) -> Lesson:
-    return Lesson(LessonKind(row.kind), row.text, id=row.id)
+    return Lesson(LessonKind(row.kind), row.text, id=row.id, version=row.version)
 
 
 # Looked up by value for every stored event: a dict is several times cheaper than EventKind(...).
@@ -342,6 +357,7 @@ def event_from_row(row: Any) -> TimelineEvent:
         text=row.text,
         source=row.source,
         id=row.id,
+        version=row.version,
     )
 
 
@@ -355,6 +371,7 @@ def event_row(seq: int, event: TimelineEvent) -> dict[str, Any]:
         "kind": event.kind.value,
         "text": event.text,
         "source": event.source,
+        "version": event.version,
     }
 
 
@@ -369,6 +386,7 @@ def action_from_row(row: Any) -> ActionItem:
         cause_id=row.cause_id,
         notes=row.notes,
         id=row.id,
+        version=row.version,
     )
 
 
@@ -423,4 +441,5 @@ def action_row(position: int, action: ActionItem) -> dict[str, Any]:
         "cause_id": action.cause_id,
         "notes": action.notes,
         "position": position,
+        "version": action.version,
     }

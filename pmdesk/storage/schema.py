@@ -39,12 +39,18 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The migration this metadata equals, i.e. Alembic's head (a test checks both). Kept here so that
 # opening an up-to-date library needs no Alembic, which takes about 0.3 s to import.
-REVISION = "0006"
+REVISION = "0007"
 
 ID = String(32)
 # Enum values are stored as their plain strings, without CHECK constraints: a later pmdesk that adds
 # a kind then needs no table rebuild, and the domain enums refuse unknown values when loading.
 ENUM_VALUE = String(20)
+
+
+def _version() -> Column[int]:
+    """The row's version (revision 0007), which every change of its content raises by one: an
+    edit made on an older version is refused (see `domain.model.version_field`)."""
+    return Column("version", Integer, nullable=False, server_default="1")
 
 
 def _postmortem_fk() -> Column[str]:
@@ -68,6 +74,7 @@ postmortems = Table(
     # columns keeps comparisons and ordering right on both databases.
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    _version(),
 )
 
 impact_metrics = Table(
@@ -116,6 +123,7 @@ timeline_events = Table(
     Column("kind", ENUM_VALUE, nullable=False),
     Column("text", Text, nullable=False),
     Column("source", Text, nullable=True),
+    _version(),
     Index(None, "postmortem_id", "at_utc", "seq"),
     # The library list looks up each postmortem's first trigger (revision 0002).
     Index(None, "postmortem_id", "kind", "at_utc", "seq"),
@@ -132,6 +140,7 @@ causes = Table(
     Column("position", Integer, nullable=False),
     Column("text", Text, nullable=False),
     Column("systemic", Boolean, nullable=False),
+    _version(),
     UniqueConstraint("postmortem_id", "ref"),
     # An index on every foreign key column that a cascade has to search.
     Index(None, "parent_id"),
@@ -160,6 +169,7 @@ actions = Table(
     Column("cause_id", ID, ForeignKey("causes.id", ondelete="SET NULL"), nullable=True),
     Column("notes", Text, nullable=False),
     Column("position", Integer, nullable=False),
+    _version(),
     UniqueConstraint("postmortem_id", "ref"),
     Index(None, "cause_id"),
     # The library list counts each postmortem's open actions (revision 0002).
@@ -188,6 +198,7 @@ lessons = Table(
     Column("position", Integer, nullable=False),
     Column("kind", ENUM_VALUE, nullable=False),
     Column("text", Text, nullable=False),
+    _version(),
     Index(None, "postmortem_id", "position"),
 )
 

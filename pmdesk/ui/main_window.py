@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSplitter,
     QStackedWidget,
+    QWidget,
 )
 
 from pmdesk.domain.model import PostmortemKind
@@ -33,6 +34,7 @@ from pmdesk.services.search import SearchHit
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library, open_library
 from pmdesk.ui.actions.followup import FollowUpView
+from pmdesk.ui.conflicts import Conflict, ask_apply_again
 from pmdesk.ui.editor import PostmortemEditor, View
 from pmdesk.ui.edits import Edits
 from pmdesk.ui.empty_page import NothingOpen, sample_path
@@ -127,6 +129,11 @@ class MainWindow(QMainWindow):
         self.meeting_clock: Callable[[], float] = time.monotonic  # tests hand in a fake one
         # Asks for a server's address (and a password for this connection); tests answer it.
         self.ask_team_location: Callable[[], str | None] = self._team_location_from_dialog
+        # Asks whether to apply a change refused as made on an outdated item again, on top of
+        # the other person's version; tests answer it.
+        self.ask_apply_again: Callable[[Conflict], bool] = lambda conflict: ask_apply_again(
+            self._message_parent(), conflict
+        )
         self.reports = ReportExporter(self)
         self.reports.progressed.connect(self._report_progressed)
         self.reports.succeeded.connect(self._report_written)
@@ -320,6 +327,7 @@ class MainWindow(QMainWindow):
         self.workspace.changed.connect(self._changed)
         self.workspace.changed_elsewhere.connect(self._changed_elsewhere)
         self.workspace.failed.connect(self.report)
+        self.workspace.conflicted.connect(self._conflicted)
         self.workspace.is_typing = is_typing
         self._update_title()
 
@@ -355,6 +363,7 @@ class MainWindow(QMainWindow):
         old.changed.disconnect()
         old.changed_elsewhere.disconnect()
         old.failed.disconnect()
+        old.conflicted.disconnect()
         old.library.close()
         self.workspace = Workspace(library, self)
         self.edits.workspace = self.workspace
@@ -751,9 +760,19 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def report(self, title: str, message: str) -> None:
+        QMessageBox.warning(self._message_parent(), title, message)
+
+    def _message_parent(self) -> QWidget:
         # Over the stage while a meeting runs: behind it, nobody in the room would see it.
-        parent = self.meeting.stage if self.meeting is not None else self
-        QMessageBox.warning(parent, title, message)
+        return self.meeting.stage if self.meeting is not None else self
+
+    def _conflicted(self, conflict: Conflict) -> None:
+        """Someone else changed what the user just edited: their version is shown already; the
+        user's change goes on top of it if they say so."""
+        if self.ask_apply_again(conflict):
+            conflict.apply()
+        else:
+            self.statusBar().showMessage(f"Kept the other version: {conflict.text} not made.", 8000)
 
     # ---- meeting mode --------------------------------------------------------------------------
 

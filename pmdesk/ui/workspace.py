@@ -3,6 +3,9 @@
 Every edit goes widget → `Workspace.execute` → service function (one transaction) → `Changes` →
 `changed` signal → each view refreshes what the Changes name. Errors that are the user's or the
 environment's (a refused value, a locked or full library) become a message, never a traceback.
+
+An edit refused because someone else changed the item first (StaleError) shows their version at
+once and then `conflicted`, which offers to apply the user's change again on top of it.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from pmdesk.domain.model import Postmortem
 from pmdesk.domain.validation import ValidationError
 from pmdesk.services import library_watch, postmortems
 from pmdesk.services.changes import EVERYTHING, Changes, Entity
+from pmdesk.services.editing import StaleError
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library
 from pmdesk.ui.commands import Outcome, ServiceCall, ServiceCommand
+from pmdesk.ui.conflicts import Conflict
 
 ErrorReporter = Callable[[str, str], None]
 
@@ -32,11 +37,15 @@ class Workspace(QObject):
     changed = Signal(object)  # Changes, after every edit, undo and redo in this window
     changed_elsewhere = Signal(object)  # Changes made outside this window, once they are seen
     failed = Signal(str, str)  # title, message: an edit that could not be made
+    conflicted = Signal(object)  # Conflict: an edit made on an item someone else had changed
 
     def __init__(self, library: Library, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.undo_stack = QUndoStack(self)
+        # Item id → the version this window's last write of it left: what its undo and redo
+        # steps are made on (see `Edits`).
+        self.versions: dict[str, int] = {}
         self._replaying = False
         # While this says the user is typing, others' changes wait: a reload would take the
         # text from under their fingers. The window sets it.
@@ -70,9 +79,9 @@ class Workspace(QObject):
             else:
                 self._stamps.pop(postmortem_id, None)
 
-    def look_for_changes(self) -> Changes | None:
+    def look_for_changes(self, even_while_typing: bool = False) -> Changes | None:
         """Show what others changed since the last look (none while the user is typing)."""
-        if self.is_typing():
+        if self.is_typing() and not even_while_typing:
             return None
         try:
             now = library_watch.stamps(self.library)
@@ -87,14 +96,29 @@ class Workspace(QObject):
     def stop_watching(self) -> None:
         self._watch.stop()
 
-    def execute(self, text: str, edit: Callable[[], Outcome]) -> bool:
-        """Run an edit now and put it on the undo stack; False (and a message) if refused."""
+    def execute(
+        self,
+        text: str,
+        edit: Callable[[], Outcome],
+        again: Callable[[StaleError], Conflict] | None = None,
+    ) -> bool:
+        """Run an edit now and put it on the undo stack; False (and a message) if refused.
+
+        An edit refused as made on an older version than the library holds shows what is
+        stored now, then the `again` Conflict (or, without one, a message)."""
         if self._replaying:
             # A widget that loses focus while an undo redraws it reports its text as an edit;
             # that is the undo's own doing, never the user's.
             return False
         try:
             outcome = edit()
+        except StaleError as error:
+            self.look_for_changes(even_while_typing=True)  # their version, in every view
+            if again is None:
+                self.failed.emit("Someone else changed it first", str(error))
+            else:
+                self.conflicted.emit(again(error))
+            return False
         except ValidationError as error:
             self.failed.emit("That change was not made", str(error))
             return False
@@ -111,7 +135,7 @@ class Workspace(QObject):
         step, and no `changed` signal, so no view reloads under the user's hands for it."""
         try:
             changes = write()
-        except (ValidationError, LibraryError, postmortems.NotFoundError) as error:
+        except (ValidationError, LibraryError, postmortems.NotFoundError, StaleError) as error:
             self.failed.emit(title, str(error))
             return False
         self._seen_own_change(changes)
@@ -127,11 +151,18 @@ class Workspace(QObject):
     def _replay(self, call: ServiceCall) -> None:
         try:
             changes = call()
-        except (ValidationError, LibraryError, postmortems.NotFoundError) as error:
-            # The library changed under us (another window, a full disk): say so, and drop the
-            # history, since its steps no longer describe what is stored.
-            self.failed.emit("Undo or redo could not be done", str(error))
-            QTimer.singleShot(0, self.undo_stack.clear)  # not while the stack is replaying
+        except (ValidationError, LibraryError, postmortems.NotFoundError, StaleError) as error:
+            # The library changed under us (someone else's edit, a full disk): say so, and drop
+            # the history, since its steps no longer describe what is stored.
+            message = str(error)
+            if isinstance(error, StaleError):
+                message = (
+                    f"Someone else changed {error.item} since, and this step would write over "
+                    "their change. Nothing was changed; pmdesk shows what is stored now."
+                )
+            self.failed.emit("Undo or redo could not be done", message)
+            # Not while the stack is replaying; and not at all if the window closes first.
+            QTimer.singleShot(0, self.undo_stack, self.undo_stack.clear)
             self.changed.emit(Changes(Entity.POSTMORTEM, updated=frozenset({EVERYTHING})))
             return
         self._seen_own_change(changes)

@@ -89,13 +89,19 @@ def steps(small: str, big: str) -> list[tuple[str, Callable[[Library, int], obje
         return held[id(library)]
 
     def edit_event(library: Library, run: int) -> object:
-        changed = replace(shown(library).timeline[1], text=f"Alert fired (edit {run})")
-        return timeline.update_events(library, small, [changed])
+        # Each edit is made on the version the editor holds, which the one before raised.
+        timeline_shown = shown(library).timeline
+        changed = replace(timeline_shown[1], text=f"Alert fired (edit {run})")
+        result = timeline.update_events(library, small, [changed])
+        timeline_shown[1] = replace(changed, version=changed.version + 1)
+        return result
 
     def change_action(library: Library, run: int) -> object:
         status = ActionStatus.IN_PROGRESS if run % 2 else ActionStatus.OPEN
         changed = replace(shown(library).actions[0], status=status)
-        return actions.change_action(library, small, changed, note=f"run {run}")
+        _, stored, _ = actions.change_action(library, small, changed, note=f"run {run}")
+        shown(library).actions[0] = stored
+        return stored
 
     return [
         ("open the 5,000-event postmortem", open_big),

@@ -17,12 +17,13 @@ from pmdesk.domain.model import Postmortem
 from pmdesk.services import copy_library, postmortems, recurrences
 from pmdesk.services import search as search_service
 from pmdesk.storage import migrator, repository, search
-from pmdesk.storage.engine import for_writing, make_engine
+from pmdesk.storage.engine import make_engine
 from pmdesk.storage.library import Library, open_library
 from pmdesk.storage.schema import metadata
 from tests import documents
 from tests.cli.test_cli import pmdesk, write
 from tests.storage.examples import rich_postmortem
+from tests.storage.older import insert_into_older
 
 PASSWORD = "s3cret-Pa55"  # trust authentication lets any password in; it must never be printed
 TABLES = [table.name for table in metadata.sorted_tables]
@@ -256,8 +257,7 @@ def old_library(path: Path) -> Postmortem:
     migrator.upgrade(engine, "0005")
     postmortem = rich_postmortem()
     postmortem.meeting = None
-    with engine.connect() as conn, for_writing(conn).begin():
-        repository.insert_postmortem(conn, postmortem)
+    insert_into_older(engine, [postmortem], path.with_name(f"{path.name}.scratch"))
     engine.dispose()
     return postmortem
 

@@ -23,8 +23,14 @@ from tests.storage.examples import rich_postmortem
 
 
 @pytest.fixture(params=BACKENDS)
-def library(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Library]:
-    with open_library(library_location(request, tmp_path / "library.pmdesk")) as opened:
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where the test's library is: an SQLite file, or a fresh database on the server."""
+    return library_location(request, tmp_path / "library.pmdesk")
+
+
+@pytest.fixture
+def library(location: str | Path) -> Iterator[Library]:
+    with open_library(location) as opened:
         yield opened
 
 

@@ -39,11 +39,14 @@ def test_a_status_change_is_kept_with_its_date_and_undone_exactly(
     assert new.history[-1] == ActionChange(NOW, ActionField.STATUS, "open", "in_progress")
     assert by_ref(reload(library, stored.id), "a1") == new
     assert new.history[:-1] == a1.history  # earlier entries stay as they were
+    assert new.version == by_ref(reload(library, stored.id), "a1").version == a1.version + 1
 
-    actions.put_action(library, stored.id, old)
+    # Undo and redo each write over the version the step before left.
+    actions.put_action(library, stored.id, replace(old, version=new.version))
     assert reload(library, stored.id) == stored
-    actions.put_action(library, stored.id, new)
+    actions.put_action(library, stored.id, replace(new, version=new.version + 1))
     assert by_ref(reload(library, stored.id), "a1") == new
+    assert by_ref(reload(library, stored.id), "a1").version == a1.version + 3
 
 
 def test_every_tracked_field_gets_an_entry_and_others_none(

@@ -97,8 +97,9 @@ def test_text_systemic_and_evidence_change_and_change_back(
     assert old == c1 and change.updated == frozenset({c1.id})
     assert by_ref(reload(library, stored.id), "c1") == changed
 
-    causes.update_cause(library, stored.id, old)
+    causes.update_cause(library, stored.id, replace(old, version=old.version + 1))
     assert reload(library, stored.id) == stored
+    assert by_ref(reload(library, stored.id), "c1").version == c1.version + 2
 
 
 def test_evidence_must_be_events_of_this_postmortem(library: Library, stored: Postmortem) -> None:

@@ -72,8 +72,9 @@ def test_a_lesson_is_changed_and_changed_back(library: Library, stored: Postmort
     assert reload(library, stored.id).lessons[0] == Lesson(
         LessonKind.WENT_WELL, "Rewritten", target.id
     )
-    lessons.update_lesson(library, stored.id, old)
+    lessons.update_lesson(library, stored.id, replace(old, version=old.version + 1))
     assert reload(library, stored.id) == stored
+    assert reload(library, stored.id).lessons[0].version == target.version + 2
 
 
 def test_blank_lessons_are_refused(library: Library, stored: Postmortem) -> None:

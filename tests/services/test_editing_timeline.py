@@ -62,8 +62,10 @@ def test_several_events_change_at_once_and_change_back(
     edited = {e.id: e for e in reload(library, stored.id).timeline}
     assert all(edited[e.id] == e for e in new)
 
-    timeline.update_events(library, stored.id, old)
+    timeline.update_events(library, stored.id, [replace(e, version=e.version + 1) for e in old])
     assert reload(library, stored.id) == stored
+    versions = {e.id: e.version for e in reload(library, stored.id).timeline}
+    assert [versions[e.id] for e in chosen] == [e.version + 2 for e in chosen]
 
 
 def test_a_changed_event_keeps_its_place_among_equal_times(

@@ -16,12 +16,13 @@ from pmdesk.services import library_edits, recurrences
 from pmdesk.services.changes import Entity
 from pmdesk.services.postmortems import NotFoundError
 from pmdesk.storage import links, migrator, repository
-from pmdesk.storage.engine import for_writing, make_engine
+from pmdesk.storage.engine import make_engine
 from pmdesk.storage.library import Library, open_library
 from pmdesk.storage.schema import REVISION
 from pmdesk.storage.schema import recurrences as recurrence_table
 from tests.services.conftest import DiskPulledOutError, every_row, fail_after
 from tests.storage.examples import rich_postmortem
+from tests.storage.older import insert_into_older
 
 PLUS_ONE = timezone(timedelta(hours=1))
 
@@ -266,10 +267,9 @@ def test_an_older_library_is_upgraded_with_its_postmortems_and_takes_links(
     engine = make_engine(URL.create("sqlite+pysqlite", database=str(path)))
     migrator.upgrade(engine, "0004")
     first, second = rich_postmortem(), rich_postmortem()
-    with engine.connect() as conn, for_writing(conn).begin():
-        for pm in (first, second):
-            pm.meeting = None  # 0004 has nowhere to keep it
-            repository.insert_postmortem(conn, pm)
+    for pm in (first, second):
+        pm.meeting = None  # 0004 has nowhere to keep it
+    insert_into_older(engine, [first, second], tmp_path / "scratch.pmdesk")
     engine.dispose()
 
     with open_library(path) as upgraded:

@@ -23,7 +23,16 @@ from pmdesk.domain.model import (
     PostmortemKind,
     TimelineEvent,
 )
-from pmdesk.services import actions, causes, lessons, library_edits, overview, search, timeline
+from pmdesk.services import (
+    actions,
+    causes,
+    lessons,
+    library_edits,
+    overview,
+    postmortems,
+    search,
+    timeline,
+)
 from pmdesk.storage import edits, repository
 from pmdesk.storage.library import Library
 from tests.services.conftest import DiskPulledOutError, fail_after
@@ -70,9 +79,16 @@ def test_every_undoable_edit_shows_in_the_results(library: Library, stored: Post
     pid = stored.id
     mine = [stored.title]
 
-    old, _ = overview.update_fields(library, pid, {"summary": "Gremlins in the payment path"})
+    old, _ = overview.update_fields(
+        library,
+        pid,
+        {"summary": "Gremlins in the payment path"},
+        postmortems.get_postmortem(library, pid).version,
+    )
     assert titles(library, "gremlins") == mine
-    overview.update_fields(library, pid, old)  # undo
+    overview.update_fields(
+        library, pid, old, postmortems.get_postmortem(library, pid).version
+    )  # undo
     assert titles(library, "gremlins") == []
 
     event = TimelineEvent(datetime(2026, 3, 2, 15, 0, tzinfo=UTC), EventKind.EVENT, "Kraken woke")

@@ -25,6 +25,7 @@ from pmdesk.storage.repository import insert_postmortem, load_postmortem
 from pmdesk.storage.schema import REVISION, metadata
 from pmdesk.storage.search import SEARCH_TABLES
 from tests.storage.examples import rich_postmortem
+from tests.storage.older import insert_into_older
 
 
 @pytest.fixture
@@ -59,7 +60,15 @@ def revision_in_file(path: Path) -> str:
 
 def test_schema_revision_is_alembic_head() -> None:
     assert migrator.head_revision() == REVISION
-    assert migrator.known_revisions() == {"0001", "0002", "0003", "0004", "0005", "0006"}
+    assert migrator.known_revisions() == {
+        "0001",
+        "0002",
+        "0003",
+        "0004",
+        "0005",
+        "0006",
+        "0007",
+    }
 
 
 def test_migrations_from_empty_build_exactly_the_schema(engine: Engine) -> None:
@@ -105,11 +114,13 @@ def test_pragmas_are_in_effect(library_path: Path) -> None:
         assert pragma("busy_timeout") == 5000
 
 
-def test_older_library_is_backed_up_then_upgraded(engine: Engine, library_path: Path) -> None:
+def test_older_library_is_backed_up_then_upgraded(
+    engine: Engine, library_path: Path, tmp_path: Path
+) -> None:
     migrator.upgrade(engine, "0001")
     # The comparison does see a difference: 0001 lacks the indexes 0002 adds, 0003's table,
-    # 0005's and 0006's.
-    assert {(diff[0], diff[1].name) for diff in schema_differences(engine)} == {
+    # 0005's, 0006's and 0007's row versions.
+    assert {_described(diff) for diff in schema_differences(engine)} == {
         ("add_index", "ix_actions_postmortem_id_status"),
         ("add_index", "ix_timeline_events_postmortem_id_kind_at_utc_seq"),
         ("add_table", "action_history"),
@@ -121,13 +132,16 @@ def test_older_library_is_backed_up_then_upgraded(engine: Engine, library_path: 
         ("add_table", "meeting_points"),
         ("add_index", "ix_meeting_points_postmortem_id_kind_position"),
         ("add_index", "ix_meeting_points_action_id"),
+        *(
+            ("add_column", f"{table}.version")
+            for table in ("postmortems", "timeline_events", "causes", "actions", "lessons")
+        ),
     }
     pm = rich_postmortem()
     for action in pm.actions:
         action.history = []  # 0001 has nowhere to keep them
     pm.meeting = None  # nor this
-    with engine.connect() as conn, for_writing(conn).begin():
-        insert_postmortem(conn, pm)
+    insert_into_older(engine, [pm], tmp_path / "scratch.sqlite3")
     engine.dispose()
 
     with open_library(library_path) as library:
@@ -150,21 +164,26 @@ def test_older_library_is_backed_up_then_upgraded(engine: Engine, library_path: 
     assert len(list(library_path.parent.glob("*.backup-*"))) == 1
 
 
+def _described(diff: Any) -> tuple[str, str]:
+    if diff[0] == "add_column":  # ("add_column", schema, table, column)
+        return diff[0], f"{diff[2]}.{diff[3].name}"
+    return diff[0], diff[1].name
+
+
 def test_a_0005_library_keeps_its_postmortems_and_takes_meetings(
-    engine: Engine, library_path: Path
+    engine: Engine, library_path: Path, tmp_path: Path
 ) -> None:
     migrator.upgrade(engine, "0005")
     pm = rich_postmortem()
     held = pm.meeting
     assert held is not None
     pm.meeting = None  # 0005 has nowhere to keep it
-    with engine.connect() as conn, for_writing(conn).begin():
-        insert_postmortem(conn, pm)
+    insert_into_older(engine, [pm], tmp_path / "scratch.sqlite3")
     engine.dispose()
 
     with open_library(library_path) as library:
         with library.connect() as conn:
-            assert migrator.current_revision(conn) == REVISION == "0006"
+            assert migrator.current_revision(conn) == REVISION == "0007"
             assert load_postmortem(conn, pm.id) == pm  # no meeting: None, not an empty one
         with library.transaction() as conn:
             meetings.insert_meeting(conn, pm.id, held)
@@ -181,6 +200,26 @@ def test_the_meeting_migration_goes_down_and_up_again(engine: Engine) -> None:
         command.downgrade(migrator.alembic_config(conn), "0005")
     with engine.connect() as conn:
         assert not {"meetings", "meeting_points"} & set(inspect(conn).get_table_names())
+    migrator.upgrade(engine)
+    assert schema_differences(engine) == []
+
+
+def test_row_versions_go_down_and_up_again_and_start_at_one(engine: Engine, tmp_path: Path) -> None:
+    migrator.upgrade(engine, "0006")
+    pm = rich_postmortem()
+    insert_into_older(engine, [pm], tmp_path / "scratch.sqlite3")
+    migrator.upgrade(engine)
+    with engine.connect() as conn:
+        loaded = load_postmortem(conn, pm.id)
+    assert loaded == pm
+    assert loaded is not None
+    lists: list[list[Any]] = [loaded.timeline, loaded.causes, loaded.actions, loaded.lessons]
+    assert {loaded.version, *(item.version for items in lists for item in items)} == {1}
+
+    with engine.connect() as conn, for_writing(conn).begin():
+        command.downgrade(migrator.alembic_config(conn), "0006")
+    with engine.connect() as conn:
+        assert "version" not in {c["name"] for c in inspect(conn).get_columns("actions")}
     migrator.upgrade(engine)
     assert schema_differences(engine) == []
 

@@ -12,6 +12,7 @@ import builtins
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -36,6 +37,7 @@ from tests.conftest import (
     start_postgres,
 )
 from tests.storage.examples import rich_postmortem
+from tests.storage.older import insert_into_older
 from tests.storage.test_migrations import schema_differences
 
 
@@ -99,15 +101,16 @@ def test_the_migrations_build_exactly_the_schema_and_the_index(postgres_url: str
         engine.dispose()
 
 
-def test_an_older_server_library_is_upgraded_with_its_postmortems(postgres_url: str) -> None:
+def test_an_older_server_library_is_upgraded_with_its_postmortems(
+    postgres_url: str, tmp_path: Path
+) -> None:
     engine = make_engine(make_url(postgres_url))
     migrator.upgrade(engine, "0001")
     pm = rich_postmortem()
     for action in pm.actions:
         action.history = []  # 0001 has nowhere to keep them
     pm.meeting = None  # nor this
-    with engine.connect() as conn, for_writing(conn).begin():
-        repository.insert_postmortem(conn, pm)
+    insert_into_older(engine, [pm], tmp_path / "scratch.pmdesk")
     engine.dispose()
 
     with open_library(postgres_url) as library:

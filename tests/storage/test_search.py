@@ -46,7 +46,7 @@ from pmdesk.storage import (
 )
 from pmdesk.storage.cause_edits import PlacedCause
 from pmdesk.storage.edits import PlacedLesson, StoredEvent
-from pmdesk.storage.engine import for_writing, make_engine
+from pmdesk.storage.engine import make_engine
 from pmdesk.storage.library import Library, open_library
 from pmdesk.storage.search import (
     HIT_END,
@@ -57,6 +57,7 @@ from pmdesk.storage.search import (
     snippet_parts,
     snippet_text,
 )
+from tests.storage.older import insert_into_older
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -193,10 +194,9 @@ def test_an_upgraded_library_gets_the_same_index_with_its_postmortems_in_it(
     engine = make_engine(URL.create("sqlite+pysqlite", database=str(library_path)))
     migrator.upgrade(engine, "0003")
     old = [incident("Disk full on the primary", events=["Alert: disk at 99 %"]), incident("Ok")]
-    with engine.connect() as conn, for_writing(conn).begin():
+    with engine.connect() as conn:
         assert not search.has_index(conn)
-        for pm in old:
-            repository.insert_postmortem(conn, pm)
+    insert_into_older(engine, old, tmp_path / "scratch.pmdesk")
     engine.dispose()
 
     with open_library(library_path) as upgraded:
@@ -248,15 +248,14 @@ def test_a_new_server_library_has_the_index(postgres_library: Library) -> None:
 
 
 def test_an_upgraded_server_library_gets_the_same_index_with_its_postmortems_in_it(
-    postgres_url: str, postgres_library: Library
+    postgres_url: str, postgres_library: Library, tmp_path: Path
 ) -> None:
     engine = make_engine(make_url(postgres_url))
     migrator.upgrade(engine, "0003")
     old = [incident("Disk full on the primary", events=["Alert: disk at 99 %"]), incident("Ok")]
-    with engine.connect() as conn, for_writing(conn).begin():
+    with engine.connect() as conn:
         assert not search.has_index(conn)
-        for pm in old:
-            repository.insert_postmortem(conn, pm)
+    insert_into_older(engine, old, tmp_path / "scratch.pmdesk")
     engine.dispose()
 
     with open_library(postgres_url) as upgraded:

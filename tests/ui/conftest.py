@@ -12,9 +12,21 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.services import postmortems
 from pmdesk.storage.library import Library, open_library
+from pmdesk.ui.collector import GuiThreadCollector
+from pmdesk.ui.conflicts import Conflict
 from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.settings import UiSettings
 from pmdesk.ui.themes import BASE_POINT_SIZE, Theme, apply_theme, apply_zoom
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collect_on_the_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As in the app: cycles holding Qt objects are collected on the GUI thread, never in a
+    worker thread that happened to allocate (see pmdesk/ui/collector.py)."""
+    collector = GuiThreadCollector()
+    collector.install()
+    yield
+    collector.uninstall()
 
 
 @pytest.fixture
@@ -42,9 +54,18 @@ def window(qtbot: QtBot, library: Library, ui_settings: UiSettings) -> Iterator[
     reported: list[tuple[str, str]] = []
     shown.report = lambda title, message: reported.append((title, message))  # type: ignore[method-assign]
     shown.reported = reported  # type: ignore[attr-defined]
+    # Nor may the question after a refused edit wait: a test that expects one answers it.
+
+    def refuse(conflict: Conflict) -> bool:
+        reported.append(("Conflict", conflict.message))
+        return False
+
+    shown.ask_apply_again = refuse
     shown.show()
     qtbot.waitExposed(shown)
     yield shown
+    # No edit of a test was refused as made on an outdated item unless the test made it so.
+    assert [m for title, m in reported if title == "Conflict"] == []
     close_and_delete(shown)
     # The theme and zoom are application-wide: put them back for the next test.
     app = QApplication.instance()

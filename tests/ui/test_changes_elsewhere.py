@@ -1,16 +1,21 @@
 """Two windows on one library (two people on one server): each sees the other's changes without
-a restart, but never while its user is typing."""
+a restart, but never while its user is typing; and an edit made on what someone else has changed
+meanwhile is refused, shown reloaded, and offered again on top of their version."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from pmdesk.domain.model import Lesson, LessonKind, PostmortemKind
+from pmdesk.domain.model import ActionItem, Lesson, LessonKind, PostmortemKind
+from pmdesk.services import postmortems
 from pmdesk.storage.library import Library, open_library
+from pmdesk.ui.conflicts import Conflict
+from pmdesk.ui.editor import View
 from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.settings import UiSettings
 from tests.ui.conftest import close_and_delete
@@ -23,6 +28,7 @@ def other(qtbot: QtBot, opened: MainWindow, ui_settings: UiSettings) -> Iterator
     library: Library = open_library(opened.library.path)
     second = MainWindow(library, ui_settings)
     second.report = lambda title, message: None  # type: ignore[method-assign]
+    second.ask_apply_again = lambda conflict: False
     second.show()
     qtbot.waitExposed(second)
     current = opened.current_id()
@@ -105,3 +111,83 @@ def test_an_edit_here_does_not_swallow_a_change_made_elsewhere_meanwhile(
     QApplication.processEvents()
     changes = other.workspace.look_for_changes()
     assert changes is not None and changes.updated == {postmortem_id}
+
+
+def action_detail(window: MainWindow, ref: str) -> ActionItem:
+    """Show the action with this ref in the window's action detail; the action as shown."""
+    window.editor.show_view(View.ACTIONS)
+    assert window.editor.postmortem is not None
+    shown = next(a for a in window.editor.postmortem.actions if a.ref == ref)
+    window.editor.action_items.board.select_action(shown.id)
+    assert window.editor.action_items.detail.action == shown
+    return shown
+
+
+def stored_action(window: MainWindow, action_id: str) -> ActionItem:
+    assert window.editor.postmortem is not None
+    postmortem = postmortems.get_postmortem(window.library, window.editor.postmortem.id)
+    return next(a for a in postmortem.actions if a.id == action_id)
+
+
+@pytest.mark.parametrize("apply_mine", [True, False])
+def test_two_windows_edit_one_action_and_the_second_is_refused_and_reloaded(
+    opened: MainWindow, other: MainWindow, apply_mine: bool
+) -> None:
+    first = action_detail(opened, "a4")
+    action_detail(other, "a4")
+    detail = opened.editor.action_items.detail
+    detail.title.setText("Renamed in the first window")
+    detail.title.editingFinished.emit()
+
+    # The second window has not looked yet: it still shows the old title, and gives an owner.
+    seen: list[tuple[Conflict, str, str]] = []
+
+    def ask(conflict: Conflict) -> bool:
+        shown = other.editor.action_items.detail
+        seen.append((conflict, shown.title.text(), shown.owner.text()))
+        return apply_mine
+
+    other.ask_apply_again = ask
+    theirs = other.editor.action_items.detail
+    assert theirs.title.text() == first.title
+    theirs.owner.setText("SRE team")
+    theirs.owner.editingFinished.emit()
+
+    # Refused, naming the action; by the time the user is asked, the second window shows the
+    # first window's version, and the owner they typed is kept in the question.
+    ((conflict, title_then, owner_then),) = seen
+    assert "Someone else changed the action “Renamed in the first window”" in conflict.message
+    assert (title_then, owner_then) == ("Renamed in the first window", first.owner or "")
+    assert conflict.yours == "Owner: SRE team"
+    stored = stored_action(other, first.id)
+    assert stored.title == "Renamed in the first window"
+    assert stored.owner == ("SRE team" if apply_mine else first.owner)
+    assert theirs.title.text() == "Renamed in the first window"
+    assert theirs.owner.text() == (stored.owner or "")
+    # Applied again, it is the second window's own undoable step, on top of the first's.
+    assert other.workspace.undo_stack.count() == (1 if apply_mine else 0)
+
+
+def test_an_undo_that_would_overwrite_someone_elses_change_is_refused(
+    opened: MainWindow, other: MainWindow
+) -> None:
+    first = action_detail(opened, "a4")
+    assert opened.edits.change_action(
+        opened.current_id() or "", first, replace(first, notes="Mine"), "Edit notes"
+    )
+    other.editor.setFocus()
+    QApplication.processEvents()
+    assert other.workspace.look_for_changes() is not None
+    now = stored_action(other, first.id)
+    assert other.edits.change_action(
+        other.current_id() or "", now, replace(now, notes="Theirs"), "Edit notes"
+    )
+
+    opened.workspace.undo_stack.undo()
+    said: list[tuple[str, str]] = opened.reported  # type: ignore[attr-defined]
+    assert said[-1][0] == "Undo or redo could not be done"
+    assert "Someone else changed the action" in said[-1][1]
+    assert stored_action(opened, first.id).notes == "Theirs"
+    assert opened.editor.action_items.detail.notes.toPlainText() == "Theirs"
+    QApplication.processEvents()
+    assert opened.workspace.undo_stack.count() == 0  # its steps no longer describe the library

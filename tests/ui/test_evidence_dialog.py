@@ -97,7 +97,7 @@ def empty(window: MainWindow, library: Library) -> Postmortem:
     """A postmortem with no events yet, in Berlin time."""
     postmortem_id = window.edits.create_postmortem(PostmortemKind.INCIDENT)
     assert postmortem_id is not None
-    assert window.edits.update_fields(postmortem_id, {"timezone": "Europe/Berlin"})
+    assert window.edits.update_fields(postmortem_id, {"timezone": "Europe/Berlin"}, 1)
     return postmortems.get_postmortem(library, postmortem_id)
 
 

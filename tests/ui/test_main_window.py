@@ -358,7 +358,9 @@ def test_readiness_lists_findings_and_leads_to_them(
     assert panel.verdict.text().startswith("Ready to share")
     stored = postmortems.get_postmortem(library, example_id)
     trigger = next(e for e in stored.timeline if e.kind is EventKind.TRIGGER)
-    opened.edits.update_events(example_id, [replace(trigger, kind=EventKind.EVENT)], "Unmark")
+    opened.edits.update_events(
+        example_id, [trigger], [replace(trigger, kind=EventKind.EVENT)], "Unmark"
+    )
     assert panel.verdict.text().startswith("Not ready yet")
     rules = [f.rule for f in panel.findings]
     assert "no-trigger" in rules

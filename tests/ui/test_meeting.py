@@ -271,7 +271,9 @@ def test_participants_check_in_with_their_roles(opened: MainWindow, mode: Meetin
 def test_wrap_up_marks_the_postmortem_ready_for_review_in_one_step(
     opened: MainWindow, mode: MeetingMode
 ) -> None:
-    assert opened.edits.update_fields(mode.postmortem.id, {"status": "draft"})
+    assert opened.edits.update_fields(
+        mode.postmortem.id, {"status": "draft"}, mode.postmortem.version
+    )
     press(mode.stage, Qt.Key.Key_7)
     wrap = mode.wrap_up
     assert wrap.ready.isEnabled() and "Draft" in wrap.status.text()

@@ -156,7 +156,7 @@ class ActionsSection(QWidget):
         }[status]
         changed = replace(action, status=status)
         made = self._edits.change_action(
-            self.postmortem.id, changed, f"{label} “{_clip(action.title)}”", note
+            self.postmortem.id, action, changed, f"{label} “{_clip(action.title)}”", note
         )
         if made:
             self.board.select_action(action_id)
@@ -179,9 +179,11 @@ class ActionsSection(QWidget):
                 return False
             note = answer
             text = "Re-scope action"
-        made = self._edits.change_action(self.postmortem.id, changed, text, note)
+        made = self._edits.change_action(self.postmortem.id, action, changed, text, note)
         if not made:
-            self.detail.show_action(self.postmortem, action)
+            # Refused: show what is stored now, which is someone else's version if theirs was
+            # the reason (the window has reloaded it by now).
+            self.detail.show_action(self.postmortem, self._stored(changed.id))
         return made
 
     def _title_edited(self, action_id: str, title: str) -> None:

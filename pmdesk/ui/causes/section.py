@@ -289,7 +289,7 @@ class CausesSection(QWidget):
         if self.postmortem is None or cause is None or text == cause.text:
             return
         if not self._edits.update_cause(
-            self.postmortem.id, replace(cause, text=text), "Edit cause"
+            self.postmortem.id, cause, replace(cause, text=text), "Edit cause"
         ):
             self.tree.show_postmortem(self.postmortem)  # refused: show what is stored
             self._show_detail()
@@ -305,7 +305,7 @@ class CausesSection(QWidget):
             return
         text = "Mark cause systemic" if systemic else "Unmark systemic cause"
         if not self._edits.update_cause(
-            self.postmortem.id, replace(cause, systemic=systemic), text
+            self.postmortem.id, cause, replace(cause, systemic=systemic), text
         ):
             self._show_detail()
 
@@ -314,7 +314,9 @@ class CausesSection(QWidget):
         if self.postmortem is None or cause is None:
             return
         text = "Cite evidence" if len(event_ids) > len(cause.evidence) else "Remove evidence"
-        self._edits.update_cause(self.postmortem.id, replace(cause, evidence=event_ids), text)
+        self._edits.update_cause(
+            self.postmortem.id, cause, replace(cause, evidence=event_ids), text
+        )
         self._show_detail()
 
     def move_cause(self, cause_id: str, parent_id: str | None, index: int | None) -> None:

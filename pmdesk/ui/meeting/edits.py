@@ -66,8 +66,10 @@ class MeetingEdits:
 
         return self.edits.workspace.execute("Make the parked point an action", edit)
 
-    def mark_ready_for_review(self, postmortem_id: str) -> bool:
-        return self.edits.update_fields(postmortem_id, {"status": PostmortemStatus.REVIEW.value})
+    def mark_ready_for_review(self, postmortem_id: str, version: int) -> bool:
+        """Move the postmortem to review, on the `version` of it the meeting showed."""
+        status = {"status": PostmortemStatus.REVIEW.value}
+        return self.edits.update_fields(postmortem_id, status, version)
 
     def record_clock(
         self,

@@ -321,7 +321,7 @@ class MeetingMode(QObject):
         if step is Step.FOLLOW_UP:
             self.follow_up.refresh()
         self.tick()
-        QTimer.singleShot(0, self._focus_step)
+        QTimer.singleShot(0, self, self._focus_step)
 
     def _focus_step(self) -> None:
         # The stage itself, not an editor: the step keys work at once, and Tab enters the page.
@@ -438,7 +438,7 @@ class MeetingMode(QObject):
         return made
 
     def mark_ready(self) -> bool:
-        return self.meeting_edits.mark_ready_for_review(self.postmortem.id)
+        return self.meeting_edits.mark_ready_for_review(self.postmortem.id, self.postmortem.version)
 
     # ---- keeping up with the library --------------------------------------------------------
 

@@ -67,7 +67,9 @@ class ImpactSection(QWidget):
 
     def _summary_finished(self, text: str) -> None:
         if self._postmortem is not None and text != self._postmortem.impact_summary:
-            self._edits.update_fields(self._postmortem.id, {"impact_summary": text})
+            self._edits.update_fields(
+                self._postmortem.id, {"impact_summary": text}, self._postmortem.version
+            )
 
     def _table_metrics(self) -> list[ImpactMetric] | None:
         """The metrics as the table shows them, or None while a row is incomplete or wrong."""
@@ -88,4 +90,4 @@ class ImpactSection(QWidget):
             return
         self.message.setText("")
         if metrics != self._postmortem.metrics:
-            self._edits.set_metrics(self._postmortem.id, metrics)
+            self._edits.set_metrics(self._postmortem.id, metrics, self._postmortem.version)

@@ -128,7 +128,8 @@ class LessonsSection(QWidget):
         current = next((x for x in self._postmortem.lessons if x.id == lesson_id), None)
         if current is None or current.text == text:
             return
-        if not self._edits.update_lesson(self._postmortem.id, replace(current, text=text)):
+        changed = replace(current, text=text)
+        if not self._edits.update_lesson(self._postmortem.id, current, changed):
             self.show_postmortem(self._postmortem)  # refused: show what is stored
 
     def delete_lesson(self, lesson_id: str) -> None:

@@ -167,27 +167,33 @@ class OverviewSection(QWidget):
 
     def _set(self, field: str, value: object) -> None:
         if self._postmortem is not None and getattr(self._postmortem, field) != value:
-            self._edits.update_fields(self._postmortem.id, {field: value})
+            self._edits.update_fields(self._postmortem.id, {field: value}, self._postmortem.version)
 
     def _title_finished(self) -> None:
         typed = self.title.text()
         if self._postmortem is None or typed == self._postmortem.title:
             return
-        if not self._edits.update_fields(self._postmortem.id, {"title": typed}):
+        if not self._edits.update_fields(
+            self._postmortem.id, {"title": typed}, self._postmortem.version
+        ):
             self.title.setText(self._postmortem.title)  # refused: show what is stored
 
     def _timezone_finished(self) -> None:
         typed = self.timezone.currentText().strip()
         if self._postmortem is None or typed == self._postmortem.timezone:
             return
-        if not self._edits.update_fields(self._postmortem.id, {"timezone": typed}):
+        if not self._edits.update_fields(
+            self._postmortem.id, {"timezone": typed}, self._postmortem.version
+        ):
             self.timezone.setCurrentText(self._postmortem.timezone)  # refused: show what is stored
 
     def _tags_finished(self) -> None:
         if self._postmortem is None:
             return
         tags = tags_from_text(self.tags.text())
-        if tags != self._postmortem.tags and not self._edits.set_tags(self._postmortem.id, tags):
+        if tags != self._postmortem.tags and not self._edits.set_tags(
+            self._postmortem.id, tags, self._postmortem.version
+        ):
             self.tags.setText(", ".join(self._postmortem.tags))
 
     def _participants_changed(self) -> None:
@@ -195,4 +201,4 @@ class OverviewSection(QWidget):
             return
         people = self._table_participants()
         if people != self._postmortem.participants:
-            self._edits.set_participants(self._postmortem.id, people)
+            self._edits.set_participants(self._postmortem.id, people, self._postmortem.version)

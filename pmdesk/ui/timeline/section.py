@@ -236,7 +236,7 @@ class TimelineSection(QWidget):
             changed = replace(event, at=entry.at)
         else:
             return False
-        return self._edits.update_events(self._postmortem.id, [changed], "Edit event")
+        return self._edits.update_events(self._postmortem.id, [event], [changed], "Edit event")
 
     def delete_selected(self) -> None:
         events = self.selected_events()
@@ -255,7 +255,10 @@ class TimelineSection(QWidget):
             return
         changed = [replace(e, kind=kind) for e in events]
         self._edits.update_events(
-            self._postmortem.id, changed, f"Mark {len(changed)} as {kinds.LABELS[kind].lower()}"
+            self._postmortem.id,
+            events,
+            changed,
+            f"Mark {len(changed)} as {kinds.LABELS[kind].lower()}",
         )
 
     def paste_from_clipboard(self) -> None:
