@@ -113,7 +113,9 @@ class Workspace(QObject):
         try:
             outcome = edit()
         except StaleError as error:
-            self.look_for_changes(even_while_typing=True)  # their version, in every view
+            # Their version, in every view; should the stamps not show it, reload everything.
+            if self.look_for_changes(even_while_typing=True) is None:
+                self.changed.emit(Changes(Entity.POSTMORTEM, updated=frozenset({EVERYTHING})))
             if again is None:
                 self.failed.emit("Someone else changed it first", str(error))
             else:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.model import ActionItem, Lesson, LessonKind, PostmortemKind
-from pmdesk.services import postmortems
+from pmdesk.services import library_watch, postmortems
 from pmdesk.storage.library import Library, open_library
 from pmdesk.ui.conflicts import Conflict
 from pmdesk.ui.editor import View
@@ -191,3 +191,20 @@ def test_an_undo_that_would_overwrite_someone_elses_change_is_refused(
     assert opened.editor.action_items.detail.notes.toPlainText() == "Theirs"
     QApplication.processEvents()
     assert opened.workspace.undo_stack.count() == 0  # its steps no longer describe the library
+
+
+def test_a_refused_edit_reloads_even_when_the_change_stamps_look_unchanged(
+    opened: MainWindow, other: MainWindow
+) -> None:
+    first = action_detail(opened, "a4")
+    action_detail(other, "a4")
+    assert opened.edits.change_action(
+        opened.current_id() or "", first, replace(first, title="Theirs"), "Edit action title"
+    )
+    # As if the second window had taken in the stamps without reloading its views.
+    other.workspace._stamps = library_watch.stamps(other.library)
+    theirs = other.editor.action_items.detail
+    theirs.owner.setText("Mine")
+    theirs.owner.editingFinished.emit()
+    assert theirs.title.text() == "Theirs"
+    assert stored_action(other, first.id).owner == first.owner
