@@ -41,7 +41,7 @@ class Conflict:
     def message(self) -> str:
         return (
             f"Someone else changed {self.error.item} while you were editing it, so your change "
-            "(“" + self.text + "”) was not saved. pmdesk now shows their version."
+            f"(“{self.text}”) was not saved. pmdesk now shows their version."
         )
 
 
@@ -78,7 +78,10 @@ def describe_changes(before: Sequence[object], mine: Sequence[object]) -> str:
     """The user's change as lines of "Field: value", one block per item."""
     blocks = []
     for old, new in zip(before, mine, strict=True):
-        lines = [f"{_label(name)}: {_value(value)}" for name, value in _changes(old, new).items()]
+        lines = [
+            f"{_label(name)}: {_value(value) if not name.endswith('_id') else _linked(value)}"
+            for name, value in _changes(old, new).items()
+        ]
         blocks.append("\n".join(lines))
     return "\n\n".join(block for block in blocks if block)
 
@@ -95,6 +98,11 @@ def _changes(old: object, new: object) -> dict[str, object]:
     found = changed_fields(old, new)
     found.pop("history", None)  # written by pmdesk, never typed
     return found
+
+
+def _linked(value: object) -> str:
+    # An id means nothing to a person: say whether a link was made or taken away.
+    return "(none)" if value is None else "another one"
 
 
 def _label(name: str) -> str:
