@@ -1,7 +1,7 @@
 """A postmortem's review meeting in a library, as plain functions on a Connection.
 
-Stored whole with its postmortem (`repository` calls `insert_meeting` and `load_meeting`) and
-edited in parts: the agenda's minutes, the clock, the attendance, the parking lot, the decisions.
+Stored whole with its postmortem (`repository` calls `insert_meeting`, and reads it with its
+`MEETING_QUERIES` in the postmortem's batch, built by `meeting_from_rows`) and edited in parts: the agenda's minutes, the clock, the attendance, the parking lot, the decisions.
 Every agenda step always has its row, so an edit of one step is an update, never an insert. Like
 the repository, every function runs in the caller's transaction and never commits.
 """
@@ -24,7 +24,7 @@ from pmdesk.domain.meeting import (
     Timebox,
     complete_agenda,
 )
-from pmdesk.storage.schema import meeting_attendees, meeting_points, meeting_timeboxes, meetings
+from pmdesk.storage.schema import ID, meeting_attendees, meeting_points, meeting_timeboxes, meetings
 from pmdesk.storage.values import join_time, split_time
 
 # The two lists that share `meeting_points`, by their `kind`.
@@ -58,38 +58,50 @@ def insert_meeting(conn: Connection, postmortem_id: str, meeting: Meeting) -> No
     _insert(conn, meeting_points, _decision_rows(postmortem_id, meeting.decisions))
 
 
+# The queries that read a meeting, independent of each other so that `repository` can send them
+# in one batch with the rest of a postmortem (see `batch.run_selects`).
+_PM = bindparam("postmortem_id", type_=ID)
+MEETING_QUERIES = [
+    select(meetings).where(meetings.c.postmortem_id == _PM),
+    select(meeting_timeboxes)
+    .where(meeting_timeboxes.c.postmortem_id == _PM)
+    .order_by(meeting_timeboxes.c.position),
+    select(meeting_attendees)
+    .where(meeting_attendees.c.postmortem_id == _PM)
+    .order_by(meeting_attendees.c.position),
+    select(meeting_points)
+    .where(meeting_points.c.postmortem_id == _PM)
+    .order_by(meeting_points.c.kind, meeting_points.c.position, meeting_points.c.id),
+]
+
+
 def load_meeting(conn: Connection, postmortem_id: str) -> Meeting | None:
     """The postmortem's meeting, or None if it has none: four queries at most, however long."""
-    row = conn.execute(
-        select(meetings).where(meetings.c.postmortem_id == postmortem_id)
-    ).one_or_none()
-    if row is None:
+    params = {"postmortem_id": postmortem_id}
+    found = conn.execute(MEETING_QUERIES[0], params).all()
+    if not found:
         return None
+    return meeting_from_rows(found, *(conn.execute(q, params).all() for q in MEETING_QUERIES[1:]))
+
+
+def meeting_from_rows(
+    meeting_rows: Sequence[Any],
+    timebox_rows: Sequence[Any],
+    attendee_rows: Sequence[Any],
+    point_rows: Sequence[Any],
+) -> Meeting | None:
+    """The meeting from the rows of `MEETING_QUERIES`, or None if it has no row."""
+    if not meeting_rows:
+        return None
+    row = meeting_rows[0]
     meeting = Meeting(
         agenda=[],
         started=_join(row.started_at, row.started_offset),
         ended=_join(row.ended_at, row.ended_offset),
     )
-    boxes, people, points = meeting_timeboxes, meeting_attendees, meeting_points
-    meeting.agenda = [
-        Timebox(Step(b.step), b.minutes, b.spent_seconds)
-        for b in conn.execute(
-            select(boxes).where(boxes.c.postmortem_id == postmortem_id).order_by(boxes.c.position)
-        )
-    ]
-    meeting.attendees = [
-        Attendee(p.name, Role(p.role))
-        for p in conn.execute(
-            select(people)
-            .where(people.c.postmortem_id == postmortem_id)
-            .order_by(people.c.position)
-        )
-    ]
-    for p in conn.execute(
-        select(points)
-        .where(points.c.postmortem_id == postmortem_id)
-        .order_by(points.c.kind, points.c.position, points.c.id)
-    ):
+    meeting.agenda = [Timebox(Step(b.step), b.minutes, b.spent_seconds) for b in timebox_rows]
+    meeting.attendees = [Attendee(p.name, Role(p.role)) for p in attendee_rows]
+    for p in point_rows:
         if p.kind == PARKED:
             meeting.parking_lot.append(ParkedPoint(p.text, p.action_id, id=p.id))
         elif p.kind == DECISION:

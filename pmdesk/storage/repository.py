@@ -8,10 +8,10 @@ queries however long the postmortem, never one per row.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, select
+from sqlalchemy import Connection, Select, Table, bindparam, delete, func, select
 
 from pmdesk.domain.model import (
     ActionChange,
@@ -32,8 +32,10 @@ from pmdesk.domain.model import (
     Severity,
     TimelineEvent,
 )
-from pmdesk.storage.meetings import insert_meeting, load_meeting
+from pmdesk.storage.batch import run_selects
+from pmdesk.storage.meetings import MEETING_QUERIES, insert_meeting, meeting_from_rows
 from pmdesk.storage.schema import (
+    ID,
     action_history,
     actions,
     cause_evidence,
@@ -106,29 +108,86 @@ def insert_postmortem(conn: Connection, pm: Postmortem) -> None:
         insert_meeting(conn, pm.id, pm.meeting)
 
 
+# The queries that read a whole postmortem, independent of each other so that they go to the
+# database as one batch (see `batch.run_selects`): on a server, one round trip for all of them.
+_PM = bindparam("postmortem_id", type_=ID)
+
+
+def _rows_query(table: Table, *order: Any) -> Select[Any]:
+    # Ties (which only a bug would make) still come back in the same order every time.
+    tiebreak = [table.c.id] if "id" in table.c else []
+    return select(table).where(table.c.postmortem_id == _PM).order_by(*order, *tiebreak)
+
+
+_HEADER = select(postmortems).where(postmortems.c.id == _PM)
+_EVIDENCE = (
+    select(cause_evidence.c.cause_id, cause_evidence.c.event_id)
+    .join(causes, causes.c.id == cause_evidence.c.cause_id)
+    .where(causes.c.postmortem_id == _PM)
+    .order_by(cause_evidence.c.cause_id, cause_evidence.c.position)
+)
+_CAUSES = _rows_query(causes, causes.c.position)
+_METRICS = _rows_query(impact_metrics, impact_metrics.c.position)
+_PARTICIPANTS = _rows_query(participants, participants.c.position)
+_TAGS = _rows_query(tags, tags.c.position)
+_EVENTS = _rows_query(timeline_events, timeline_events.c.at_utc, timeline_events.c.seq)
+_ACTIONS = _rows_query(actions, actions.c.position)
+# The history of every action of the postmortem, by a join rather than by the list of action ids,
+# so that it needs no result of the actions' query.
+_HISTORY = (
+    select(action_history)
+    .join(actions, actions.c.id == action_history.c.action_id)
+    .where(actions.c.postmortem_id == _PM)
+    .order_by(action_history.c.action_id, action_history.c.position)
+)
+_LESSONS = _rows_query(lessons, lessons.c.position)
+_POSTMORTEM_QUERIES = [
+    _HEADER,
+    _EVIDENCE,
+    _CAUSES,
+    _METRICS,
+    _PARTICIPANTS,
+    _TAGS,
+    _EVENTS,
+    _ACTIONS,
+    _HISTORY,
+    _LESSONS,
+    *MEETING_QUERIES,
+]
+
+
 def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
     """The whole postmortem, or None if the library has none with this id.
 
     The timeline comes in time order (equal times in the order they were stored), every other
-    list in its stored order.
+    list in its stored order. One batch of queries (one round trip to a server), however long.
     """
-    row = conn.execute(select(postmortems).where(postmortems.c.id == postmortem_id)).one_or_none()
-    if row is None:
+    (
+        header,
+        evidence_rows,
+        cause_rows,
+        metric_rows_,
+        participant_rows_,
+        tag_rows_,
+        event_rows,
+        action_rows,
+        history,
+        lesson_rows,
+        *meeting_rows,
+    ) = run_selects(conn, _POSTMORTEM_QUERIES, {"postmortem_id": postmortem_id})
+    if not header:
         return None
 
-    def rows_of(table: Table, *order: Any) -> Sequence[Any]:
-        return _rows_of(conn, table, postmortem_id, *order)
-
     evidence: defaultdict[str, list[str]] = defaultdict(list)
-    for cause_id, event_id in conn.execute(
-        select(cause_evidence.c.cause_id, cause_evidence.c.event_id)
-        .join(causes, causes.c.id == cause_evidence.c.cause_id)
-        .where(causes.c.postmortem_id == postmortem_id)
-        .order_by(cause_evidence.c.cause_id, cause_evidence.c.position)
-    ):
+    for cause_id, event_id in evidence_rows:
         evidence[cause_id].append(event_id)
 
-    cause_list = [
+    postmortem = header_from_row(header[0])
+    postmortem.metrics = _metrics_from_rows(metric_rows_)
+    postmortem.participants = _participants_from_rows(participant_rows_)
+    postmortem.tags = [t.tag for t in tag_rows_]
+    postmortem.timeline = [event_from_row(e) for e in event_rows]
+    postmortem.causes = [
         Cause(
             ref=c.ref,
             text=c.text,
@@ -138,47 +197,35 @@ def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
             id=c.id,
             version=c.version,
         )
-        for c in rows_of(causes, causes.c.position)
+        for c in cause_rows
     ]
-    postmortem = header_from_row(row)
-    postmortem.metrics = load_metrics(conn, postmortem_id)
-    postmortem.participants = load_participants(conn, postmortem_id)
-    postmortem.tags = load_tags(conn, postmortem_id)
-    postmortem.timeline = [
-        event_from_row(e)
-        for e in rows_of(timeline_events, timeline_events.c.at_utc, timeline_events.c.seq)
-    ]
-    postmortem.causes = cause_list
-    postmortem.actions = [action_from_row(a) for a in rows_of(actions, actions.c.position)]
-    load_history(conn, postmortem.actions)
-    postmortem.lessons = [lesson_from_row(x) for x in rows_of(lessons, lessons.c.position)]
-    postmortem.meeting = load_meeting(conn, postmortem_id)
+    postmortem.actions = [action_from_row(a) for a in action_rows]
+    _add_history(postmortem.actions, history)
+    postmortem.lessons = [lesson_from_row(x) for x in lesson_rows]
+    postmortem.meeting = meeting_from_rows(*meeting_rows)
     return postmortem
 
 
 def load_metrics(conn: Connection, postmortem_id: str) -> list[ImpactMetric]:
-    return [
-        ImpactMetric(m.name, decode_number(m.value), m.unit)
-        for m in _rows_of(conn, impact_metrics, postmortem_id, impact_metrics.c.position)
-    ]
+    return _metrics_from_rows(conn.execute(_METRICS, {"postmortem_id": postmortem_id}).all())
 
 
 def load_participants(conn: Connection, postmortem_id: str) -> list[Participant]:
-    return [
-        Participant(p.name, p.role)
-        for p in _rows_of(conn, participants, postmortem_id, participants.c.position)
-    ]
+    return _participants_from_rows(
+        conn.execute(_PARTICIPANTS, {"postmortem_id": postmortem_id}).all()
+    )
 
 
 def load_tags(conn: Connection, postmortem_id: str) -> list[str]:
-    return [t.tag for t in _rows_of(conn, tags, postmortem_id, tags.c.position)]
+    return [t.tag for t in conn.execute(_TAGS, {"postmortem_id": postmortem_id})]
 
 
-def _rows_of(conn: Connection, table: Table, postmortem_id: str, *order: Any) -> Sequence[Any]:
-    # Ties (which only a bug would make) still come back in the same order every time.
-    tiebreak = [table.c.id] if "id" in table.c else []
-    query = select(table).where(table.c.postmortem_id == postmortem_id)
-    return conn.execute(query.order_by(*order, *tiebreak)).all()
+def _metrics_from_rows(rows: Iterable[Any]) -> list[ImpactMetric]:
+    return [ImpactMetric(m.name, decode_number(m.value), m.unit) for m in rows]
+
+
+def _participants_from_rows(rows: Iterable[Any]) -> list[Participant]:
+    return [Participant(p.name, p.role) for p in rows]
 
 
 def first_trigger_id_of_postmortem() -> Any:
@@ -412,12 +459,18 @@ def history_rows(action_list: Sequence[ActionItem]) -> list[dict[str, Any]]:
 
 def load_history(conn: Connection, action_list: Sequence[ActionItem]) -> None:
     """Fill in each action's history, oldest first, in one query."""
-    by_id = {action.id: action for action in action_list}
-    if not by_id:
+    if not action_list:
         return
     h = action_history
-    query = select(h).where(h.c.action_id.in_(list(by_id))).order_by(h.c.action_id, h.c.position)
-    for row in conn.execute(query):
+    ids = [action.id for action in action_list]
+    query = select(h).where(h.c.action_id.in_(ids)).order_by(h.c.action_id, h.c.position)
+    _add_history(action_list, conn.execute(query))
+
+
+def _add_history(action_list: Sequence[ActionItem], rows: Iterable[Any]) -> None:
+    """Append each history row, in the order given, to its action's history."""
+    by_id = {action.id: action for action in action_list}
+    for row in rows:
         by_id[row.action_id].history.append(
             ActionChange(
                 at=join_time(row.at_utc, row.utc_offset),
