@@ -1,9 +1,10 @@
 """A postmortem's review meeting in a library, as plain functions on a Connection.
 
 Stored whole with its postmortem (`repository` calls `insert_meeting`, and reads it with its
-`MEETING_QUERIES` in the postmortem's batch, built by `meeting_from_rows`) and edited in parts: the agenda's minutes, the clock, the attendance, the parking lot, the decisions.
-Every agenda step always has its row, so an edit of one step is an update, never an insert. Like
-the repository, every function runs in the caller's transaction and never commits.
+`MEETING_QUERIES` in the postmortem's batch, built by `meeting_from_rows`) and edited in parts:
+the agenda's minutes, the clock, the attendance, the parking lot, the decisions. Every agenda step
+always has its row, so an edit of one step is an update, never an insert. Like the repository,
+every function runs in the caller's transaction and never commits.
 """
 
 from __future__ import annotations
