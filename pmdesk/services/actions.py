@@ -89,7 +89,7 @@ def change_action(
         new = replace(
             changed, ref=old.ref, history=[*old.history, *entries], version=old.version + 1
         )
-        action_edits.update_action(conn, new)
+        action_edits.update_action(conn, new, old)
     return old, new, changes(Entity.ACTION, postmortem_id, updated=[changed.id])
 
 
@@ -99,8 +99,9 @@ def put_action(library: Library, postmortem_id: str, action: ActionItem) -> Chan
     with editing(library, postmortem_id) as conn:
         found = action_edits.load_actions(conn, postmortem_id, [action.id])
         require_all("actions", [action.id], (p.action.id for p in found))
-        require_current("action", [action], [found[0].action], {action.id: action.title})
-        action_edits.update_action(conn, action)
+        stored = found[0].action
+        require_current("action", [action], [stored], {action.id: action.title})
+        action_edits.update_action(conn, action, stored)
     return changes(Entity.ACTION, postmortem_id, updated=[action.id])
 
 

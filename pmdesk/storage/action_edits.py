@@ -1,7 +1,7 @@
 """Edits of stored action items, as plain functions on a Connection.
 
 An action's `position` orders it in its postmortem's list; deletes leave gaps, so a restore puts
-an action back where it was without moving the others. Its history is rewritten whole with it.
+an action back where it was without moving the others. Its history is written with it.
 Every function runs in the caller's transaction and never commits.
 """
 
@@ -54,9 +54,12 @@ def insert_actions(conn: Connection, postmortem_id: str, placed: Sequence[Placed
     insert_rows(conn, action_history, history_rows([p.action for p in placed]))
 
 
-def update_action(conn: Connection, action: ActionItem) -> None:
-    """Rewrite an action's fields and its whole history, raising its version by one; its place
-    in the list stays."""
+def update_action(conn: Connection, action: ActionItem, stored: ActionItem) -> None:
+    """Rewrite an action's fields, raising its version by one, and make its history that of
+    `action`; its place in the list stays. `stored` is the action as the library holds it: only
+    the history entries after those the two share are written (a change adds one or two, an undo
+    takes them away again), so most edits leave the rest of the history alone.
+    """
     row = action_row(0, action)
     del row["id"], row["position"], row["version"]
     conn.execute(
@@ -64,8 +67,16 @@ def update_action(conn: Connection, action: ActionItem) -> None:
         .where(actions.c.id == action.id)
         .values(**row, version=actions.c.version + 1)
     )
-    conn.execute(delete(action_history).where(action_history.c.action_id == action.id))
-    insert_rows(conn, action_history, history_rows([action]))
+    shared = 0
+    for old, new in zip(stored.history, action.history, strict=False):
+        if old != new:
+            break
+        shared += 1
+    if shared < len(stored.history):
+        h = action_history
+        conn.execute(delete(h).where(h.c.action_id == action.id, h.c.position >= shared))
+    added = history_rows([action])[shared:]
+    insert_rows(conn, action_history, added)
 
 
 def delete_actions(conn: Connection, postmortem_id: str, ids: Collection[str]) -> None:

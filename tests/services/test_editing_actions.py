@@ -49,6 +49,30 @@ def test_a_status_change_is_kept_with_its_date_and_undone_exactly(
     assert by_ref(reload(library, stored.id), "a1").version == a1.version + 3
 
 
+def test_a_put_stores_exactly_the_history_given_whatever_it_shares_with_the_stored_one(
+    library: Library, stored: Postmortem
+) -> None:
+    """Only the entries after the shared ones are written: a longer, shorter, different or empty
+    history must still come back entry for entry."""
+    a1 = by_ref(stored, "a1")
+    started = ActionChange(NOW, ActionField.STATUS, "open", "in_progress")
+    owned = ActionChange(NOW, ActionField.OWNER, None, "SRE team", "Agreed in review")
+    raised = ActionChange(NOW, ActionField.PRIORITY, "P1", "P0")
+    version = a1.version
+    for history in (
+        [*a1.history, started, owned],
+        [*a1.history, started],
+        [*a1.history, raised, owned],
+        [raised],
+        [],
+        a1.history,
+    ):
+        actions.put_action(library, stored.id, replace(a1, history=list(history), version=version))
+        version += 1
+        assert by_ref(reload(library, stored.id), "a1").history == history
+    assert reload(library, stored.id) == stored
+
+
 def test_every_tracked_field_gets_an_entry_and_others_none(
     library: Library, stored: Postmortem
 ) -> None:

@@ -679,7 +679,7 @@ def test_the_index_follows_every_kind_of_edit(library: Library) -> None:
 
     action = pm.actions[0]
     with library.transaction() as conn:  # actions: edit, delete, restore
-        action_edits.update_action(conn, replace(action, notes="Sized by SRE"))
+        action_edits.update_action(conn, replace(action, notes="Sized by SRE"), action)
     assert found_titles(library, "confirm") == []
     assert found_titles(library, "sre") == hit
     with library.transaction() as conn:
