@@ -1,4 +1,5 @@
-"""Several independent SELECTs run as one batch: on a server, one network round trip for all.
+"""Several independent SELECTs run as one batch: on a server, one network round trip for all;
+and one statement run for each of several rows.
 
 Reading a whole postmortem takes about fifteen small queries. On SQLite each is a function call
 inside the process, but on PostgreSQL each one sent alone is a round trip to the server: the
@@ -24,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Select
+from sqlalchemy import Connection, Dialect, Executable, Select
 from sqlalchemy.exc import DBAPIError
 
 
@@ -36,6 +37,20 @@ def run_selects(
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         return _pipelined(conn, statements, params)
     return [conn.execute(statement, dict(params)).all() for statement in statements]
+
+
+def execute_rows(
+    conn: Connection, statement: Executable, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Run `statement` once with each row's parameters (nothing for no rows).
+
+    A single row runs as a plain statement: psycopg runs a list of rows in pipeline mode, whose
+    setting up costs a server more than one small UPDATE does, and most edits change one row.
+    """
+    if len(rows) == 1:
+        conn.execute(statement, dict(rows[0]))
+    elif rows:
+        conn.execute(statement, [dict(row) for row in rows])
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, delete, select, update
 
 from pmdesk.domain.model import Cause
+from pmdesk.storage.batch import execute_rows
 from pmdesk.storage.edits import EvidenceLink, insert_evidence
 from pmdesk.storage.repository import (
     insert_rows,
@@ -86,13 +87,13 @@ def write_shape(conn: Connection, current: Shape, wanted: Shape) -> None:
         for p in wanted
         if now.get(p.cause_id) != p
     ]
-    if rows:
-        conn.execute(
-            update(causes)
-            .where(causes.c.id == bindparam("cause_id"))
-            .values(parent_id=bindparam("parent_id"), position=bindparam("position")),
-            rows,
-        )
+    execute_rows(
+        conn,
+        update(causes)
+        .where(causes.c.id == bindparam("cause_id"))
+        .values(parent_id=bindparam("parent_id"), position=bindparam("position")),
+        rows,
+    )
 
 
 def make_room(
@@ -216,10 +217,10 @@ def action_links(conn: Connection, cause_ids: Collection[str]) -> dict[str, str]
 
 def link_actions(conn: Connection, links: dict[str, str | None]) -> None:
     """Point each action (by id) at a cause, or at none."""
-    if links:
-        conn.execute(
-            update(actions)
-            .where(actions.c.id == bindparam("action_id"))
-            .values(cause_id=bindparam("cause_id")),
-            [{"action_id": a, "cause_id": c} for a, c in links.items()],
-        )
+    execute_rows(
+        conn,
+        update(actions)
+        .where(actions.c.id == bindparam("action_id"))
+        .values(cause_id=bindparam("cause_id")),
+        [{"action_id": a, "cause_id": c} for a, c in links.items()],
+    )

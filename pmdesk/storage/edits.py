@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
 
 from pmdesk.domain.model import ImpactMetric, Lesson, Participant, Postmortem, TimelineEvent
+from pmdesk.storage.batch import execute_rows
 from pmdesk.storage.repository import (
     event_from_row,
     event_row,
@@ -155,8 +156,8 @@ def update_events(conn: Connection, events: Sequence[TimelineEvent]) -> None:
         del row["id"], row["seq"], row["version"]
         rows.append({**row, "event_id": event.id})
     e = timeline_events
-    conn.execute(
-        update(e).where(e.c.id == bindparam("event_id")).values(version=e.c.version + 1), rows
+    execute_rows(
+        conn, update(e).where(e.c.id == bindparam("event_id")).values(version=e.c.version + 1), rows
     )
 
 

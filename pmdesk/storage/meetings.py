@@ -25,6 +25,7 @@ from pmdesk.domain.meeting import (
     Timebox,
     complete_agenda,
 )
+from pmdesk.storage.batch import execute_rows
 from pmdesk.storage.schema import ID, meeting_attendees, meeting_points, meeting_timeboxes, meetings
 from pmdesk.storage.values import join_time, split_time
 
@@ -166,10 +167,9 @@ def replace_decisions(conn: Connection, postmortem_id: str, decisions: Sequence[
 def link_points(conn: Connection, links: Sequence[tuple[str, str | None]]) -> None:
     """Make each parked point, given as (point id, action id), name the action it became, or
     (None) no action."""
-    if not links:
-        return
     points = meeting_points
-    conn.execute(
+    execute_rows(
+        conn,
         update(points)
         .where(points.c.id == bindparam("point_id"))
         .values(action_id=bindparam("to")),
@@ -192,10 +192,9 @@ def links_to_actions(conn: Connection, action_ids: Collection[str]) -> list[tupl
 def _update_steps(
     conn: Connection, postmortem_id: str, column: str, values: Mapping[Step, int]
 ) -> None:
-    if not values:
-        return
     boxes = meeting_timeboxes
-    conn.execute(
+    execute_rows(
+        conn,
         update(boxes)
         .where(boxes.c.postmortem_id == postmortem_id, boxes.c.step == bindparam("which_step"))
         .values({column: bindparam("new_value")}),
