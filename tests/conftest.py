@@ -195,7 +195,6 @@ class PostgresServer:
         if not self._durable:  # a test's data is worth nothing after the test
             options += [
                 "-c fsync=off",
-                "-c synchronous_commit=off",
                 "-c full_page_writes=off",
                 "-c wal_level=minimal",
                 "-c max_wal_senders=0",

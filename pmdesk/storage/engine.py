@@ -8,17 +8,20 @@ not the sqlite3 module, emits BEGIN, so that DDL and reads are inside the transa
 On PostgreSQL the same promises are kept with the server's means: a write transaction first takes
 one advisory lock of the database (`pg_advisory_xact_lock`), so writers take turns as on SQLite and
 a use case that reads, then writes (the next position, the next ref) never races another pmdesk;
-`lock_timeout` is the busy timeout; connections are checked before use (a laptop that slept finds
-the server again) and give up connecting after CONNECT_TIMEOUT_S.
+`lock_timeout` is the busy timeout; commits are as durable as SQLite's (see `_DURABILITY`); a
+connection that lay idle for IDLE_BEFORE_PING_S is checked before use (a laptop that slept finds
+the server again; one used moments ago costs no extra round trip, see `Library.transaction` for a
+write that finds it dropped), and connecting gives up after CONNECT_TIMEOUT_S.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event
-from sqlalchemy.exc import NoSuchModuleError
+from sqlalchemy.exc import InvalidatePoolError, NoSuchModuleError
 
 from pmdesk.storage import errors
 
@@ -33,6 +36,23 @@ _BEGIN_OPTION = "pmdesk_sqlite_begin"
 # ASCII). Advisory locks belong to one database, so libraries on one server do not wait for
 # each other.
 WRITE_LOCK_KEY = 0x706D6465736B
+# A server connection unused for this long is checked before it is handed out again. The window
+# looks for others' changes every few seconds, so while it is open its connection never waits
+# this long, and a save or a read costs no check.
+IDLE_BEFORE_PING_S = 10.0
+_LAST_USED = "pmdesk_last_used"
+# A commit on SQLite (WAL, synchronous=NORMAL) survives pmdesk or the computer crashing, except
+# that a power cut may lose the last moments; it never leaves the library inconsistent. The same
+# promise on PostgreSQL is synchronous_commit=off: the server reports the commit before its WAL
+# reaches the disk, which it does within a fraction of a second, and a crash of the server loses
+# at most those last commits, never consistency. Commits then cost no wait for the disk. A
+# setting made for the library's database, its role or the connection (ALTER DATABASE ... SET,
+# ALTER ROLE ... SET, PGOPTIONS) is the server's owner asking for something else, and is kept.
+_DURABILITY = (
+    "SELECT set_config('synchronous_commit', 'off', false) FROM pg_settings "
+    "WHERE name = 'synchronous_commit' "
+    "AND source NOT IN ('database', 'user', 'database user', 'client')"
+)
 
 
 def make_engine(url: URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
@@ -40,7 +60,6 @@ def make_engine(url: URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
     backend = url.get_backend_name()
     options: dict[str, Any] = {}
     if backend == "postgresql":
-        options["pool_pre_ping"] = True
         # Text as UTF-8 whatever PGCLIENTENCODING says, so that a database of another encoding
         # is refused by open_library with a message and not by the driver with bytes.
         defaults = {"connect_timeout": CONNECT_TIMEOUT_S, "client_encoding": "utf8"}
@@ -69,9 +88,14 @@ def for_writing(conn: Connection) -> Connection:
 
     In WAL mode a transaction that starts by reading and then writes fails at once with "database
     is locked" if another process wrote in between, whatever the busy timeout; one that takes the
-    write lock at BEGIN waits for its turn instead. On PostgreSQL it takes the advisory lock.
+    write lock at BEGIN waits for its turn instead. On PostgreSQL it takes the advisory lock; the
+    driver is told to leave the transaction alone ("AUTOCOMMIT"), because its own BEGIN would be
+    a round trip of its own, and the BEGIN hook sends BEGIN with the lock in one message.
     """
-    return conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+    options: dict[str, Any] = {_BEGIN_OPTION: "IMMEDIATE"}
+    if conn.dialect.name == "postgresql":
+        options["isolation_level"] = "AUTOCOMMIT"
+    return conn.execution_options(**options)
 
 
 def set_sqlite_foreign_keys(conn: Connection, *, enabled: bool) -> None:
@@ -108,9 +132,31 @@ def _set_up_postgresql(engine: Engine, busy_timeout_ms: int) -> None:
         # Waiting for a lock (the writers' turn, a row) ends as SQLite's busy timeout does.
         with dbapi_connection.cursor() as cursor:
             cursor.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")
+            cursor.execute(_DURABILITY)
         dbapi_connection.commit()
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        last_used = record.info.get(_LAST_USED)  # None: connected just now
+        if last_used is None or time.monotonic() - last_used < IDLE_BEFORE_PING_S:
+            return
+        dialect = engine.dialect
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if not dialect.is_disconnect(error, dbapi_connection, None):
+                raise
+            # The pool connects again; the server dropped the others too, most likely.
+            raise InvalidatePoolError("the server dropped the connection") from error
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get(_BEGIN_OPTION) == "IMMEDIATE":
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            # Sent without parameters, so as one simple query: one round trip for both. The
+            # commit or rollback that ends it goes through the driver, which sends COMMIT or
+            # ROLLBACK whenever the server is in a transaction, autocommit or not.
+            conn.exec_driver_sql(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")

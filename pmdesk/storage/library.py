@@ -24,8 +24,8 @@ from pathlib import Path
 from types import TracebackType
 
 import platformdirs
-from sqlalchemy import URL, Connection, Engine, inspect, make_url, text
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy import URL, Connection, Engine, RootTransaction, inspect, make_url, text
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from pmdesk.storage import errors, search
 from pmdesk.storage.engine import DEFAULT_BUSY_TIMEOUT_MS, for_writing, make_engine
@@ -71,26 +71,52 @@ class Library:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One write transaction: committed when the block ends, rolled back if it raises."""
-        with (
-            errors.translated(self.location, self._busy_timeout_s, self._password),
-            self.engine.connect() as conn,
-            for_writing(conn).begin(),
-        ):
-            yield conn
+        with errors.translated(self.location, self._busy_timeout_s, self._password):
+            conn, begun = self._begin_writing()
+            with conn, begun:
+                yield conn
+
+    def _begin_writing(self) -> tuple[Connection, RootTransaction]:
+        """A connection and its write transaction, begun. A write transaction's first statement
+        takes the write lock (see `for_writing`); should it find that the server dropped the
+        connection (restarted, or a network that came and went since the connection was last
+        used), nothing has been done yet, so one fresh connection tries again.
+        """
+        try:
+            return self._try_begin_writing()
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        return self._try_begin_writing()
+
+    def _try_begin_writing(self) -> tuple[Connection, RootTransaction]:
+        conn = self.engine.connect()
+        try:
+            return conn, for_writing(conn).begin()
+        except BaseException:
+            conn.close()
+            raise
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         """A connection for reading; its reads share one snapshot until the block ends.
 
-        Nothing is committed: a write here would be rolled back; use `transaction()` to write.
+        Nothing is committed: a write here would be rolled back (on a server, refused); use
+        `transaction()` to write.
         """
         with (
             errors.translated(self.location, self._busy_timeout_s, self._password),
             self.engine.connect() as conn,
         ):
-            if self._snapshot_reads:
-                conn.execution_options(isolation_level="REPEATABLE READ")
+            if not self._snapshot_reads:
+                yield conn
+                return
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             yield conn
+            # A read-only transaction ends alike either way, but psycopg forgets its prepared
+            # statements at every rollback: ended by a rollback, reads would never reuse a
+            # query plan, and each postmortem opened would cost the server planning them all.
+            conn.commit()
 
     def close(self) -> None:
         self.engine.dispose()

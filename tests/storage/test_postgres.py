@@ -372,6 +372,28 @@ def test_writers_take_turns_and_one_that_waits_too_long_is_told(
     assert "another pmdesk or program kept it for more than 0.3 s" in str(caught.value)
 
 
+def test_a_write_that_waited_too_long_leaves_the_library_ready_for_the_next(
+    postgres_library_url: str,
+) -> None:
+    url = make_url(postgres_library_url)
+    with open_library(postgres_library_url, busy_timeout_ms=200) as library:
+        with psycopg.connect(
+            host=url.host, port=url.port, user=url.username, dbname=url.database
+        ) as holder:
+            holder.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            with pytest.raises(LibraryError), library.transaction() as conn:
+                repository.insert_postmortem(conn, rich_postmortem())
+            holder.rollback()
+        with library.connect() as conn:
+            # The connection came back to the pool as it was lent: the driver runs transactions.
+            assert conn.connection.driver_connection.autocommit is False  # type: ignore[union-attr]
+            assert repository.list_summaries(conn) == []
+        with library.transaction() as conn:
+            repository.insert_postmortem(conn, rich_postmortem())
+        with library.connect() as conn:
+            assert len(repository.list_summaries(conn)) == 1
+
+
 def test_a_write_waits_for_the_writer_before_it(postgres_library_url: str) -> None:
     """Two use cases that read the next position, then write, one after the other."""
     with open_library(postgres_library_url) as first, open_library(postgres_library_url) as second:
@@ -407,19 +429,133 @@ def test_a_read_sees_one_snapshot(postgres_library: Library, postgres_library_ur
         assert len(repository.list_summaries(conn)) == 1
 
 
-def test_a_connection_the_server_dropped_is_replaced_unnoticed(
-    postgres_server: PostgresServer, postgres_library: Library
+def test_a_read_cannot_write(postgres_library: Library) -> None:
+    """The server refuses it (the transaction is read-only), where SQLite would roll it back."""
+    with (
+        pytest.raises(LibraryError, match="read-only transaction") as caught,
+        postgres_library.connect() as conn,
+    ):
+        repository.insert_postmortem(conn, rich_postmortem())
+    assert caught.value.problem is Problem.READ_ONLY
+    with postgres_library.connect() as conn:
+        assert repository.list_summaries(conn) == []
+
+
+def test_reads_keep_their_query_plans_from_one_read_to_the_next(
+    postgres_library: Library,
 ) -> None:
-    """A laptop that slept, a server that restarted: the pool's connections are dead."""
+    """psycopg prepares a query it has sent five times, and forgets them all at a rollback: a read
+    that ended by rolling back would never get there."""
+    pm = rich_postmortem()
+    with postgres_library.transaction() as conn:
+        repository.insert_postmortem(conn, pm)
+    for _ in range(6):
+        with postgres_library.connect() as conn:
+            assert repository.load_postmortem(conn, pm.id) == pm
+    with postgres_library.connect() as conn:
+        prepared = conn.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements")
+        assert prepared.scalar_one() >= 10
+
+
+def drop_connections(server: PostgresServer, library: Library) -> None:
+    """What a server that restarted does to the pool's connections: end them all."""
+    server.sql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        f"WHERE datname = '{library.url.database}' AND pid <> pg_backend_pid()"
+    )
+
+
+@pytest.fixture
+def pings(postgres_library: Library, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every check of a pooled connection before use, as the dialect's ping."""
+    dialect = postgres_library.engine.dialect
+    sent: list[object] = []
+    real = dialect.do_ping
+
+    def counted(dbapi_connection: Any) -> bool:
+        sent.append(dbapi_connection)
+        return real(dbapi_connection)
+
+    monkeypatch.setattr(dialect, "do_ping", counted)
+    return sent
+
+
+def test_a_connection_used_moments_ago_is_used_without_a_check(
+    postgres_library: Library, pings: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
     with postgres_library.connect() as conn:
         repository.list_summaries(conn)
-    database = postgres_library.url.database
-    postgres_server.sql(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-        f"WHERE datname = '{database}' AND pid <> pg_backend_pid()"
-    )
     with postgres_library.transaction() as conn:
         repository.insert_postmortem(conn, rich_postmortem())
+    with postgres_library.connect() as conn:
+        assert len(repository.list_summaries(conn)) == 1
+    assert pings == []
+    monkeypatch.setattr(engine_module, "IDLE_BEFORE_PING_S", 0.0)  # as if it had lain idle
+    with postgres_library.connect() as conn:
+        repository.list_summaries(conn)
+    assert len(pings) == 1
+
+
+def test_an_idle_connection_the_server_dropped_is_replaced_unnoticed(
+    postgres_server: PostgresServer,
+    postgres_library: Library,
+    pings: list[object],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A laptop that slept: the pool's connections are dead, and the check finds them out."""
+    with postgres_library.connect() as conn:
+        repository.list_summaries(conn)
+    drop_connections(postgres_server, postgres_library)
+    monkeypatch.setattr(engine_module, "IDLE_BEFORE_PING_S", 0.0)
+    with postgres_library.connect() as conn:
+        assert repository.list_summaries(conn) == []
+    assert len(pings) == 1
+
+
+def test_a_write_on_a_connection_the_server_just_dropped_is_made_on_a_new_one(
+    postgres_server: PostgresServer, postgres_library: Library, pings: list[object]
+) -> None:
+    """A server that restarted moments after the connection was used: no check was made, and
+    the write lock's statement finds the connection dead before anything is written."""
+    with postgres_library.connect() as conn:
+        repository.list_summaries(conn)
+    drop_connections(postgres_server, postgres_library)
+    with postgres_library.transaction() as conn:
+        repository.insert_postmortem(conn, rich_postmortem())
+    assert pings == []
+    with postgres_library.connect() as conn:
+        assert len(repository.list_summaries(conn)) == 1
+
+
+def test_a_read_on_a_connection_the_server_just_dropped_says_try_again_and_next_works(
+    postgres_server: PostgresServer, postgres_library: Library
+) -> None:
+    with postgres_library.connect() as conn:
+        repository.list_summaries(conn)
+    drop_connections(postgres_server, postgres_library)
+    with pytest.raises(LibraryError) as caught, postgres_library.connect() as conn:
+        repository.list_summaries(conn)
+    assert caught.value.problem is Problem.UNREACHABLE
+    assert "try again" in str(caught.value)
+    with postgres_library.connect() as conn:
+        assert repository.list_summaries(conn) == []
+
+
+def synchronous_commit(location: str) -> str:
+    with open_library(location) as library, library.connect() as conn:
+        return str(conn.exec_driver_sql("SHOW synchronous_commit").scalar_one())
+
+
+def test_commits_wait_for_the_disk_only_where_the_database_asks_for_it(
+    postgres_server: PostgresServer, postgres_library_url: str
+) -> None:
+    """As durable as SQLite's WAL with synchronous=NORMAL, unless the server's owner set more
+    for this database."""
+    database = make_url(postgres_library_url).database
+    assert postgres_server.sql("SHOW synchronous_commit") == [("on",)]  # the server's default
+    assert synchronous_commit(postgres_library_url) == "off"
+    postgres_server.sql(f'ALTER DATABASE "{database}" SET synchronous_commit = on')
+    assert synchronous_commit(postgres_library_url) == "on"
 
 
 def test_the_schema_is_the_same_as_on_sqlite(postgres_library: Library) -> None:
