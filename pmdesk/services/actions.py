@@ -8,7 +8,7 @@ back with its old history; redo writes the changed one, so both are exact.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -18,7 +18,13 @@ from pmdesk.domain import validation
 from pmdesk.domain.model import ActionChange, ActionField, ActionItem, ActionStatus
 from pmdesk.domain.validation import ValidationError
 from pmdesk.services.changes import Changes, Entity
-from pmdesk.services.editing import changes, editing, require_all, require_current
+from pmdesk.services.editing import (
+    changes,
+    editing,
+    require_all,
+    require_current,
+    require_seen,
+)
 from pmdesk.storage import action_edits, cause_edits, meetings
 from pmdesk.storage.action_edits import PlacedAction
 from pmdesk.storage.library import Library
@@ -145,11 +151,18 @@ def field_value(action: ActionItem, name: ActionField) -> str | None:
 
 
 def delete_actions(
-    library: Library, postmortem_id: str, ids: Collection[str]
+    library: Library,
+    postmortem_id: str,
+    ids: Collection[str],
+    seen: Mapping[str, int] | None = None,
 ) -> tuple[DeletedActions, Changes]:
+    """`seen` maps each id to the version the deleter saw: StaleError if the library holds
+    another."""
     with editing(library, postmortem_id) as conn:
         placed = action_edits.load_actions(conn, postmortem_id, ids)
         require_all("actions", ids, (p.action.id for p in placed))
+        stored = [p.action for p in placed]
+        require_seen("action", seen, stored, {a.id: a.title for a in stored})
         parked = meetings.links_to_actions(conn, ids)
         action_edits.delete_actions(conn, postmortem_id, ids)
     deleted = DeletedActions(tuple(placed), tuple(parked))

@@ -8,7 +8,7 @@ the actions that addressed them (the actions themselves stay, unlinked).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection
@@ -18,7 +18,13 @@ from pmdesk.domain.cause_tree import CauseTree
 from pmdesk.domain.model import Cause
 from pmdesk.domain.validation import ValidationError
 from pmdesk.services.changes import Changes, Entity
-from pmdesk.services.editing import changes, editing, require_all, require_current
+from pmdesk.services.editing import (
+    changes,
+    editing,
+    require_all,
+    require_current,
+    require_seen,
+)
 from pmdesk.storage import cause_edits
 from pmdesk.storage.cause_edits import PlacedCause, Placement, Shape
 from pmdesk.storage.library import Library
@@ -121,9 +127,16 @@ def restore_shape(library: Library, postmortem_id: str, shape: Shape) -> Changes
 
 
 def delete_causes(
-    library: Library, postmortem_id: str, ids: Collection[str]
+    library: Library,
+    postmortem_id: str,
+    ids: Collection[str],
+    seen: Mapping[str, int] | None = None,
 ) -> tuple[DeletedCauses, Changes]:
-    """Delete causes and everything below them. Actions that addressed them stay, unlinked."""
+    """Delete causes and everything below them. Actions that addressed them stay, unlinked.
+
+    `seen` maps the id of each cause the deleter saw to its version then: StaleError if any cause
+    that would go (those below included) is one they did not see, or saw at another version.
+    """
     with editing(library, postmortem_id) as conn:
         shape = cause_edits.load_shape(conn, postmortem_id)
         require_all("causes", ids, (p.cause_id for p in shape))
@@ -134,6 +147,7 @@ def delete_causes(
         for cause_id in ids:
             gone.update((c.id, c) for c in tree.subtree(cause_id))
         ordered = [c for c in tree.preorder() if c.id in gone]
+        require_seen("cause", seen, ordered, {c.id: f"{c.ref} {c.text}" for c in ordered})
         placed = tuple(PlacedCause(position[c.id], c) for c in ordered)
         links = cause_edits.action_links(conn, list(gone))
         cause_edits.delete_causes(conn, postmortem_id, list(gone))

@@ -83,6 +83,23 @@ def require_current(
         )
 
 
+def require_seen(
+    kind: str, seen: Mapping[str, int] | None, stored: Iterable[Versioned], name: Mapping[str, str]
+) -> None:
+    """For a delete: raise StaleError unless each stored item about to go is one the deleter saw,
+    at the version they saw (`seen` maps ids to versions). One that someone else changed, or added
+    since (a cause below the one deleted), would otherwise be lost unseen. None checks nothing:
+    an undo of an add that this window itself made checks with what it wrote.
+    """
+    if seen is None:
+        return
+    stale = [item for item in stored if seen.get(item.id) != item.version]
+    if stale:
+        raise StaleError(
+            describe(kind, [name.get(i.id, i.id) for i in stale]), {i.id: i.version for i in stale}
+        )
+
+
 def describe(kind: str, names: list[str]) -> str:
     """ "the action “X”", or "2 events (“X”, “Y”)"."""
     if len(names) == 1:

@@ -6,13 +6,19 @@ lesson back where it was, so the list after delete and undo is the list before.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from pmdesk.domain import validation
 from pmdesk.domain.model import Lesson
 from pmdesk.services.changes import Changes, Entity
-from pmdesk.services.editing import changes, editing, require_all, require_current
+from pmdesk.services.editing import (
+    changes,
+    editing,
+    require_all,
+    require_current,
+    require_seen,
+)
 from pmdesk.storage import edits
 from pmdesk.storage.edits import PlacedLesson
 from pmdesk.storage.library import Library
@@ -57,11 +63,18 @@ def update_lesson(library: Library, postmortem_id: str, lesson: Lesson) -> tuple
 
 
 def delete_lessons(
-    library: Library, postmortem_id: str, ids: Collection[str]
+    library: Library,
+    postmortem_id: str,
+    ids: Collection[str],
+    seen: Mapping[str, int] | None = None,
 ) -> tuple[DeletedLessons, Changes]:
+    """`seen` maps each id to the version the deleter saw: StaleError if the library holds
+    another."""
     with editing(library, postmortem_id) as conn:
         placed = edits.load_lessons(conn, postmortem_id, ids)
         require_all("lessons", ids, (p.lesson.id for p in placed))
+        stored = [p.lesson for p in placed]
+        require_seen("lesson", seen, stored, {lesson.id: lesson.text for lesson in stored})
         edits.delete_lessons(conn, postmortem_id, placed)
     deleted = DeletedLessons(tuple(placed))
     return deleted, changes(Entity.LESSON, postmortem_id, removed=deleted.ids)

@@ -8,13 +8,19 @@ evidence, at the place it had in its cause's list.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from pmdesk.domain import validation
 from pmdesk.domain.model import TimelineEvent
 from pmdesk.services.changes import Changes, Entity
-from pmdesk.services.editing import changes, editing, require_all, require_current
+from pmdesk.services.editing import (
+    changes,
+    editing,
+    require_all,
+    require_current,
+    require_seen,
+)
 from pmdesk.storage import edits
 from pmdesk.storage.edits import EvidenceLink, StoredEvent
 from pmdesk.storage.library import Library
@@ -65,16 +71,22 @@ def update_events(
 
 
 def delete_events(
-    library: Library, postmortem_id: str, ids: Collection[str]
+    library: Library,
+    postmortem_id: str,
+    ids: Collection[str],
+    seen: Mapping[str, int] | None = None,
 ) -> tuple[DeletedEvents, Changes]:
     """Delete events, and with them every cause's citation of them as evidence.
 
     The returned Changes names only the events; causes that cited them have lost evidence (listed
-    in `DeletedEvents.evidence`), so a view of causes should refresh on it too.
+    in `DeletedEvents.evidence`), so a view of causes should refresh on it too. `seen` maps each
+    id to the version the deleter saw: StaleError if the library holds another.
     """
     with editing(library, postmortem_id) as conn:
         stored = edits.load_events(conn, postmortem_id, ids)
         require_all("events", ids, (s.event.id for s in stored))
+        events = [s.event for s in stored]
+        require_seen("event", seen, events, {e.id: e.text for e in events})
         links = edits.evidence_links(conn, ids)
         edits.delete_events(conn, postmortem_id, ids)
     deleted = DeletedEvents(tuple(stored), tuple(links))

@@ -39,7 +39,7 @@ from pmdesk.services import (
     timeline,
 )
 from pmdesk.services.changes import Changes, Entity
-from pmdesk.services.editing import StaleError
+from pmdesk.services.editing import StaleError, Versioned
 from pmdesk.storage.library import Library
 from pmdesk.ui import conflicts
 from pmdesk.ui.commands import Outcome, ServiceCall
@@ -90,6 +90,11 @@ class Edits:
         """The version to make an edit on: the one the widget showed, or the one this window
         wrote since, if newer (a widget may not have reloaded after this window's own edit)."""
         return max(shown, self.workspace.versions.get(item_id, shown))
+
+    def _seen(self, items: Iterable[Versioned]) -> dict[str, int]:
+        """What a delete of these items is made on: each id, with the version this window knows
+        (see `_on_latest`). Called when the delete runs, undo and redo included."""
+        return {i.id: self._on_latest(i.id, i.version) for i in items}
 
     def _fresh(self, items: Sequence[V]) -> list[V]:
         return [replace(i, version=self._on_latest(i.id, i.version)) for i in items]
@@ -338,7 +343,9 @@ class Edits:
             changes = timeline.add_events(self._library, postmortem_id, events)
             return Outcome(
                 changes,
-                undo=lambda: timeline.delete_events(self._library, postmortem_id, ids)[1],
+                undo=lambda: timeline.delete_events(
+                    self._library, postmortem_id, ids, self._seen(events)
+                )[1],
                 redo=lambda: timeline.add_events(self._library, postmortem_id, events),
             )
 
@@ -361,13 +368,21 @@ class Edits:
             lambda postmortem: postmortem.timeline,
         )
 
-    def delete_events(self, postmortem_id: str, ids: Sequence[str], text: str) -> bool:
+    def delete_events(self, postmortem_id: str, events: Sequence[TimelineEvent], text: str) -> bool:
+        """Delete events as the user saw them: refused if someone else changed one since."""
+        ids = [event.id for event in events]
+
         def edit() -> Outcome:
-            deleted, changes = timeline.delete_events(self._library, postmortem_id, ids)
+            deleted, changes = timeline.delete_events(
+                self._library, postmortem_id, ids, self._seen(events)
+            )
+            again = [stored.event for stored in deleted.events]
             return Outcome(
                 changes,
                 undo=lambda: timeline.restore_events(self._library, postmortem_id, deleted),
-                redo=lambda: timeline.delete_events(self._library, postmortem_id, ids)[1],
+                redo=lambda: timeline.delete_events(
+                    self._library, postmortem_id, ids, self._seen(again)
+                )[1],
             )
 
         return self._run(text, edit)
@@ -379,7 +394,9 @@ class Edits:
             changes = lessons.add_lesson(self._library, postmortem_id, lesson)
             return Outcome(
                 changes,
-                undo=lambda: lessons.delete_lessons(self._library, postmortem_id, [lesson.id])[1],
+                undo=lambda: lessons.delete_lessons(
+                    self._library, postmortem_id, [lesson.id], self._seen([lesson])
+                )[1],
                 redo=lambda: lessons.add_lesson(self._library, postmortem_id, lesson),
             )
 
@@ -399,13 +416,21 @@ class Edits:
             lambda postmortem: postmortem.lessons,
         )
 
-    def delete_lessons(self, postmortem_id: str, ids: Sequence[str]) -> bool:
+    def delete_lessons(self, postmortem_id: str, items: Sequence[Lesson]) -> bool:
+        """Delete lessons as the user saw them: refused if someone else changed one since."""
+        ids = [lesson.id for lesson in items]
+
         def edit() -> Outcome:
-            deleted, changes = lessons.delete_lessons(self._library, postmortem_id, ids)
+            deleted, changes = lessons.delete_lessons(
+                self._library, postmortem_id, ids, self._seen(items)
+            )
+            again = [placed.lesson for placed in deleted.lessons]
             return Outcome(
                 changes,
                 undo=lambda: lessons.restore_lessons(self._library, postmortem_id, deleted),
-                redo=lambda: lessons.delete_lessons(self._library, postmortem_id, ids)[1],
+                redo=lambda: lessons.delete_lessons(
+                    self._library, postmortem_id, ids, self._seen(again)
+                )[1],
             )
 
         return self._run("Delete lesson", edit)
@@ -423,7 +448,9 @@ class Edits:
             stored.append(added)
             return Outcome(
                 changes,
-                undo=lambda: causes.delete_causes(self._library, postmortem_id, [added.id])[1],
+                undo=lambda: causes.delete_causes(
+                    self._library, postmortem_id, [added.id], self._seen([added])
+                )[1],
                 redo=lambda: causes.add_cause(self._library, postmortem_id, added, index)[1],
             )
 
@@ -460,13 +487,21 @@ class Edits:
 
         return self._run("Move cause", edit)
 
-    def delete_causes(self, postmortem_id: str, ids: Sequence[str]) -> bool:
+    def delete_causes(self, postmortem_id: str, ids: Sequence[str], shown: Sequence[Cause]) -> bool:
+        """Delete causes and those below them; `shown` are the causes the user saw. Refused if
+        one that would go was changed, or added below, by someone else since."""
+
         def edit() -> Outcome:
-            deleted, changes = causes.delete_causes(self._library, postmortem_id, ids)
+            deleted, changes = causes.delete_causes(
+                self._library, postmortem_id, ids, self._seen(shown)
+            )
+            again = [placed.cause for placed in deleted.causes]
             return Outcome(
                 changes,
                 undo=lambda: causes.restore_causes(self._library, postmortem_id, deleted),
-                redo=lambda: causes.delete_causes(self._library, postmortem_id, ids)[1],
+                redo=lambda: causes.delete_causes(
+                    self._library, postmortem_id, ids, self._seen(again)
+                )[1],
             )
 
         noun = "cause" if len(ids) == 1 else f"{len(ids)} causes"
@@ -483,7 +518,9 @@ class Edits:
             taken: list[actions.DeletedActions] = []
 
             def undo() -> Changes:
-                deleted, undone = actions.delete_actions(self._library, postmortem_id, [added.id])
+                deleted, undone = actions.delete_actions(
+                    self._library, postmortem_id, [added.id], self._seen([added])
+                )
                 taken[:] = [deleted]
                 return undone
 
@@ -556,13 +593,21 @@ class Edits:
 
         return self._run(text, edit, again)
 
-    def delete_actions(self, postmortem_id: str, ids: Sequence[str]) -> bool:
+    def delete_actions(self, postmortem_id: str, items: Sequence[ActionItem]) -> bool:
+        """Delete actions as the user saw them: refused if someone else changed one since."""
+        ids = [action.id for action in items]
+
         def edit() -> Outcome:
-            deleted, changes = actions.delete_actions(self._library, postmortem_id, ids)
+            deleted, changes = actions.delete_actions(
+                self._library, postmortem_id, ids, self._seen(items)
+            )
+            again = [placed.action for placed in deleted.actions]
             return Outcome(
                 changes,
                 undo=lambda: actions.restore_actions(self._library, postmortem_id, deleted),
-                redo=lambda: actions.delete_actions(self._library, postmortem_id, ids)[1],
+                redo=lambda: actions.delete_actions(
+                    self._library, postmortem_id, ids, self._seen(again)
+                )[1],
             )
 
         return self._run("Delete action" if len(ids) == 1 else f"Delete {len(ids)} actions", edit)

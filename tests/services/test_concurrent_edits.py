@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pmdesk.domain.merge import merged
-from pmdesk.domain.model import ActionStatus, LessonKind, Postmortem
+from pmdesk.domain.model import ActionStatus, Cause, LessonKind, Postmortem
 from pmdesk.services import actions, causes, lessons, overview, timeline
 from pmdesk.services.editing import StaleError
 from pmdesk.storage.library import Library, open_library
@@ -72,13 +72,20 @@ def test_an_undo_after_someone_elses_change_is_refused(
     assert reload(library, stored.id).actions[0] == theirs
 
 
-def test_stale_events_causes_and_lessons_are_refused(
-    library: Library, other: Library, stored: Postmortem
-) -> None:
+def change_elsewhere(other: Library, stored: Postmortem) -> None:
+    """The teammate renames the first event, cause, lesson and action all to “Theirs”."""
     event, cause, lesson = stored.timeline[0], stored.causes[0], stored.lessons[0]
     timeline.update_events(other, stored.id, [replace(event, text="Theirs")])
     causes.update_cause(other, stored.id, replace(cause, text="Theirs"))
     lessons.update_lesson(other, stored.id, replace(lesson, text="Theirs"))
+    actions.change_action(other, stored.id, replace(stored.actions[0], title="Theirs"))
+
+
+def test_stale_events_causes_and_lessons_are_refused(
+    library: Library, other: Library, stored: Postmortem
+) -> None:
+    event, cause, lesson = stored.timeline[0], stored.causes[0], stored.lessons[0]
+    change_elsewhere(other, stored)
     before = every_row(library)
 
     with pytest.raises(StaleError, match="the event “Theirs”"):
@@ -88,6 +95,54 @@ def test_stale_events_causes_and_lessons_are_refused(
     with pytest.raises(StaleError, match="the lesson “Theirs”"):
         lessons.update_lesson(library, stored.id, replace(lesson, kind=LessonKind.LUCKY))
     assert every_row(library) == before
+
+
+def test_deleting_what_someone_changed_since_is_refused_and_deletes_nothing(
+    library: Library, other: Library, stored: Postmortem
+) -> None:
+    event, lesson, action = stored.timeline[0], stored.lessons[0], stored.actions[0]
+    change_elsewhere(other, stored)
+    before = every_row(library)
+    deletes = (
+        (timeline.delete_events, event, "event"),
+        (lessons.delete_lessons, lesson, "lesson"),
+        (actions.delete_actions, action, "action"),
+    )
+    for delete, item, kind in deletes:
+        with pytest.raises(StaleError) as caught:
+            delete(library, stored.id, [item.id], {item.id: item.version})
+        assert caught.value.item == f"the {kind} “Theirs”"
+        assert caught.value.current == {item.id: item.version + 1}
+    assert every_row(library) == before
+
+    # Seen as it is now, each goes.
+    for delete, item, _ in deletes:
+        delete(library, stored.id, [item.id], {item.id: item.version + 1})
+    now = reload(other, stored.id)
+    left = {e.id for e in now.timeline} | {x.id for x in now.lessons} | {a.id for a in now.actions}
+    assert {event.id, lesson.id, action.id}.isdisjoint(left)
+
+
+def test_deleting_a_cause_refuses_when_one_below_it_is_new_or_changed(
+    library: Library, other: Library, stored: Postmortem
+) -> None:
+    """A delete takes the causes below too: each must be one the deleter saw, as they saw it."""
+    root = next(c for c in stored.causes if c.parent_id is None)
+    seen = {c.id: c.version for c in stored.causes}
+    added, _ = causes.add_cause(other, stored.id, Cause("", "Theirs, below", parent_id=root.id))
+    before = every_row(library)
+    with pytest.raises(StaleError) as caught:
+        causes.delete_causes(library, stored.id, [root.id], seen)
+    assert caught.value.item == f"the cause “{added.ref} Theirs, below”"
+    assert every_row(library) == before
+
+    child = next(c for c in stored.causes if c.parent_id == root.id)
+    causes.update_cause(other, stored.id, replace(child, text="Theirs"))
+    now = {c.id: c.version for c in reload(library, stored.id).causes}
+    with pytest.raises(StaleError, match=f"the cause “{child.ref} Theirs”"):
+        causes.delete_causes(library, stored.id, [root.id], {**now, child.id: child.version})
+    causes.delete_causes(library, stored.id, [root.id], now)
+    assert root.id not in {c.id for c in reload(other, stored.id).causes}
 
 
 def test_one_stale_event_refuses_the_whole_edit_and_names_it(

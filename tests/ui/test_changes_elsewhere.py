@@ -193,14 +193,21 @@ def test_an_undo_that_would_overwrite_someone_elses_change_is_refused(
     assert opened.workspace.undo_stack.count() == 0  # its steps no longer describe the library
 
 
-def test_a_refused_edit_reloads_even_when_the_change_stamps_look_unchanged(
-    opened: MainWindow, other: MainWindow
-) -> None:
+def renamed_in_first_window(opened: MainWindow, other: MainWindow, title: str) -> ActionItem:
+    """Both windows show action a4; the first renames it, and the second has not looked since.
+    The action as it was before."""
     first = action_detail(opened, "a4")
     action_detail(other, "a4")
     assert opened.edits.change_action(
-        opened.current_id() or "", first, replace(first, title="Theirs"), "Edit action title"
+        opened.current_id() or "", first, replace(first, title=title), "Edit action title"
     )
+    return first
+
+
+def test_a_refused_edit_reloads_even_when_the_change_stamps_look_unchanged(
+    opened: MainWindow, other: MainWindow
+) -> None:
+    first = renamed_in_first_window(opened, other, "Theirs")
     # As if the second window had taken in the stamps without reloading its views.
     other.workspace._stamps = library_watch.stamps(other.library)
     theirs = other.editor.action_items.detail
@@ -208,3 +215,48 @@ def test_a_refused_edit_reloads_even_when_the_change_stamps_look_unchanged(
     theirs.owner.editingFinished.emit()
     assert theirs.title.text() == "Theirs"
     assert stored_action(other, first.id).owner == first.owner
+
+
+def test_deleting_an_action_someone_changed_meanwhile_is_refused_and_shows_theirs(
+    opened: MainWindow, other: MainWindow
+) -> None:
+    first = renamed_in_first_window(opened, other, "Theirs, renamed")
+    said: list[tuple[str, str]] = []
+    other.report = lambda title, message: said.append((title, message))  # type: ignore[method-assign]
+    other.editor.action_items.delete_current()  # still showing the old title
+    assert said == [
+        (
+            "Someone else changed it first",
+            "Someone else changed the action “Theirs, renamed” after you read it, so your change "
+            "was not saved. Read it again to see what it holds now, then make your change on "
+            "that.",
+        )
+    ]
+    assert stored_action(other, first.id).title == "Theirs, renamed"
+    assert other.editor.action_items.detail.title.text() == "Theirs, renamed"
+    assert other.workspace.undo_stack.count() == 0
+    # Seen as it is now, the delete goes through.
+    other.editor.action_items.delete_current()
+    assert other.editor.postmortem is not None
+    assert first.id not in {a.id for a in other.editor.postmortem.actions}
+
+
+def test_undoing_an_add_after_someone_changed_the_new_item_is_refused(
+    opened: MainWindow, other: MainWindow
+) -> None:
+    postmortem_id = opened.current_id()
+    assert postmortem_id is not None
+    lesson = Lesson(LessonKind.LUCKY, "Added here")
+    assert opened.edits.add_lesson(postmortem_id, lesson)
+    other.editor.setFocus()
+    QApplication.processEvents()
+    assert other.workspace.look_for_changes() is not None
+    assert other.editor.postmortem is not None
+    added = next(x for x in other.editor.postmortem.lessons if x.id == lesson.id)
+    assert other.edits.update_lesson(postmortem_id, added, replace(added, text="Improved there"))
+
+    opened.workspace.undo_stack.undo()
+    said: list[tuple[str, str]] = opened.reported  # type: ignore[attr-defined]
+    assert said[-1][0] == "Undo or redo could not be done"
+    assert "Someone else changed the lesson “Improved there”" in said[-1][1]
+    assert "Improved there" in lesson_texts(opened)

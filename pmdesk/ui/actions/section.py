@@ -196,7 +196,7 @@ class ActionsSection(QWidget):
     def delete_current(self) -> None:
         action = self.board.current_action()
         if self.postmortem is not None and action is not None:
-            self._edits.delete_actions(self.postmortem.id, [action.id])
+            self._edits.delete_actions(self.postmortem.id, [action])
 
     def _ask_with_dialog(self, title: str, question: str) -> str | None:
         while True:

@@ -340,7 +340,7 @@ class CausesSection(QWidget):
             if index + 1 < len(siblings)
             else (siblings[index - 1] if index else None)
         )
-        if self._edits.delete_causes(self.postmortem.id, [cause.id]):
+        if self._edits.delete_causes(self.postmortem.id, [cause.id], self.postmortem.causes):
             following = after.id if after is not None else cause.parent_id
             if following is not None:
                 self.tree.select(following)

@@ -133,5 +133,8 @@ class LessonsSection(QWidget):
             self.show_postmortem(self._postmortem)  # refused: show what is stored
 
     def delete_lesson(self, lesson_id: str) -> None:
-        if self._postmortem is not None:
-            self._edits.delete_lessons(self._postmortem.id, [lesson_id])
+        if self._postmortem is None:
+            return
+        lesson = next((x for x in self._postmortem.lessons if x.id == lesson_id), None)
+        if lesson is not None:
+            self._edits.delete_lessons(self._postmortem.id, [lesson])

@@ -244,7 +244,7 @@ class TimelineSection(QWidget):
             return
         row = min(self.model.row_of(e.id) or 0 for e in events)
         noun = "event" if len(events) == 1 else f"{len(events)} events"
-        if self._edits.delete_events(self._postmortem.id, [e.id for e in events], f"Delete {noun}"):
+        if self._edits.delete_events(self._postmortem.id, events, f"Delete {noun}"):
             remaining = self.model.rowCount()
             if remaining:
                 self.table.selectRow(min(row, remaining - 1))
