@@ -39,9 +39,11 @@ class Conflict:
 
     @property
     def message(self) -> str:
+        # A step's name may quote an item already ("Re-scope “Alert per region”").
+        named = self.text if "“" in self.text else f"“{self.text}”"
         return (
             f"Someone else changed {self.error.item} while you were editing it, so your change "
-            f"(“{self.text}”) was not saved. pmdesk now shows their version."
+            f"({named}) was not saved. pmdesk now shows their version."
         )
 
 

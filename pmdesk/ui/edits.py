@@ -566,10 +566,29 @@ class Edits:
         self,
         postmortem_id: str,
         text: str,
-        change: Callable[[], tuple[ActionItem, ActionItem, Changes]],
+        action: ActionItem,
+        change: Callable[[ActionItem], tuple[ActionItem, ActionItem, Changes]],
+        yours: str,
     ) -> bool:
-        """One of the follow-up review's changes (mark done, re-scope, escalate) as a step."""
-        return self._change_action_step(postmortem_id, text, change)
+        """One of the follow-up review's changes (mark done, re-scope, escalate) as a step.
+
+        `change(on)` makes it on an action: the one the review shows (`action`), or, applied
+        again after someone else changed it first, theirs. `yours` says what it changes, the
+        note typed for it included, for that question."""
+        (made_on,) = self._fresh([action])
+
+        def again(error: StaleError) -> Conflict:
+            def apply() -> bool:
+                stored = self._theirs(postmortem_id, lambda p: p.actions)
+                theirs = next((a for a in stored if a.id == action.id), None)
+                if theirs is None:
+                    self.report("Your change was not applied", conflicts.GONE)
+                    return False
+                return self.follow_up(postmortem_id, text, theirs, change, yours)
+
+            return Conflict(text, error, yours, apply)
+
+        return self._change_action_step(postmortem_id, text, lambda: change(made_on), again)
 
     def _change_action_step(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pytest
@@ -21,7 +21,7 @@ from pmdesk.domain.model import (
     Postmortem,
     Priority,
 )
-from pmdesk.services import postmortems
+from pmdesk.services import actions, postmortems
 from pmdesk.services.followup import FollowUpItem
 from pmdesk.storage import repository
 from pmdesk.storage.library import Library
@@ -36,6 +36,7 @@ from pmdesk.ui.actions.followup import (
     NoteDialog,
     RescopeDialog,
 )
+from pmdesk.ui.conflicts import Conflict
 from pmdesk.ui.edits import Edits
 from pmdesk.ui.themes import COLOURS, Theme, apply_theme
 from pmdesk.ui.workspace import Workspace
@@ -325,6 +326,62 @@ def test_a_p0_cannot_be_escalated_and_says_what_to_do(
     ((title, message),) = review.failed
     assert title == "That change was not made" and "already P0" in message
     assert review.stored(search, search.actions[0]).priority is Priority.P0
+
+
+def renamed_meanwhile(review: Review, postmortem: Postmortem, action: ActionItem) -> None:
+    """Someone else renames the action after the review listed it (the review has not looked)."""
+    stored = review.stored(postmortem, action)
+    actions.change_action(review.library, postmortem.id, replace(stored, title="Renamed there"))
+
+
+def applied_again(review: Review) -> list[Conflict]:
+    """Answer every conflict with Apply Mine Again; the conflicts, as asked."""
+    asked: list[Conflict] = []
+
+    def apply(conflict: Conflict) -> None:
+        asked.append(conflict)
+        conflict.apply()
+
+    review.workspace.conflicted.connect(apply)
+    return asked
+
+
+def test_a_rescope_refused_as_made_on_an_older_version_keeps_its_reason_to_apply_again(
+    review: Review, two: tuple[Postmortem, Postmortem]
+) -> None:
+    checkout, _ = two
+    review.view.select_action(checkout.actions[1].id)
+    renamed_meanwhile(review, checkout, checkout.actions[1])
+    asked = applied_again(review)
+    review.view.ask_rescope = lambda item: (days(30), "Waiting on the network team")
+    review.view.rescope()
+
+    ((conflict,),) = [asked]
+    assert conflict.message.startswith(
+        "Someone else changed the action “Renamed there” while you were editing it, so your "
+        "change (Re-scope “Alert per region”) was not saved."
+    )
+    assert conflict.yours == f"Due: {days(30).isoformat()}\nReason: Waiting on the network team"
+    stored = review.stored(checkout, checkout.actions[1])
+    assert (stored.title, stored.due) == ("Renamed there", days(30))
+    assert stored.history[-1].note == "Waiting on the network team"
+    assert review.workspace.undo_stack.count() == 1
+
+
+def test_an_escalation_applied_again_raises_to_the_priority_chosen(
+    review: Review, two: tuple[Postmortem, Postmortem]
+) -> None:
+    checkout, _ = two
+    review.view.select_action(checkout.actions[1].id)  # P2
+    renamed_meanwhile(review, checkout, checkout.actions[1])
+    asked = applied_again(review)
+    review.view.ask_note = lambda title, prompt: "Blocked on the vendor's API"
+    review.view.escalate()
+
+    assert [c.yours for c in asked] == ["Priority: P1\nReason: Blocked on the vendor's API"]
+    stored = review.stored(checkout, checkout.actions[1])
+    assert (stored.title, stored.priority) == ("Renamed there", Priority.P1)
+    assert stored.history[-1].note == "Blocked on the vendor's API"
 
 
 def test_open_by_return_or_double_click_asks_for_the_postmortem(

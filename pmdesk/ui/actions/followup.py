@@ -9,6 +9,7 @@ is shown is always what is stored. Dialogs are hooks (`ask_rescope`, `ask_note`)
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import partial
 from itertools import groupby
@@ -50,6 +51,7 @@ from pmdesk.domain.model import ActionStatus, Priority
 from pmdesk.services import followup
 from pmdesk.services.followup import FollowUpItem
 from pmdesk.storage.errors import LibraryError
+from pmdesk.ui.conflicts import describe_fields
 from pmdesk.ui.edits import Edits
 from pmdesk.ui.themes import Colours, current_colours
 from pmdesk.ui.widgets import emphasise, muted
@@ -457,12 +459,9 @@ class FollowUpView(QWidget):
         made = self._edits.follow_up(
             item.postmortem_id,
             f"Mark {quoted(item.action.title)} done",
-            partial(
-                followup.mark_done,
-                self._edits.workspace.library,
-                item.postmortem_id,
-                item.action,
-            ),
+            item.action,
+            partial(followup.mark_done, self._edits.workspace.library, item.postmortem_id),
+            describe_fields({"status": ActionStatus.DONE}),
         )
         if made:
             self.refresh()
@@ -494,17 +493,13 @@ class FollowUpView(QWidget):
                 ". Pick another date (or no due date) to re-scope it.",
             )
             return False
+        library, postmortem_id = self._edits.workspace.library, item.postmortem_id
         made = self._edits.follow_up(
-            item.postmortem_id,
+            postmortem_id,
             f"Re-scope {quoted(item.action.title)}",
-            partial(
-                followup.rescope,
-                self._edits.workspace.library,
-                item.postmortem_id,
-                item.action,
-                due,
-                reason,
-            ),
+            item.action,
+            lambda on: followup.rescope(library, postmortem_id, on, due, reason),
+            describe_fields({"due": due, "reason": reason}),
         )
         if made:
             self.refresh()
@@ -529,16 +524,17 @@ class FollowUpView(QWidget):
             )
         if note is None:
             return False
+        library, postmortem_id, why = self._edits.workspace.library, item.postmortem_id, note
         made = self._edits.follow_up(
-            item.postmortem_id,
+            postmortem_id,
             f"Escalate {quoted(action.title)} to {raised.value}",
-            partial(
-                followup.escalate,
-                self._edits.workspace.library,
-                item.postmortem_id,
-                action,
-                note,
+            action,
+            # Applied again on someone else's version, it still raises to what the user chose,
+            # not one step above whatever they set.
+            lambda on: followup.escalate(
+                library, postmortem_id, replace(on, priority=action.priority), why
             ),
+            describe_fields({"priority": raised, "reason": note}),
         )
         if made:
             self.refresh()
