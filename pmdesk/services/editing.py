@@ -88,8 +88,8 @@ def require_seen(
 ) -> None:
     """For a delete: raise StaleError unless each stored item about to go is one the deleter saw,
     at the version they saw (`seen` maps ids to versions). One that someone else changed, or added
-    since (a cause below the one deleted), would otherwise be lost unseen. None checks nothing:
-    an undo of an add that this window itself made checks with what it wrote.
+    since (a cause below the one deleted), would otherwise be lost unseen. None checks nothing,
+    for a caller that shows no one the items (the window always names what it showed).
     """
     if seen is None:
         return
