@@ -369,17 +369,30 @@ def _order_by_bm25(
 def _ranking(terms: int, filtered: frozenset[str], limited: bool) -> Select[Any]:
     """Postmortems with every term, best first: id, score, then score and rowid of each term's
     best text, and (for several terms) of the best text holding all of them."""
+    source = postmortems.join(_keys, _keys.c.postmortem_id == postmortems.c.id)
+    return ranked(source, _keys.c.key, _best_texts, terms, filtered, limited)
+
+
+def ranked(
+    source: Any,
+    key: ColumnElement[Any],
+    best_texts: Callable[[str], Subquery],
+    terms: int,
+    filtered: frozenset[str],
+    limited: bool,
+) -> Select[Any]:
+    """The ranking query of either back end. `source` holds the postmortems and `key`, which
+    each subquery of `best_texts(parameter name)` (columns key, score, rid) is joined on."""
     pm = postmortems
     # The best text holding all the terms adds to the score: words together beat words apart.
-    best = [_best_texts(f"term{i}") for i in range(terms)]
-    together = [_best_texts("all")] if terms > 1 else []
-    source = pm.join(_keys, _keys.c.postmortem_id == pm.c.id)
+    best = [best_texts(f"term{i}") for i in range(terms)]
+    together = [best_texts("all")] if terms > 1 else []
     score: ColumnElement[float] = literal(0.0)
     for sub in best:
-        source = source.join(sub, sub.c.key == _keys.c.key)
+        source = source.join(sub, sub.c.key == key)
         score = score + sub.c.score
     for sub in together:
-        source = source.outerjoin(sub, sub.c.key == _keys.c.key)
+        source = source.outerjoin(sub, sub.c.key == key)
         score = score + func.coalesce(sub.c.score, 0.0)
     query = (
         select(

@@ -37,7 +37,6 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Connection,
-    Integer,
     Select,
     String,
     bindparam,
@@ -72,11 +71,11 @@ from pmdesk.storage.search import (
     SearchFilters,
     SearchHit,
     Term,
-    _conditions,
     _filter_values,
     _finish,
     _Ranked,
     _Shown,
+    ranked,
 )
 
 VECTOR_FUNCTION = "pmdesk_search_vector"
@@ -210,33 +209,13 @@ def search_index(
 def _ranking(terms: int, filtered: frozenset[str], limited: bool) -> Select[Any]:
     """As search._ranking: postmortems with every term, best first: id, score, then score and
     id of each term's best text, and (for several terms) of the best text holding all of them."""
-    pm = postmortems
-    best = [_best_texts(f"term{i}") for i in range(terms)]
-    together = [_best_texts("all")] if terms > 1 else []
-    source: Any = pm
-    score: ColumnElement[float] = literal(0.0)
-    for sub in best:
-        source = source.join(sub, sub.c.postmortem_id == pm.c.id)
-        score = score + sub.c.score
-    for sub in together:
-        source = source.outerjoin(sub, sub.c.postmortem_id == pm.c.id)
-        score = score + func.coalesce(sub.c.score, 0.0)
-    query = (
-        select(
-            pm.c.id,
-            score.label("score"),
-            *(sub.c[name] for sub in (*best, *together) for name in ("score", "rid")),
-        )
-        .select_from(source)
-        .where(*_conditions(filtered))
-        .order_by(score.desc(), pm.c.title, pm.c.id)
-    )
-    return query.limit(bindparam("limit", type_=Integer)) if limited else query
+    return ranked(postmortems, postmortems.c.id, _best_texts, terms, filtered, limited)
 
 
 def _best_texts(name: str) -> Subquery:
-    """Per postmortem, its text that best matches the tsquery in parameter `name`: postmortem_id,
-    score (the best part's weight, plus up to a quarter point for how many texts match), rid."""
+    """Per postmortem, its text that best matches the tsquery in parameter `name`: key (the
+    postmortem's id), score (the best part's weight, plus up to a quarter point for how many
+    texts match), rid."""
     rows = (
         select(_texts.c.id, _texts.c.postmortem_id, _weight().label("weight"))
         .where(_matches(bindparam(name, type_=String)))
@@ -246,7 +225,7 @@ def _best_texts(name: str) -> Subquery:
     ordered = aggregate_order_by(rows.c.id, rows.c.weight.desc(), rows.c.id)
     rid = type_coerce(func.array_agg(ordered), ARRAY(BigInteger))[1]
     return (
-        select(rows.c.postmortem_id, score.label("score"), rid.label("rid"))
+        select(rows.c.postmortem_id.label("key"), score.label("score"), rid.label("rid"))
         .group_by(rows.c.postmortem_id)
         .subquery(f"{name}_best")
     )
