@@ -20,7 +20,7 @@ from typing import Any, cast
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import URL, Connection, make_url
+from sqlalchemy import URL, Connection, Engine, make_url
 from sqlalchemy.dialects import mysql
 
 from pmdesk.domain.model import (
@@ -188,10 +188,9 @@ def test_a_new_library_has_the_index(sqlite_library: Library, library_path: Path
     assert_index_is_exact(library)
 
 
-def test_an_upgraded_library_gets_the_same_index_with_its_postmortems_in_it(
-    library_path: Path, tmp_path: Path
-) -> None:
-    engine = make_engine(URL.create("sqlite+pysqlite", database=str(library_path)))
+def older_without_index(engine: Engine, tmp_path: Path) -> None:
+    """Make the library at `engine` one of revision 0003, before search, holding two postmortems;
+    the engine is disposed of."""
     migrator.upgrade(engine, "0003")
     old = [incident("Disk full on the primary", events=["Alert: disk at 99 %"]), incident("Ok")]
     with engine.connect() as conn:
@@ -199,15 +198,24 @@ def test_an_upgraded_library_gets_the_same_index_with_its_postmortems_in_it(
     insert_into_older(engine, old, tmp_path / "scratch.pmdesk")
     engine.dispose()
 
+
+def assert_upgraded_index_works(upgraded: Library) -> None:
+    """The index holds the postmortems from before the upgrade, and keeps up with new ones."""
+    assert found_titles(upgraded, "disk") == ["Disk full on the primary"]
+    assert found_titles(upgraded, "alert") == ["Disk full on the primary"]
+    assert_index_is_exact(upgraded)
+    store(upgraded, incident("Disk latency"))  # and the triggers work from now on
+    assert sorted(found_titles(upgraded, "disk")) == ["Disk full on the primary", "Disk latency"]
+
+
+def test_an_upgraded_library_gets_the_same_index_with_its_postmortems_in_it(
+    library_path: Path, tmp_path: Path
+) -> None:
+    older_without_index(
+        make_engine(URL.create("sqlite+pysqlite", database=str(library_path))), tmp_path
+    )
     with open_library(library_path) as upgraded:
-        assert found_titles(upgraded, "disk") == ["Disk full on the primary"]
-        assert found_titles(upgraded, "alert") == ["Disk full on the primary"]
-        assert_index_is_exact(upgraded)
-        store(upgraded, incident("Disk latency"))  # and the triggers work from now on
-        assert sorted(found_titles(upgraded, "disk")) == [
-            "Disk full on the primary",
-            "Disk latency",
-        ]
+        assert_upgraded_index_works(upgraded)
 
     with open_library(tmp_path / "new.pmdesk"):
         pass
@@ -250,23 +258,9 @@ def test_a_new_server_library_has_the_index(postgres_library: Library) -> None:
 def test_an_upgraded_server_library_gets_the_same_index_with_its_postmortems_in_it(
     postgres_url: str, postgres_library: Library, tmp_path: Path
 ) -> None:
-    engine = make_engine(make_url(postgres_url))
-    migrator.upgrade(engine, "0003")
-    old = [incident("Disk full on the primary", events=["Alert: disk at 99 %"]), incident("Ok")]
-    with engine.connect() as conn:
-        assert not search.has_index(conn)
-    insert_into_older(engine, old, tmp_path / "scratch.pmdesk")
-    engine.dispose()
-
+    older_without_index(make_engine(make_url(postgres_url)), tmp_path)
     with open_library(postgres_url) as upgraded:
-        assert found_titles(upgraded, "disk") == ["Disk full on the primary"]
-        assert found_titles(upgraded, "alert") == ["Disk full on the primary"]
-        assert_index_is_exact(upgraded)
-        store(upgraded, incident("Disk latency"))  # and the triggers work from now on
-        assert sorted(found_titles(upgraded, "disk")) == [
-            "Disk full on the primary",
-            "Disk latency",
-        ]
+        assert_upgraded_index_works(upgraded)
         with upgraded.connect() as conn:
             upgraded_objects = server_objects(conn)
     with postgres_library.connect() as conn:
