@@ -28,9 +28,10 @@ from sqlalchemy import URL, Connection, Table, func, make_url, select, text
 from sqlalchemy.exc import ArgumentError, DataError, IntegrityError
 
 from pmdesk.storage import search
+from pmdesk.storage.held_files import is_held
 from pmdesk.storage.library import Library, open_library
 from pmdesk.storage.schema import REVISION, metadata
-from pmdesk.storage.sqlite_file import has_sqlite_header, read_contents, read_only_connection
+from pmdesk.storage.sqlite_file import examined, read_contents
 
 # Rows per INSERT batch (one executemany), and per fetch from the source.
 BATCH_ROWS = 2000
@@ -210,12 +211,11 @@ def _refuse_rows_in_file(path: Path) -> None:
     """Refuse a library file with rows before open_library could upgrade it in place. A file
     that is no library, or damaged, is left for open_library to refuse with its own words."""
     try:
-        if not has_sqlite_header(path):
-            return
-        with read_only_connection(path, 5.0) as conn:
-            contents = read_contents(conn)
+        # Through SQLite alone, never open(): this process may have the file open already.
+        with examined(path, 5.0, held=is_held(path)) as look:
+            contents = read_contents(look.conn)
             present = [t.name for t in metadata.sorted_tables if t.name in contents.tables]
-            filled = [name for name in present if _file_table_has_rows(conn, name)]
+            filled = [name for name in present if _file_table_has_rows(look.conn, name)]
     except (OSError, sqlite3.Error):
         return
     if "postmortems" in contents.tables and filled:

@@ -18,6 +18,7 @@ from pmdesk.interchange.slack import SlackExport
 from pmdesk.services import timeline
 from pmdesk.services.changes import Changes
 from pmdesk.services.postmortems import get_postmortem
+from pmdesk.storage.held_files import held_library
 from pmdesk.storage.library import Library
 
 Progress = Callable[[int, int], None]
@@ -31,8 +32,11 @@ class EvidenceReport:
 
 
 def is_slack_export(path: Path) -> bool:
-    """A folder or a zip file: how a Slack workspace export comes."""
-    return path.is_dir() or (path.is_file() and zipfile.is_zipfile(path))
+    """A folder or a zip file: how a Slack workspace export comes. The library pmdesk has open
+    is neither, and is not opened to find out (that would drop SQLite's locks on it)."""
+    if path.is_dir():
+        return True
+    return path.is_file() and held_library(path) is None and zipfile.is_zipfile(path)
 
 
 def read_evidence(
@@ -48,6 +52,12 @@ def read_evidence(
     """The candidate events in a CSV file, or in one channel of a Slack export."""
     if not path.exists():
         raise EvidenceError(str(path), "there is no such file or folder", "Check the path.")
+    if held_library(path) is not None:
+        raise EvidenceError(
+            str(path),
+            "it is the library pmdesk has open, not a CSV file or a Slack export",
+            "Choose the CSV file, or the Slack export's zip file or folder.",
+        )
     if is_slack_export(path):
         export = SlackExport.open(path, progress)
         if channel is None and len(export.channels) == 1:

@@ -16,13 +16,14 @@ from pathlib import Path
 from pmdesk.domain import readiness
 from pmdesk.domain.model import Postmortem, PostmortemSummary
 from pmdesk.interchange import json_v1
-from pmdesk.interchange.errors import InterchangeError
+from pmdesk.interchange.errors import InterchangeError, Problem
 from pmdesk.report import actions_csv, actions_ics
 from pmdesk.report.contents import Audience as Audience  # the CLI names audiences through here
 from pmdesk.report.contents import build_contents
 from pmdesk.report.markdown import render_markdown
 from pmdesk.services.changes import Changes, Entity
 from pmdesk.storage import repository
+from pmdesk.storage.held_files import held_library
 from pmdesk.storage.library import Library
 
 # Shortest id prefix accepted where a person types an id; full ids always work.
@@ -68,6 +69,7 @@ def import_files(library: Library, paths: Sequence[str | os.PathLike[str]]) -> I
     errors: list[InterchangeError] = []
     for path in paths:
         try:
+            _refuse_open_library(path)
             read.append(json_v1.read_file(path))
         except InterchangeError as error:
             errors.append(error)
@@ -84,6 +86,18 @@ def import_files(library: Library, paths: Sequence[str | os.PathLike[str]]) -> I
     ]
     changes = Changes(Entity.POSTMORTEM, added=frozenset(ids), postmortem_ids=frozenset(ids))
     return ImportReport(ids, warnings, changes)
+
+
+def _refuse_open_library(path: str | os.PathLike[str]) -> None:
+    """A library this process has open is read by SQLite alone: reading it here would drop
+    SQLite's locks on it (see storage/held_files.py), and it is no interchange file anyway."""
+    library = held_library(path)
+    if library is not None:
+        rule = (
+            f"is the library pmdesk has open (“{library}”), not an interchange file; choose a "
+            ".json file exported by pmdesk or another tool"
+        )
+        raise InterchangeError(os.fspath(path), [Problem("", rule)])
 
 
 def list_postmortems(library: Library) -> list[PostmortemSummary]:
@@ -215,6 +229,14 @@ def render_export(
 
 def write_export(path: str | os.PathLike[str], data: bytes) -> Path:
     target = Path(path)
+    library = held_library(target)
+    if library is not None:
+        # Replacing it would leave the library's connections writing to a deleted file.
+        why = (
+            f"it is the library pmdesk has open (“{library}”), or a file SQLite keeps beside "
+            "it, and writing there would destroy the library; choose another file name"
+        )
+        raise ExportWriteError(errno.EEXIST, why, str(target))
     try:
         json_v1.write_bytes_atomically(target, data)
     except OSError as error:

@@ -33,6 +33,8 @@ class Problem(StrEnum):
     DISK_FULL = "disk_full"
     UNREADABLE = "unreadable"
     UNREACHABLE = "unreachable"
+    STRAY_WAL = "stray_wal"  # a "-wal" beside the library that does not fit it
+    LOST_HOLD = "lost_hold"  # the library's files were changed under an open connection
     # A database server's library (PostgreSQL):
     LOGIN_REFUSED = "login_refused"
     NO_DATABASE = "no_database"
@@ -119,6 +121,29 @@ def corrupt(where: str, detail: str, *, server: bool = False) -> LibraryError:
         "“….backup-<revision>-<time>.sqlite3” — or try to rescue its contents with the sqlite3 "
         "tool's “.recover” command.",
         problem=Problem.CORRUPT,
+        location=where,
+    )
+
+
+def stray_wal(where: str) -> LibraryError:
+    wal, shm = f"{where}-wal", f"{where}-shm"
+    return LibraryError(
+        f"The library “{where}” is intact, but the file “{wal}” beside it does not fit it: it "
+        "was left by another library of the same name, copied in, or damaged in a crash. pmdesk "
+        f"has changed neither. Move “{wal}” (and “{shm}”, if there is one) to another folder, "
+        "then open the library again: it then holds what it held before the changes in that "
+        "file. If that file holds changes you need, restore the library from a backup instead.",
+        problem=Problem.STRAY_WAL,
+        location=where,
+    )
+
+
+def lost_hold(where: str, reason: str) -> LibraryError:
+    return LibraryError(
+        f"pmdesk lost its hold on the library “{where}” while saving the last change ({reason}), "
+        "so the change may not have been stored. pmdesk has opened the library afresh and shows "
+        "what it holds now: look for the change, and make it again if it is missing.",
+        problem=Problem.LOST_HOLD,
         location=where,
     )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,15 +28,19 @@ import platformdirs
 from sqlalchemy import URL, Connection, Engine, RootTransaction, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from pmdesk.storage import errors, search
+from pmdesk.storage import errors, held_files, search
 from pmdesk.storage.engine import DEFAULT_BUSY_TIMEOUT_MS, for_writing, make_engine
+from pmdesk.storage.held_files import FileHold
 from pmdesk.storage.schema import REVISION, metadata
 from pmdesk.storage.sqlite_file import (
     Contents,
     back_up,
     backup_path,
-    has_sqlite_header,
+    examined,
+    integrity_check,
     is_writable,
+    library_mark,
+    new_library_mark,
     quick_check,
     read_contents,
     read_only_connection,
@@ -53,12 +58,20 @@ class Library:
     """
 
     def __init__(
-        self, engine: Engine, path: Path | None, location: str, busy_timeout_ms: int
+        self,
+        engine: Engine,
+        path: Path | None,
+        location: str,
+        busy_timeout_ms: int,
+        hold: FileHold | None = None,
     ) -> None:
         self.engine = engine
         self.path = path  # the SQLite file, or None for a URL to a database server
         self.location = location  # for messages: the path, or the URL without its password
         self._busy_timeout_s = busy_timeout_ms / 1000
+        # An SQLite file's hold: checked before every transaction and read, and after commits.
+        self._hold = hold
+        self._held_token = held_files.hold(path) if path is not None else None
         self._password = engine.url.password  # masked in messages, should a server repeat it
         # On PostgreSQL a read sees one snapshot only under REPEATABLE READ (READ COMMITTED,
         # the default that writes keep, takes a new one for every statement).
@@ -72,9 +85,14 @@ class Library:
     def transaction(self) -> Iterator[Connection]:
         """One write transaction: committed when the block ends, rolled back if it raises."""
         with errors.translated(self.location, self._busy_timeout_s, self._password):
+            self._keep_hold()
             conn, begun = self._begin_writing()
             with conn, begun:
                 yield conn
+            if self._hold is not None and (reason := self._hold.lost()) is not None:
+                # The commit may have gone into a "-wal" file that was no longer the library's.
+                self._reopen()
+                raise errors.lost_hold(self.location, reason)
 
     def _begin_writing(self) -> tuple[Connection, RootTransaction]:
         """A connection and its write transaction, begun. A write transaction's first statement
@@ -104,6 +122,8 @@ class Library:
         Nothing is committed: a write here would be rolled back (on a server, refused); use
         `transaction()` to write.
         """
+        with errors.translated(self.location, self._busy_timeout_s, self._password):
+            self._keep_hold()
         with (
             errors.translated(self.location, self._busy_timeout_s, self._password),
             self.engine.connect() as conn,
@@ -118,8 +138,36 @@ class Library:
             # query plan, and each postmortem opened would cost the server planning them all.
             conn.commit()
 
+    def _keep_hold(self) -> None:
+        """Before a transaction or a read: if this process no longer holds the library file as
+        its connections opened it, close them all and let the next one open it afresh.
+
+        Safe, because nothing was written since the hold was last seen kept: every commit is
+        checked after it (see `transaction`), so the only changes in a "-wal" file deleted
+        meanwhile were already copied into the library by whoever deleted it.
+        """
+        if self._hold is not None and self._hold.lost() is not None:
+            self._reopen()
+
+    def _reopen(self) -> None:
+        """Close every connection to the file, so that SQLite's next one takes its locks anew.
+
+        A connection still lent out (a reader on another thread) would keep SQLite's record of
+        the file, and with it the stale locks, alive: wait for it to come back first.
+        """
+        pool = self.engine.pool
+        deadline = time.monotonic() + self._busy_timeout_s
+        while getattr(pool, "checkedout", lambda: 0)() > 0:
+            if time.monotonic() > deadline:
+                raise errors.locked(self.location, self._busy_timeout_s)
+            time.sleep(0.005)
+        self.engine.dispose()
+
     def close(self) -> None:
         self.engine.dispose()
+        if self._held_token is not None:
+            held_files.release(self._held_token)
+            self._held_token = None
 
     def __enter__(self) -> Library:
         return self
@@ -222,6 +270,10 @@ def _open(url: URL, path: Path | None, where: str, busy_timeout_ms: int) -> Libr
     timeout_s = busy_timeout_ms / 1000
     revision = _examine_file(path, where, timeout_s) if path is not None else None
     engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
+    hold = None
+    if path is not None:
+        hold = FileHold(path)
+        hold.attach(engine)
     try:
         if path is None:
             with engine.connect() as conn:
@@ -236,18 +288,18 @@ def _open(url: URL, path: Path | None, where: str, busy_timeout_ms: int) -> Libr
         if path is not None:
             # Connect once now, so that a problem shows when opening and not at the first change
             # (a server's library was connected to above, to read its revision).
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+            _mark_if_unmarked(engine)
     except BaseException:
         engine.dispose()
         raise
-    return Library(engine, path, where, busy_timeout_ms)
+    return Library(engine, path, where, busy_timeout_ms, hold)
 
 
 def _examine_file(path: Path, where: str, timeout_s: float) -> str | None:
     """The revision of the library in the file, or None if the library is still to be created.
 
-    Raises LibraryError for a file pmdesk must not open, before anything has written to it.
+    Raises LibraryError for a file pmdesk must not open, before anything has written to it, and
+    leaves such a file exactly as it was (see `sqlite_file.examined`).
     """
     if path.is_dir():
         raise errors.is_folder(where)
@@ -257,17 +309,54 @@ def _examine_file(path: Path, where: str, timeout_s: float) -> str | None:
         if path.exists() and not is_writable(path):
             raise errors.read_only(where)
         return None
-    if not has_sqlite_header(path):
-        raise errors.not_sqlite(where)
+    with examined(path, timeout_s, held=held_files.is_held(path)) as look:
+        if look.hot_wal and _mark_changed_by_wal(path, look.conn, timeout_s):
+            raise errors.stray_wal(where)
+        try:
+            revision = _revision_of(read_contents(look.conn), where)
+            # A "-wal" left by a crash, or put beside the library, is replayed into what is read:
+            # only the full check can tell whether it fits, before anything writes to it.
+            check = integrity_check if look.hot_wal else quick_check
+            problem = check(look.conn) if revision is not None else None
+        except (errors.LibraryError, sqlite3.DatabaseError) as error:
+            busy = isinstance(error, sqlite3.OperationalError) or (
+                isinstance(error, errors.LibraryError) and error.problem is errors.Problem.LOCKED
+            )
+            if look.hot_wal and not busy and _intact_alone(path, timeout_s):
+                raise errors.stray_wal(where) from None
+            raise
+        if problem is not None:
+            if look.hot_wal and _intact_alone(path, timeout_s):
+                raise errors.stray_wal(where)
+            raise errors.corrupt(where, problem)
     if not is_writable(path):
         raise errors.read_only(where)
-    with read_only_connection(path, timeout_s) as conn:
-        revision = _revision_of(read_contents(conn), where)
-        if revision is not None:
-            problem = quick_check(conn)
-            if problem is not None:
-                raise errors.corrupt(where, problem)
     return revision
+
+
+def _mark_changed_by_wal(path: Path, through_wal: sqlite3.Connection, timeout_s: float) -> bool:
+    """Whether the "-wal" carries another library's mark: the first page, as the file alone
+    has it, names one library, and as the "-wal" has it, another."""
+    try:
+        with read_only_connection(path, timeout_s, immutable=True) as alone:
+            mark = library_mark(alone)
+        return mark != 0 and library_mark(through_wal) != mark
+    except sqlite3.Error:
+        return False  # what is wrong shows in the checks that follow
+
+
+def _intact_alone(path: Path, timeout_s: float) -> bool:
+    """Whether the file is an intact pmdesk library when its "-wal" is left out."""
+    try:
+        with read_only_connection(path, timeout_s, immutable=True) as conn:
+            contents = read_contents(conn)
+            return (
+                contents.tables.issuperset(_MARKER_TABLES)
+                and len(contents.revisions) == 1
+                and integrity_check(conn) is None
+            )
+    except sqlite3.Error:
+        return False
 
 
 def _prepare_folder(path: Path, where: str) -> None:
@@ -358,6 +447,18 @@ def _create(engine: Engine) -> None:
         metadata.create_all(conn)
         search.ensure_index(conn)  # the full-text index is not Table metadata
         migrator.stamp_head(conn)
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(f"PRAGMA user_version = {new_library_mark()}")
+
+
+def _mark_if_unmarked(engine: Engine) -> None:
+    """Give a library file made by an earlier pmdesk its mark (see `sqlite_file.library_mark`)."""
+    with engine.connect() as conn:
+        if conn.exec_driver_sql("PRAGMA user_version").scalar_one() != 0:
+            return
+    with engine.connect() as conn, for_writing(conn).begin():
+        if conn.exec_driver_sql("PRAGMA user_version").scalar_one() == 0:
+            conn.exec_driver_sql(f"PRAGMA user_version = {new_library_mark()}")
 
 
 def _upgrade(engine: Engine, path: Path | None, revision: str, timeout_s: float) -> None:

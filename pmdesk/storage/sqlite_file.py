@@ -3,21 +3,24 @@
 Before pmdesk lets its engine near a file (the engine switches it to WAL, which rewrites the
 header), it finds out here through a read-only connection whether the file is SQLite at all, what
 it holds, which migration revision it is at and whether SQLite finds it intact. A file that is
-refused is thus never modified.
+refused is left exactly as it was: not a byte changed, no file left beside it.
+
+Only SQLite opens the file, never `open()`: in a process that has the library open already, closing
+a descriptor of our own would drop SQLite's locks on it (see `held_files`).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-# Every SQLite 3 database starts with these 16 bytes.
-SQLITE_HEADER = b"SQLite format 3\x00"
+from pmdesk.storage.held_files import COMPANION_SUFFIXES, companion, locked
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +36,55 @@ class Contents:
         return not self.tables and not self.has_other_objects
 
 
-def has_sqlite_header(path: Path) -> bool:
-    with path.open("rb") as file:
-        return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+@dataclass(frozen=True, slots=True)
+class Examination:
+    """A read-only connection to a file being examined, and what was found beside it."""
+
+    conn: sqlite3.Connection
+    # A "-wal" file with content beside a database that no connection has open: left by a crash
+    # (or copied in beside the library), and replayed into what `conn` reads. It may not be the
+    # library's own.
+    hot_wal: bool
+
+
+@contextmanager
+def examined(path: Path, timeout_s: float, *, held: bool) -> Iterator[Examination]:
+    """Look into an SQLite file and leave it, and its folder, as they were found.
+
+    With no "-wal" or "-journal" beside it, and unless this process has it open (`held`), the
+    file alone is the whole database: it is read as immutable, which takes no lock and creates
+    nothing. Otherwise an ordinary read-only connection reads it through its "-wal", and may have
+    to create the "-shm" to do so; if the block raises (the file is refused), the companion files
+    this look created are removed again, unless another connection has the file open by then.
+
+    A file that is not SQLite at all raises sqlite3.DatabaseError ("file is not a database") at
+    the first query.
+    """
+    present = {suffix: companion(path, suffix).exists() for suffix in COMPANION_SUFFIXES}
+    immutable = not held and not present["-wal"] and not present["-journal"]
+    hot_wal = (
+        not held
+        and present["-wal"]
+        and _size(companion(path, "-wal")) > 0
+        and locked(path) is not True
+    )
+    try:
+        with read_only_connection(path, timeout_s, immutable=immutable) as conn:
+            yield Examination(conn, hot_wal)
+    except BaseException:
+        if not held and not locked(path):
+            for suffix, was_there in present.items():
+                if not was_there:
+                    with suppress(OSError):
+                        companion(path, suffix).unlink(missing_ok=True)
+        raise
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def is_writable(path: Path) -> bool:
@@ -49,9 +98,13 @@ def is_writable(path: Path) -> bool:
 
 
 @contextmanager
-def read_only_connection(path: Path, timeout_s: float) -> Iterator[sqlite3.Connection]:
+def read_only_connection(
+    path: Path, timeout_s: float, *, immutable: bool = False
+) -> Iterator[sqlite3.Connection]:
+    """A read-only connection; `immutable` reads the file alone, ignoring any "-wal", taking no
+    lock and creating nothing beside it (only for a file no one else has open)."""
     # A URI, because only a URI can ask for read-only; as_uri() escapes "?", "#" and "%" in names.
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
     with closing(sqlite3.connect(uri, uri=True, timeout=timeout_s)) as conn:
         yield conn
 
@@ -79,12 +132,35 @@ def quick_check(conn: sqlite3.Connection) -> str | None:
     their tables: on a 5 MB library it took 12 ms (integrity_check: 40 ms), cheap enough to run
     at every opening.
     """
-    rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check(5)").fetchall()]
+    return _complaints([str(row[0]) for row in conn.execute("PRAGMA quick_check(5)")])
+
+
+def _complaints(rows: list[str]) -> str | None:
     if rows == ["ok"]:
         return None
     # Rows look like "*** in database main ***\nPage 3: btreeInitPage() returns error code 11".
     lines = [line for row in rows for line in row.splitlines() if not line.startswith("***")]
     return "; ".join(lines) or "quick_check failed"
+
+
+def library_mark(conn: sqlite3.Connection) -> int:
+    """The number that tells this library file apart from others (0: none given yet).
+
+    pmdesk keeps a random number in the header's user_version, drawn when the library is made.
+    The header is on the first page, which most writes change, so a "-wal" that holds another
+    library's changes usually carries that library's number: a stray "-wal" shows itself.
+    """
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def new_library_mark() -> int:
+    return secrets.randbelow(2**31 - 1) + 1  # user_version is a signed 32-bit number
+
+
+def integrity_check(conn: sqlite3.Connection) -> str | None:
+    """As `quick_check`, and also every index against its table: the full check, for a library
+    whose "-wal" was left by a crash or put beside it (40 ms on a 5 MB library)."""
+    return _complaints([str(row[0]) for row in conn.execute("PRAGMA integrity_check(5)")])
 
 
 def backup_path(path: Path, revision: str, now: datetime | None = None) -> Path:

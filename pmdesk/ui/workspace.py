@@ -21,7 +21,7 @@ from pmdesk.domain.validation import ValidationError
 from pmdesk.services import library_watch, postmortems
 from pmdesk.services.changes import EVERYTHING, Changes, Entity
 from pmdesk.services.editing import StaleError
-from pmdesk.storage.errors import LibraryError
+from pmdesk.storage.errors import LibraryError, Problem
 from pmdesk.storage.library import Library
 from pmdesk.ui.commands import Outcome, ServiceCall, ServiceCommand
 from pmdesk.ui.conflicts import Conflict
@@ -126,6 +126,9 @@ class Workspace(QObject):
             return False
         except (LibraryError, postmortems.NotFoundError) as error:
             self.failed.emit("The library could not be changed", str(error))
+            if isinstance(error, LibraryError) and error.problem is Problem.LOST_HOLD:
+                # The change may or may not be stored: show what is, in every view.
+                self.changed.emit(Changes(Entity.POSTMORTEM, updated=frozenset({EVERYTHING})))
             return False
         self.undo_stack.push(ServiceCommand(text, outcome, self._replayed))
         self._seen_own_change(outcome.changes)

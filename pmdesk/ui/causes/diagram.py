@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.model import ActionStatus, Postmortem
 from pmdesk.domain.tree_layout import Connector, LayoutStyle, NodeBox, TreeLayout, layout_causes
+from pmdesk.services import postmortems
 from pmdesk.ui.themes import COLOURS, Colours, Theme
 
 EMPTY_MESSAGE = "No causes yet. Add a problem statement in the tree, then ask why."
@@ -761,7 +762,8 @@ def _events(count: int) -> str | None:
 
 def _write(path: str | Path, data: bytes) -> None:
     try:
-        Path(path).write_bytes(data)
+        # As every export: atomically, and never over the open library or its files.
+        postmortems.write_export(path, data)
     except OSError as error:
         reason = error.strerror or str(error)
         raise OSError(error.errno, f"Could not save the diagram to {path}: {reason}") from error
