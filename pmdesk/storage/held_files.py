@@ -14,9 +14,10 @@ Hence two rules, both kept here:
   reads or writes a file the user named asks `held_library` first and refuses that file.
 - **A lost hold is noticed and mended** (`FileHold`). Before every transaction and read, the
   library compares the "-wal" on disk with the one its connections opened and, on Linux, looks in
-  /proc/locks for its READ lock. If either is gone, it closes every connection and opens afresh
-  before going on, which is safe while nothing has been written since; after a commit, a "-wal"
-  found replaced means the commit may have gone into a deleted file, and the writer is told.
+  /proc/locks for its READ lock (slow to read, so at most every LOCK_LOOK_INTERVAL_S). If either
+  is gone, it closes every connection and opens afresh before going on, which is safe while
+  nothing has been written since. After a commit, a "-wal" found replaced means the commit may
+  have gone into a deleted file, and the writer is told.
 
 Nothing here opens a library file: `os.stat` reads a directory entry, not the file.
 """
@@ -25,7 +26,9 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +41,11 @@ COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
 # READ lock from here for as long as it is open (see "How To Corrupt An SQLite Database File").
 SHARED_FIRST_BYTE = 1073741826
 PROC_LOCKS = Path("/proc/locks")
+# The "-wal" is compared at every read and write (a stat: microseconds), but reading /proc/locks
+# took 6 to 14 ms here whenever it was not read a moment before: it is looked into at most this
+# often. The -wal alone keeps changes safe; the lock, seen gone early, is taken again before
+# another process could remove the -wal at all.
+LOCK_LOOK_INTERVAL_S = 2.0
 
 Identity = tuple[int, int]  # (st_dev, st_ino): which file, whatever its name
 
@@ -180,6 +188,16 @@ def locked(path: Path) -> bool | None:
 # --- keeping hold -----------------------------------------------------------------------------
 
 
+class Loss(Enum):
+    """How a hold was lost; the value says it to a person."""
+
+    # The -wal on disk is not the one the connections write to: what they wrote since went
+    # into a deleted file.
+    WAL_REPLACED = "its “-wal” file was removed or replaced while pmdesk was writing to it"
+    # SQLite's lock is gone, but the -wal is still the one on disk: nothing is lost yet.
+    LOCK_RELEASED = "its lock on the library file was released"
+
+
 class FileHold:
     """Whether this process's connections to one SQLite library still hold it as they opened it.
 
@@ -195,6 +213,7 @@ class FileHold:
         self._wal_identity: Identity | None = None  # the -wal the open connections write to
         # True once /proc/locks has shown this process's lock on the file.
         self._locks_visible: bool | None = None
+        self._next_lock_look = 0.0  # time.monotonic() of the next look into /proc/locks
 
     def attach(self, engine: Engine) -> None:
         event.listen(engine, "connect", self._connected)
@@ -217,8 +236,8 @@ class FileHold:
                 self._wal_identity = None
                 self._locks_visible = None
 
-    def lost(self) -> str | None:
-        """Why the open connections no longer hold the library, or None while they do."""
+    def lost(self) -> Loss | None:
+        """How the open connections lost their hold on the library, or None while they keep it."""
         with self._lock:
             if self._open_connections == 0:
                 return None
@@ -226,9 +245,11 @@ class FileHold:
             if self._wal_identity is None:
                 self._wal_identity = on_disk  # a new library's -wal, made by its first write
             elif on_disk != self._wal_identity:
-                return (
-                    "its “-wal” file was removed or replaced on disk while pmdesk was writing to it"
-                )
+                return Loss.WAL_REPLACED
+            now = time.monotonic()
+            if now < self._next_lock_look:
+                return None
+            self._next_lock_look = now + LOCK_LOOK_INTERVAL_S
             held = holds_shared_lock(self.path)
             if not self._locks_visible:
                 # Seen once, the lock is known to show in /proc/locks. Until then (a new
@@ -237,5 +258,5 @@ class FileHold:
                 self._locks_visible = held or None
                 return None
             if held is False:
-                return "its lock on the library file was released"
+                return Loss.LOCK_RELEASED
             return None

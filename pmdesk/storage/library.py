@@ -30,7 +30,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from pmdesk.storage import errors, held_files, search
 from pmdesk.storage.engine import DEFAULT_BUSY_TIMEOUT_MS, for_writing, make_engine
-from pmdesk.storage.held_files import FileHold
+from pmdesk.storage.held_files import FileHold, Loss
 from pmdesk.storage.schema import REVISION, metadata
 from pmdesk.storage.sqlite_file import (
     Contents,
@@ -89,10 +89,12 @@ class Library:
             conn, begun = self._begin_writing()
             with conn, begun:
                 yield conn
-            if self._hold is not None and (reason := self._hold.lost()) is not None:
-                # The commit may have gone into a "-wal" file that was no longer the library's.
+            loss = self._hold.lost() if self._hold is not None else None
+            if loss is not None:
                 self._reopen()
-                raise errors.lost_hold(self.location, reason)
+                if loss is Loss.WAL_REPLACED:
+                    # The commit may have gone into a "-wal" that was no longer the library's.
+                    raise errors.lost_hold(self.location, loss.value)
 
     def _begin_writing(self) -> tuple[Connection, RootTransaction]:
         """A connection and its write transaction, begun. A write transaction's first statement
@@ -162,6 +164,9 @@ class Library:
                 raise errors.locked(self.location, self._busy_timeout_s)
             time.sleep(0.005)
         self.engine.dispose()
+        # One connection at once, kept by the pool: its switch to WAL reads the file, which
+        # takes SQLite's lock again, and the library is held as after `open_library`.
+        self.engine.connect().close()
 
     def close(self) -> None:
         self.engine.dispose()

@@ -99,6 +99,13 @@ def drop_the_locks_as_a_careless_reader_would(path: Path) -> None:
         file.read(16)
 
 
+@pytest.fixture(autouse=True)
+def look_at_the_lock_at_every_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app looks into /proc/locks at most every 2 s (it is slow to read); these tests look
+    at every check, so that a lock dropped a moment ago is seen at once."""
+    monkeypatch.setattr(held_files, "LOCK_LOOK_INTERVAL_S", 0.0)
+
+
 @pytest.fixture
 def library(tmp_path: Path) -> Iterator[Library]:
     with open_library(tmp_path / "library.pmdesk") as opened:
@@ -182,6 +189,16 @@ def test_a_commit_into_a_wal_deleted_meanwhile_is_reported(library: Library) -> 
     check, titles = seen_from_outside(library.path)
     assert check == "ok"
     assert "made again" in titles
+
+
+def test_a_lock_dropped_during_a_save_is_taken_again_without_a_word(library: Library) -> None:
+    assert library.path is not None
+    with library.transaction() as conn:
+        insert_postmortem(conn, shaped_postmortem("saved"))
+        drop_the_locks_as_a_careless_reader_would(library.path)
+    # The -wal is still the library's, so the save is on disk: no error, and the lock is back.
+    assert holds_shared_lock(library.path) is True
+    assert seen_from_outside(library.path) == ("ok", ["first", "saved"])
 
 
 def test_copying_a_library_keeps_the_locks_of_both(tmp_path: Path, library: Library) -> None:
