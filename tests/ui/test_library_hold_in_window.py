@@ -21,6 +21,7 @@ from pmdesk.storage.held_files import holds_shared_lock
 from pmdesk.storage.library import Library
 from pmdesk.ui.editor import View
 from pmdesk.ui.main_window import MainWindow
+from pmdesk.ui.settings import UiSettings
 from pmdesk.ui.timeline.section import TimelineSection
 from tests.storage.test_library_hold import (
     OPEN_AND_CLOSE,
@@ -106,3 +107,23 @@ def test_an_event_saved_while_the_wal_went_away_is_reported_and_the_window_reloa
     type_line(section, "14:56 Rollback verified again")
     assert "Rollback verified again" in events_on_disk(path)
     assert seen_from_outside(path)[0] == "ok"
+
+
+def test_opening_the_open_library_again_from_the_recent_menu_keeps_its_lock(
+    window: MainWindow, library: Library, ui_settings: UiSettings
+) -> None:
+    assert library.path is not None
+    path = library.path
+    ui_settings.remember_library(str(path))
+    window.recent_menu.aboutToShow.emit()  # what opening File ▸ Recent libraries does
+    (entry,) = [a for a in window.recent_menu.actions() if a.text() == str(path)]
+    entry.trigger()
+    assert window.library is not library and window.library.path == path
+    assert holds_shared_lock(path) is True
+    another_process(OPEN_AND_CLOSE, str(path))
+    assert path.with_name(path.name + "-wal").exists()  # the other process saw it was not last
+    # A new incident, made from the button, is on disk and the library intact.
+    QTest.mouseClick(window.library_panel.new_incident, Qt.MouseButton.LeftButton)
+    check, titles = seen_from_outside(path)
+    assert check == "ok"
+    assert len(titles) == 1
