@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pmdesk import APP_ID, __version__
 from pmdesk.services import locations, postmortems
 from pmdesk.storage.errors import LibraryError
+from pmdesk.storage.held_files import held_library
 from pmdesk.storage.library import open_library
 from pmdesk.ui.collector import GuiThreadCollector
 from pmdesk.ui.crash import CrashHandler
@@ -122,7 +123,15 @@ def _paint_once(app: QApplication, window: QWidget, screenshot: str | None) -> i
 
     def finish() -> None:
         nonlocal status
-        if screenshot and not window.grab().save(screenshot):
+        if screenshot and held_library(screenshot) is not None:
+            # Saving there would overwrite the library under its open connections.
+            print(
+                f"pmdesk: “{screenshot}” is the library pmdesk has open, or a file SQLite keeps "
+                "beside it; save the screenshot under another name.",
+                file=sys.stderr,
+            )
+            status = 2
+        elif screenshot and not window.grab().save(screenshot):
             print(f"pmdesk: could not save the screenshot to {screenshot}", file=sys.stderr)
             status = 2
         window.close()

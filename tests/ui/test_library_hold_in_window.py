@@ -8,6 +8,8 @@ user is told and the window shows what is stored.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +25,7 @@ from pmdesk.ui.editor import View
 from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.settings import UiSettings
 from pmdesk.ui.timeline.section import TimelineSection
+from tests.conftest import REPO
 from tests.storage.test_library_hold import (
     OPEN_AND_CLOSE,
     another_process,
@@ -127,3 +130,24 @@ def test_opening_the_open_library_again_from_the_recent_menu_keeps_its_lock(
     check, titles = seen_from_outside(path)
     assert check == "ok"
     assert len(titles) == 1
+
+
+def test_a_screenshot_is_never_saved_over_the_open_library(tmp_path: Path) -> None:
+    db = tmp_path / "library.pmdesk"
+    closed = subprocess.run(
+        [sys.executable, "main.py", "--db", str(db), "list"], cwd=REPO, check=True, timeout=60
+    )
+    assert closed.returncode == 0
+    before = db.read_bytes()
+    result = subprocess.run(
+        [sys.executable, "main.py", "--db", str(db), "--smoke", "--screenshot", str(db)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "is the library pmdesk has open" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert db.read_bytes() == before
