@@ -18,6 +18,7 @@ import errno
 import os
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,6 +72,7 @@ class Library:
         self._busy_timeout_s = busy_timeout_ms / 1000
         # An SQLite file's hold: checked before every transaction and read, and after commits.
         self._hold = hold
+        self._reopening = threading.Lock()
         self._held_token = held_files.hold(path) if path is not None else None
         self._password = engine.url.password  # masked in messages, should a server repeat it
         # On PostgreSQL a read sees one snapshot only under REPEATABLE READ (READ COMMITTED,
@@ -110,7 +112,7 @@ class Library:
         return self._try_begin_writing()
 
     def _try_begin_writing(self) -> tuple[Connection, RootTransaction]:
-        conn = self.engine.connect()
+        conn = self._checkout()
         try:
             return conn, for_writing(conn).begin()
         except BaseException:
@@ -128,7 +130,7 @@ class Library:
             self._keep_hold()
         with (
             errors.translated(self.location, self._busy_timeout_s, self._password),
-            self.engine.connect() as conn,
+            self._checkout() as conn,
         ):
             if not self._snapshot_reads:
                 yield conn
@@ -151,22 +153,28 @@ class Library:
         if self._hold is not None and self._hold.lost() is not None:
             self._reopen()
 
+    def _checkout(self) -> Connection:
+        with self._reopening:  # not while the connections are being opened afresh
+            return self.engine.connect()
+
     def _reopen(self) -> None:
         """Close every connection to the file, so that SQLite's next one takes its locks anew.
 
         A connection still lent out (a reader on another thread) would keep SQLite's record of
-        the file, and with it the stale locks, alive: wait for it to come back first.
+        the file, and with it the stale locks, alive: wait for it to come back first, and lend
+        none meanwhile.
         """
-        pool = self.engine.pool
-        deadline = time.monotonic() + self._busy_timeout_s
-        while getattr(pool, "checkedout", lambda: 0)() > 0:
-            if time.monotonic() > deadline:
-                raise errors.locked(self.location, self._busy_timeout_s)
-            time.sleep(0.005)
-        self.engine.dispose()
-        # One connection at once, kept by the pool: its switch to WAL reads the file, which
-        # takes SQLite's lock again, and the library is held as after `open_library`.
-        self.engine.connect().close()
+        with self._reopening:
+            pool = self.engine.pool
+            deadline = time.monotonic() + self._busy_timeout_s
+            while getattr(pool, "checkedout", lambda: 0)() > 0:
+                if time.monotonic() > deadline:
+                    raise errors.locked(self.location, self._busy_timeout_s)
+                time.sleep(0.005)
+            self.engine.dispose()
+            # One connection at once, kept by the pool: its switch to WAL reads the file, which
+            # takes SQLite's lock again, and the library is held as after `open_library`.
+            self.engine.connect().close()
 
     def close(self) -> None:
         self.engine.dispose()

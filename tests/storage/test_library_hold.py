@@ -15,6 +15,8 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -199,6 +201,35 @@ def test_a_lock_dropped_during_a_save_is_taken_again_without_a_word(library: Lib
     # The -wal is still the library's, so the save is on disk: no error, and the lock is back.
     assert holds_shared_lock(library.path) is True
     assert seen_from_outside(library.path) == ("ok", ["first", "saved"])
+
+
+def test_a_reader_on_another_thread_is_waited_for_before_the_library_is_opened_afresh(
+    library: Library,
+) -> None:
+    """A worker (the Similar panel's ranking, say) may be reading when the hold is found lost:
+    its connection would keep SQLite's stale record of the file alive, so the save waits for it
+    to come back before it opens the library afresh."""
+    assert library.path is not None
+    reading, release = threading.Event(), threading.Event()
+
+    def reader() -> None:
+        with library.connect() as conn:
+            conn.execute(text("SELECT count(*) FROM postmortems"))
+            reading.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=reader)
+    worker.start()
+    assert reading.wait(10)
+    drop_the_locks_as_a_careless_reader_would(library.path)
+    another_process(OPEN_AND_CLOSE, str(library.path))
+    threading.Timer(0.3, release.set).start()
+    started = time.monotonic()
+    add(library, "saved after the reader")
+    assert time.monotonic() - started >= 0.25  # it waited for the reader
+    worker.join(10)
+    assert holds_shared_lock(library.path) is True
+    assert seen_from_outside(library.path) == ("ok", ["first", "saved after the reader"])
 
 
 def test_copying_a_library_keeps_the_locks_of_both(tmp_path: Path, library: Library) -> None:
