@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDockWidget,
-    QFileDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -38,6 +37,12 @@ from pmdesk.ui.conflicts import Conflict, ask_apply_again
 from pmdesk.ui.editor import PostmortemEditor, View
 from pmdesk.ui.edits import Edits
 from pmdesk.ui.empty_page import NothingOpen, sample_path
+from pmdesk.ui.file_dialogs import (
+    existing_directory,
+    open_file_name,
+    open_file_names,
+    save_file_name,
+)
 from pmdesk.ui.help import AboutDialog, ShortcutSheet
 from pmdesk.ui.library_panel import LibraryPanel
 from pmdesk.ui.meeting.mode import MeetingMode
@@ -378,7 +383,7 @@ class MainWindow(QMainWindow):
         return True
 
     def choose_library(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open library", "", LIBRARY_FILTER)
+        path, _ = open_file_name(self, "Open library", "", LIBRARY_FILTER)
         if path:
             self.switch_library(path)
 
@@ -392,9 +397,7 @@ class MainWindow(QMainWindow):
         return dialog.location if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def choose_new_library(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "New library", "postmortems.pmdesk", LIBRARY_FILTER
-        )
+        path, _ = save_file_name(self, "New library", "postmortems.pmdesk", LIBRARY_FILTER)
         if not path:
             return
         if Path(path).exists() and Path(path).stat().st_size > 0:
@@ -573,7 +576,7 @@ class MainWindow(QMainWindow):
     # ---- evidence ----------------------------------------------------------------------------
 
     def choose_evidence_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = open_file_name(
             self,
             "Add evidence to the timeline",
             "",
@@ -583,7 +586,7 @@ class MainWindow(QMainWindow):
             self.add_evidence(Path(path))
 
     def choose_evidence_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Choose a Slack export folder")
+        path = existing_directory(self, "Choose a Slack export folder")
         if path:
             self.add_evidence(Path(path))
 
@@ -609,7 +612,7 @@ class MainWindow(QMainWindow):
     # ---- files -------------------------------------------------------------------------------
 
     def choose_and_import(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import postmortems", "", JSON_FILTER)
+        paths, _ = open_file_names(self, "Import postmortems", "", JSON_FILTER)
         if paths:
             self.import_files(paths)
 
@@ -637,9 +640,7 @@ class MainWindow(QMainWindow):
         if current is None or self.editor.postmortem is None:
             return
         suggested = f"{safe_file_name(self.editor.postmortem.title)}.json"
-        path, chosen = QFileDialog.getSaveFileName(
-            self, "Export postmortem", suggested, EXPORT_FILTER
-        )
+        path, chosen = save_file_name(self, "Export postmortem", suggested, EXPORT_FILTER)
         if path:
             extension = EXPORT_EXTENSIONS.get(chosen, ".json")
             if not Path(path).suffix:
@@ -706,7 +707,7 @@ class MainWindow(QMainWindow):
             return
         suffix = " (stakeholders)" if audience is Audience.STAKEHOLDERS else ""
         suggested = f"{safe_file_name(postmortem.title)}{suffix}.pdf"
-        path, chosen = QFileDialog.getSaveFileName(
+        path, chosen = save_file_name(
             self, "Export report", suggested, "PDF report (*.pdf);;Markdown report (*.md)"
         )
         if path:

@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QMenu,
     QStackedWidget,
     QToolBar,
@@ -25,6 +24,7 @@ from pmdesk.ui.causes.detail import CauseDetail, event_label
 from pmdesk.ui.causes.diagram import CauseDiagram
 from pmdesk.ui.causes.tree import CauseTreeView, Draft
 from pmdesk.ui.edits import Edits
+from pmdesk.ui.file_dialogs import save_file_name
 from pmdesk.ui.widgets import ShareSplitter, muted
 
 DIAGRAM_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
@@ -219,7 +219,7 @@ class CausesSection(QWidget):
 
     def choose_and_export(self) -> None:
         name = (self.postmortem.title if self.postmortem else "causes")[:60]
-        path, chosen = QFileDialog.getSaveFileName(
+        path, chosen = save_file_name(
             self, "Export the cause diagram", f"{name} - causes.png", DIAGRAM_FILTER
         )
         if path:
