@@ -76,7 +76,11 @@ class CausesSection(QWidget):
             "Add action", self.detail.focus_new_action, "Ctrl+Shift+A"
         )
         self.delete_action = self._action("Delete", self.delete_current, None, "Del")
-        delete = QShortcut(QKeySequence.StandardKey.Delete, self.tree)
+        # The platform's Delete keys but Ctrl+D, which X11 counts as one: here Ctrl+D is the
+        # diagram, and on Linux it used to delete the selected cause's branch instead.
+        keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Delete)
+        delete = QShortcut(self.tree)
+        delete.setKeys([key for key in keys if key != QKeySequence("Ctrl+D")])
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_current)
         self.expand_action = QAction("Expand all", self)
