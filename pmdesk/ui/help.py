@@ -49,6 +49,7 @@ EDITOR_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Alt+Up / Alt+Down", "move among siblings"),
             ("Alt+Right / Alt+Left", "one level deeper / up"),
             ("Ctrl+D", "the diagram; Ctrl+Shift+F fits it"),
+            ("Ctrl+Shift+S (in the diagram)", "export it as a PNG or SVG"),
         ),
     ),
     (

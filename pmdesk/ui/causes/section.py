@@ -91,7 +91,10 @@ class CausesSection(QWidget):
         self.diagram_action = self._action("Diagram", self.toggle_diagram, "Ctrl+D")
         self.diagram_action.setCheckable(True)
         self.fit_action = self._action("Fit", self.diagram.fit, "Ctrl+Shift+F")
-        self.export_diagram_action = self._action("Export diagram…", self.choose_and_export)
+        # A key as well as the button: the toolbar's buttons take no keyboard focus.
+        self.export_diagram_action = self._action(
+            "Export diagram…", self.choose_and_export, "Ctrl+Shift+S"
+        )
 
         self.splitter = splitter = ShareSplitter([0.62, 0.38])
         splitter.addWidget(self.views)
