@@ -1,0 +1,1 @@
+"""Tests of the real app on a real (virtual) X display."""
