@@ -6,6 +6,8 @@
 - `schema`, `migrations/`, `migrator`: the tables and how a library gets to the newest ones.
 - `search`, `search_postgres`: full-text search, with FTS5 on SQLite and tsvector on PostgreSQL.
 - `engine`, `sqlite_file`, `values`: connection set-up, file checks, stored forms of values.
+- `held_files`: the library files this process has open, kept from any descriptor but SQLite's,
+  and a hold on them lost anyway noticed and mended.
 
 Import the modules themselves: the package imports nothing, so that using one module does not
 import the others (Alembic alone takes 0.3 s to import, and is needed only to create or upgrade).
