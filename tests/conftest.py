@@ -50,8 +50,10 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = _offscreen_with_a_desktop_sized_screen()
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-FIXTURE = SHARED / "fixtures" / "checkout-config-push.json"
+# The shared example postmortem and Slack export, kept in the project so that a clone alone runs
+# every test (`../shared/fixtures` has the originals).
+FIXTURES = REPO / "tests" / "fixtures"
+FIXTURE = FIXTURES / "checkout-config-push.json"
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +69,7 @@ def _user_folders_in_tmp(
 
 @pytest.fixture
 def fixture_file(tmp_path: Path) -> Path:
-    """A private copy of the shared example postmortem (shared/ is read-only)."""
+    """A private copy of the example postmortem, for a test to change as it likes."""
     target = tmp_path / "checkout-config-push.json"
     shutil.copyfile(FIXTURE, target)
     return target

@@ -14,9 +14,9 @@ import pytest
 from pmdesk.domain.model import EventKind
 from pmdesk.interchange.evidence import Candidate, EvidenceError, dedupe
 from pmdesk.interchange.slack import SlackExport
-from tests.conftest import SHARED
+from tests.conftest import FIXTURES
 
-ARCHIVE = SHARED / "fixtures" / "slack" / "slack-export-viewer-testarchive.zip"
+ARCHIVE = FIXTURES / "slack" / "slack-export-viewer-testarchive.zip"
 PST, PDT = timezone(timedelta(hours=-8)), timezone(timedelta(hours=-7))
 USERS = [
     {"id": "U1", "name": "dana", "real_name": "Dana Scully", "profile": {"display_name": "dana"}},
