@@ -7,8 +7,9 @@ from pathlib import Path
 from pmdesk.services import postmortems
 from pmdesk.storage.library import open_library
 from tests.cli.test_cli import db, imported, pmdesk  # noqa: F401 - db is a fixture
+from tests.conftest import FIXTURES
 
-SLACK = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "slack"
+SLACK = FIXTURES / "slack"
 EXPORT = SLACK / "slack-export-viewer-testarchive.zip"
 
 

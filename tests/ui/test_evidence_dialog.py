@@ -20,9 +20,9 @@ from pmdesk.services import postmortems
 from pmdesk.storage.library import Library
 from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.timeline.evidence_dialog import ALREADY_THERE, Column, EvidenceDialog
-from tests.conftest import REPO
+from tests.conftest import FIXTURES
 
-SLACK = REPO.parent / "shared" / "fixtures" / "slack" / "slack-export-viewer-testarchive.zip"
+SLACK = FIXTURES / "slack" / "slack-export-viewer-testarchive.zip"
 
 CSV = """time,text,kind,source
 2026-03-02 13:58,Payment gateway latency p99 above 2 s,detection,grafana
