@@ -323,28 +323,37 @@ def _examine_file(path: Path, where: str, timeout_s: float) -> str | None:
             raise errors.read_only(where)
         return None
     with examined(path, timeout_s, held=held_files.is_held(path)) as look:
+        # A "-wal" left by a crash, or put beside the library, is replayed into what is read:
+        # it must be the library's own, and leave it intact, before anything writes to it.
         if look.hot_wal and _mark_changed_by_wal(path, look.conn, timeout_s):
             raise errors.stray_wal(where)
         try:
-            revision = _revision_of(read_contents(look.conn), where)
-            # A "-wal" left by a crash, or put beside the library, is replayed into what is read:
-            # only the full check can tell whether it fits, before anything writes to it.
-            check = integrity_check if look.hot_wal else quick_check
-            problem = check(look.conn) if revision is not None else None
+            revision = _checked_revision(look.conn, where, full=look.hot_wal)
         except (errors.LibraryError, sqlite3.DatabaseError) as error:
-            busy = isinstance(error, sqlite3.OperationalError) or (
-                isinstance(error, errors.LibraryError) and error.problem is errors.Problem.LOCKED
-            )
-            if look.hot_wal and not busy and _intact_alone(path, timeout_s):
-                raise errors.stray_wal(where) from None
+            if look.hot_wal and not _busy(error) and _intact_alone(path, timeout_s):
+                raise errors.stray_wal(where) from error
             raise
-        if problem is not None:
-            if look.hot_wal and _intact_alone(path, timeout_s):
-                raise errors.stray_wal(where)
-            raise errors.corrupt(where, problem)
     if not is_writable(path):
         raise errors.read_only(where)
     return revision
+
+
+def _checked_revision(conn: sqlite3.Connection, where: str, *, full: bool) -> str | None:
+    """The library's revision (None: an empty database), once SQLite finds it intact: by the
+    full check, or the quick one that skips comparing indexes with their tables."""
+    revision = _revision_of(read_contents(conn), where)
+    if revision is not None:
+        problem = (integrity_check if full else quick_check)(conn)
+        if problem is not None:
+            raise errors.corrupt(where, problem)
+    return revision
+
+
+def _busy(error: Exception) -> bool:
+    """Whether a refusal only says that another connection held the file at the time."""
+    if isinstance(error, errors.LibraryError):
+        return error.problem is errors.Problem.LOCKED
+    return isinstance(error, sqlite3.OperationalError)
 
 
 def _mark_changed_by_wal(path: Path, through_wal: sqlite3.Connection, timeout_s: float) -> bool:

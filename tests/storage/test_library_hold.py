@@ -352,6 +352,21 @@ def test_a_wal_from_another_library_is_refused_and_left_as_it_was(tmp_path: Path
         assert [s.title for s in list_summaries(conn)] == ["ours-1", "ours-2"]
 
 
+def test_a_wal_that_breaks_an_unmarked_library_is_refused_as_not_fitting(tmp_path: Path) -> None:
+    """A library of an earlier pmdesk has no mark yet: the full check tells a stray -wal."""
+    ours = closed_library(tmp_path / "ours" / "library.pmdesk", "o-1", "o-2", "o-3")
+    with closing(sqlite3.connect(ours)) as conn, conn:
+        conn.execute("PRAGMA user_version = 0")
+    theirs = closed_library(tmp_path / "theirs" / "library.pmdesk", "t-1", "t-2", "t-3")
+    another_process(CRASH_AFTER_WRITING, str(theirs), "t-late")
+    shutil.copy(theirs.with_name("library.pmdesk-wal"), ours.with_name("library.pmdesk-wal"))
+    before = snapshot(ours.parent)
+    with pytest.raises(LibraryError) as caught:
+        open_library(ours)
+    assert caught.value.problem is Problem.STRAY_WAL
+    assert snapshot(ours.parent) == before
+
+
 def test_a_library_left_by_a_crash_gets_the_full_check_and_keeps_its_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
