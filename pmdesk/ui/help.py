@@ -7,21 +7,20 @@ import platform
 import sqlalchemy
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMenu,
-    QMenuBar,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from pmdesk import __version__
+from pmdesk.ui import window_actions
 from pmdesk.ui.resources import app_icon
 from pmdesk.ui.widgets import emphasise, flat_table, muted
 
@@ -85,47 +84,26 @@ EDITOR_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-def menu_keys(bar: QMenuBar) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Every menu command that has a shortcut, grouped by menu, as the menus show them."""
-    groups: list[tuple[str, list[tuple[str, str]]]] = []
-    for top in bar.actions():
-        menu = top.menu()
-        if not isinstance(menu, QMenu):
-            continue
-        rows = [
-            (_keys(action), action.text().replace("&", "").rstrip("…"))
-            for action in _all_actions(menu)
-            if not action.shortcut().isEmpty()
-        ]
-        if rows:
-            groups.append((top.text().replace("&", ""), rows))
-    return groups
+def menu_keys() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every window command that has keys, grouped by menu, from the table of commands."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for command in window_actions.commands():
+        if command.keys:
+            does = command.text.replace("&", "").rstrip("…")
+            groups.setdefault(command.menu, []).append((keys_text(command), does))
+    return list(groups.items())
 
 
-def _all_actions(menu: QMenu) -> list[QAction]:
-    found: list[QAction] = []
-    for action in menu.actions():
-        sub = action.menu()
-        if isinstance(sub, QMenu):
-            found.extend(_all_actions(sub))
-        elif not action.isSeparator():
-            found.append(action)
-    return found
-
-
-def _keys(action: QAction) -> str:
-    """The action's keys as people type them: where a platform binds extras to a standard key
-    (Alt+Backspace, a keyboard's own Undo key), the Ctrl forms only."""
+def keys_text(command: window_actions.Command) -> str:
+    """The command's keys as people type them: "Ctrl+Shift+Z, Ctrl+Y"."""
     native = QKeySequence.SequenceFormat.NativeText
-    keys = [key.toString(native) for key in action.shortcuts()]
-    with_ctrl = [key for key in keys if "Ctrl+" in key]
-    return ", ".join(with_ctrl or keys)
+    return ", ".join(key.toString(native) for key in window_actions.key_sequences(command))
 
 
 class ShortcutSheet(QDialog):
     """Every key pmdesk knows, grouped, with a filter: type "undo" or "Ctrl+M"."""
 
-    def __init__(self, bar: QMenuBar, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.filter = QLineEdit()
@@ -136,7 +114,7 @@ class ShortcutSheet(QDialog):
         self.tree = flat_table("Keyboard shortcuts", ["Does", "Keys"])
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(False)
-        for title, rows in [*menu_keys(bar), *((t, list(r)) for t, r in EDITOR_KEYS)]:
+        for title, rows in [*menu_keys(), *((t, list(r)) for t, r in EDITOR_KEYS)]:
             group = QTreeWidgetItem([title, ""])
             font = group.font(0)
             font.setBold(True)

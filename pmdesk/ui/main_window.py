@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -32,6 +32,7 @@ from pmdesk.services.library_stats import library_stats
 from pmdesk.services.search import SearchHit
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library, open_library
+from pmdesk.ui import window_actions
 from pmdesk.ui.actions.followup import FollowUpView
 from pmdesk.ui.conflicts import Conflict, ask_apply_again
 from pmdesk.ui.editor import PostmortemEditor, View
@@ -58,8 +59,6 @@ from pmdesk.ui.timeline.evidence_dialog import EvidenceDialog
 from pmdesk.ui.widgets import is_typing
 from pmdesk.ui.workspace import Workspace
 
-Shortcut = QKeySequence | QKeySequence.StandardKey
-
 EXPORT_EXTENSIONS = {
     "Interchange file (*.json)": ".json",
     "Action items for a tracker or spreadsheet (*.csv)": ".csv",
@@ -82,7 +81,7 @@ class MainWindow(QMainWindow):
         self.workspace = Workspace(library, self)
         self.edits = Edits(self.workspace)
         # One undo history per library; the Edit menu follows whichever library is open.
-        self.undo_group = QUndoGroup(self)
+        self.undo_group: QUndoGroup = QUndoGroup(self)
         self.undo_group.addStack(self.workspace.undo_stack)
         self.undo_group.setActiveStack(self.workspace.undo_stack)
         self.setObjectName("MainWindow")
@@ -115,7 +114,7 @@ class MainWindow(QMainWindow):
 
         self.readiness = ReadinessPanel()
         self.readiness.finding_activated.connect(self.show_finding)
-        self.readiness_dock = QDockWidget("Readiness", self)
+        self.readiness_dock: QDockWidget = QDockWidget("Readiness", self)
         self.readiness_dock.setObjectName("ReadinessDock")
         self.readiness_dock.setWidget(self.readiness)
         self.readiness.setMinimumWidth(240)
@@ -123,7 +122,7 @@ class MainWindow(QMainWindow):
         self.similar = SimilarPanel(self.edits)
         self.similar.open_requested.connect(self.open_postmortem)
         self.similar.setMinimumWidth(240)
-        self.similar_dock = QDockWidget("Similar", self)
+        self.similar_dock: QDockWidget = QDockWidget("Similar", self)
         self.similar_dock.setObjectName("SimilarDock")
         self.similar_dock.setWidget(self.similar)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.similar_dock)
@@ -149,154 +148,24 @@ class MainWindow(QMainWindow):
         self.report_progress.hide()
         self.statusBar().addPermanentWidget(self.report_progress)
 
-        self._build_menus()
+        self.theme_actions: dict[Theme, QAction] = {}
+        self.recent_menu = QMenu()  # the File menu's, once the commands are installed
+        self.commands = window_actions.install(self)
+        window_actions.CommandKeys(self).install()
         self._connect_workspace()
         self._restore_layout()
         self.refresh_library()
         self.show_nothing()
 
-    # ---- menus -------------------------------------------------------------------------------
+    # ---- commands ----------------------------------------------------------------------------
 
-    def _action(
-        self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: Shortcut | None = None
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(
-            file_menu,
-            "New &incident",
-            lambda: self.new_postmortem(PostmortemKind.INCIDENT),
-            QKeySequence.StandardKey.New,
-        )
-        self._action(
-            file_menu,
-            "New near &miss",
-            lambda: self.new_postmortem(PostmortemKind.NEAR_MISS),
-            QKeySequence("Ctrl+Shift+N"),
-        )
-        file_menu.addSeparator()
-        self._action(
-            file_menu, "&Open library…", self.choose_library, QKeySequence.StandardKey.Open
-        )
-        self._action(file_menu, "New &library…", self.choose_new_library)
-        self._action(
-            file_menu,
-            "Open &team library…",
-            self.choose_team_library,
-            QKeySequence("Ctrl+Shift+O"),
-        )
-        self.recent_menu = file_menu.addMenu("&Recent libraries")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addSeparator()
-        self.import_action = self._action(
-            file_menu, "&Import…", self.choose_and_import, QKeySequence("Ctrl+I")
-        )
-        self.export_action = self._action(
-            file_menu, "&Export…", self.choose_and_export, QKeySequence("Ctrl+E")
-        )
-        self.report_team_action = self._action(
-            file_menu,
-            "Export &report…",
-            lambda: self.choose_and_export_report(Audience.TEAM),
-            QKeySequence("Ctrl+Shift+P"),
-        )
-        self.report_stakeholders_action = self._action(
-            file_menu,
-            "Export report for &stakeholders…",
-            lambda: self.choose_and_export_report(Audience.STAKEHOLDERS),
-        )
-        file_menu.addSeparator()
-        self.evidence_action = self._action(
-            file_menu,
-            "Add e&vidence to the timeline…",
-            self.choose_evidence_file,
-            QKeySequence("Ctrl+Shift+I"),
-        )
-        self.evidence_folder_action = self._action(
-            file_menu, "Add evidence from a Slack export &folder…", self.choose_evidence_folder
-        )
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        edit_menu = bar.addMenu("&Edit")
-        undo = self.undo_group.createUndoAction(self, "&Undo")
-        undo.setShortcuts(QKeySequence.StandardKey.Undo)
-        redo = self.undo_group.createRedoAction(self, "&Redo")
-        # Every binding the platform has (Ctrl+Y and Ctrl+Shift+Z here), not only the first.
-        redo.setShortcuts(QKeySequence.StandardKey.Redo)
-        edit_menu.addAction(undo)
-        edit_menu.addAction(redo)
-        self.undo_action, self.redo_action = undo, redo
-        edit_menu.addSeparator()
-        self.delete_postmortem_action = self._action(
-            edit_menu, "&Delete postmortem…", self._delete_current, QKeySequence("Ctrl+Shift+Del")
-        )
-        find = self._action(
-            edit_menu, "&Find postmortem", self._focus_filter, QKeySequence.StandardKey.Find
-        )
-        find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-
-        view_menu = bar.addMenu("&View")
-        self._action(
-            view_menu, "Zoom &in", lambda: self.zoom_by(1), QKeySequence.StandardKey.ZoomIn
-        )
-        # Ctrl+= as well as Ctrl++: on most keyboards "+" needs Shift.
-        self.addAction(self._hidden_action(lambda: self.zoom_by(1), QKeySequence("Ctrl+=")))
-        self._action(
-            view_menu, "Zoom &out", lambda: self.zoom_by(-1), QKeySequence.StandardKey.ZoomOut
-        )
-        self._action(view_menu, "&Actual size", self.reset_zoom, QKeySequence("Ctrl+0"))
-        view_menu.addSeparator()
-        theme_menu = view_menu.addMenu("&Theme")
-        group = QActionGroup(self)
-        self.theme_actions: dict[Theme, QAction] = {}
-        for theme in Theme:
-            action = QAction(theme.label, self, checkable=True)
-            action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
-            group.addAction(action)
-            theme_menu.addAction(action)
-            self.theme_actions[theme] = action
-        self.full_screen_action = self._action(
-            view_menu, "&Full screen", self.toggle_full_screen, QKeySequence.StandardKey.FullScreen
-        )
-        self.full_screen_action.setCheckable(True)
-        view_menu.addAction(self.readiness_dock.toggleViewAction())
-        view_menu.addAction(self.similar_dock.toggleViewAction())
-        view_menu.addSeparator()
-        self.followup_action = self._action(
-            view_menu, "Follow-&up review", self.show_follow_up, QKeySequence("Ctrl+Shift+R")
-        )
-        self.overview_action = self._action(
-            view_menu, "Library &overview", self.show_overview, QKeySequence("Ctrl+Shift+L")
-        )
-        view_menu.addSeparator()
-        self.meeting_action = self._action(
-            view_menu, "&Meeting mode", self.start_meeting, QKeySequence("F5")
-        )
-        self.meeting_action.setToolTip("Present the open postmortem's review meeting (F5)")
-        self._build_help_menu()
-
-    def _build_help_menu(self) -> None:
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(
-            help_menu,
-            "&Keyboard shortcuts",
-            self.show_shortcuts,
-            QKeySequence.StandardKey.HelpContents,
-        )
-        self._action(help_menu, "&About pmdesk", self.show_about)
+    def command(self, name: str) -> QAction:
+        """The action of a command of `window_actions.COMMANDS`, by its name."""
+        return self.commands[name]
 
     def show_shortcuts(self) -> ShortcutSheet:
         """The sheet of every key, beside the window (not modal: keep it open while working)."""
-        sheet = ShortcutSheet(self.menuBar(), self)
+        sheet = ShortcutSheet(self)
         sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         sheet.show()
         return sheet
@@ -307,13 +176,7 @@ class MainWindow(QMainWindow):
         about.show()
         return about
 
-    def _hidden_action(self, slot: Callable[[], object], shortcut: QKeySequence) -> QAction:
-        action = QAction(self)
-        action.setShortcut(shortcut)
-        action.triggered.connect(slot)
-        return action
-
-    def _fill_recent_menu(self) -> None:
+    def fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         recent = self.settings.recent_libraries
         if not recent:
@@ -439,17 +302,10 @@ class MainWindow(QMainWindow):
         return True
 
     def _enable_postmortem_actions(self, enabled: bool) -> None:
-        """What needs an open postmortem: export, reports, delete."""
-        for action in (
-            self.export_action,
-            self.report_team_action,
-            self.report_stakeholders_action,
-            self.evidence_action,
-            self.evidence_folder_action,
-            self.delete_postmortem_action,
-            self.meeting_action,
-        ):
-            action.setEnabled(enabled)
+        """What needs an open postmortem: export, reports, evidence, delete, meeting mode."""
+        for command in window_actions.commands():
+            if command.needs_postmortem:
+                self.commands[command.name].setEnabled(enabled)
 
     def current_id(self) -> str | None:
         if self.center.currentWidget() is self.editor and self.editor.postmortem is not None:
@@ -486,7 +342,7 @@ class MainWindow(QMainWindow):
                 return False
         return self.edits.delete_postmortem(postmortem_id, postmortem.title)
 
-    def _delete_current(self) -> None:
+    def delete_current(self) -> None:
         current = self.current_id()
         if current is not None:
             self.delete_postmortem(current)
@@ -683,9 +539,9 @@ class MainWindow(QMainWindow):
 
     def toggle_full_screen(self) -> None:
         self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
-        self.full_screen_action.setChecked(self.isFullScreen())
+        self.commands["view.full_screen"].setChecked(self.isFullScreen())
 
-    def _focus_filter(self) -> None:
+    def focus_filter(self) -> None:
         self.library_panel.filter_edit.setFocus()
         self.library_panel.filter_edit.selectAll()
 

@@ -16,9 +16,9 @@ def test_the_review_stays_on_screen_while_actions_are_marked_done(
     opened: MainWindow, example_id: str
 ) -> None:
     opened.followup.today = lambda: date(2026, 3, 18)
-    opened.followup_action.trigger()
+    opened.command("view.follow_up").trigger()
     assert opened.center.currentWidget() is opened.followup
-    assert opened.current_id() is None and not opened.export_action.isEnabled()
+    assert opened.current_id() is None and not opened.command("file.export").isEnabled()
     first = opened.followup.items()[0]
     assert first.postmortem_id == example_id
     opened.followup.select_action(first.action.id)

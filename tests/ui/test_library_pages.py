@@ -11,9 +11,9 @@ from pmdesk.ui.main_window import MainWindow
 
 
 def test_the_overview_page_counts_the_library(opened: MainWindow) -> None:
-    opened.overview_action.trigger()
+    opened.command("view.library_overview").trigger()
     assert opened.center.currentWidget() is opened.overview_page
-    assert opened.current_id() is None and not opened.evidence_action.isEnabled()
+    assert opened.current_id() is None and not opened.command("file.add_evidence").isEnabled()
     assert opened.overview_page.charts["per_month"].title
     assert "1" in opened.overview_page.summary.text()  # one incident in the library
 

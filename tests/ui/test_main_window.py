@@ -89,7 +89,7 @@ def test_an_empty_library_says_how_to_start(window: MainWindow) -> None:
     assert window.center.currentWidget() is window.placeholder
     assert "New incident" in window.placeholder.text.text()
     assert window.statusBar().currentMessage().startswith("0 postmortems in ")
-    assert not window.export_action.isEnabled()
+    assert not window.command("file.export").isEnabled()
 
 
 def test_import_lists_and_opens_the_postmortem(window: MainWindow, fixture_file: Path) -> None:
@@ -213,7 +213,7 @@ def test_delete_asks_first_and_can_be_undone(
     assert window.delete_postmortem(example_id)
     assert postmortems.list_postmortems(library) == []
     assert window.center.currentWidget() is window.placeholder
-    window.undo_action.trigger()
+    window.command("edit.undo").trigger()
     assert postmortems.get_postmortem(library, example_id) == before
     assert window.current_id() == example_id  # the undo shows what came back
 
@@ -229,7 +229,7 @@ def test_title_edits_reach_the_library_list_and_undo(
     assert postmortems.get_postmortem(library, example_id).title == "Checkout outage, March 2"
     assert opened.library_panel.model.summary(0).title == "Checkout outage, March 2"
     assert opened.editor.heading.text() == "Checkout outage, March 2"
-    opened.undo_action.trigger()
+    opened.command("edit.undo").trigger()
     assert postmortems.get_postmortem(library, example_id).title.startswith("Checkout errors")
     assert opened.editor.overview.title.text().startswith("Checkout errors")
 
@@ -330,9 +330,9 @@ def test_themes_change_the_palette_and_are_remembered(
 
 
 def test_full_screen_toggles(window: MainWindow) -> None:
-    window.full_screen_action.trigger()
+    window.command("view.full_screen").trigger()
     assert window.isFullScreen()
-    window.full_screen_action.trigger()
+    window.command("view.full_screen").trigger()
     assert not window.isFullScreen()
 
 
@@ -385,7 +385,7 @@ def test_switching_library_keeps_each_undo_history_apart(
     other = tmp_path / "other.pmdesk"
     assert window.switch_library(str(other))
     assert window.library_panel.model.rowCount() == 0
-    assert not window.undo_action.isEnabled()
+    assert not window.command("edit.undo").isEnabled()
     assert ui_settings.recent_libraries[0] == str(other)
 
 

@@ -149,7 +149,7 @@ def test_edit_text_inline_from_the_keyboard_and_undo(
     # The delegate commits on Enter through a queued call: let the event loop run it.
     qtbot.waitUntil(lambda: stored(library, example_id)[1].text == "Error rate reaches 96%")
     assert section.model.data(section.model.index(1, Column.TEXT)) == "Error rate reaches 96%"
-    opened.undo_action.trigger()
+    opened.command("edit.undo").trigger()
     assert stored(library, example_id)[1].text == "Checkout error rate rises from 0.1% to 96%"
 
 
@@ -177,7 +177,7 @@ def test_delete_several_events_in_one_step(
         "Checkout error rate rises from 0.1% to 96%",
         "Incident declared SEV2; incident commander joins",
     }
-    opened.undo_action.trigger()
+    opened.command("edit.undo").trigger()
     assert postmortems.get_postmortem(library, example_id) == before
 
 
@@ -188,7 +188,7 @@ def test_change_the_kind_of_several_events_at_once(
     QTest.keyClick(section.table, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)  # escalation
     events = stored(library, example_id)
     assert (events[1].kind, events[5].kind) == (EventKind.ESCALATION, EventKind.ESCALATION)
-    opened.undo_action.trigger()
+    opened.command("edit.undo").trigger()
     events = stored(library, example_id)
     assert (events[1].kind, events[5].kind) == (EventKind.EVENT, EventKind.DECISION)
 
@@ -217,7 +217,7 @@ def test_paste_a_chat_log_as_one_step(
         "sam: config diff attached\nnot a timestamped line, continues sam's message",
         "lena: ticket CHG-4127 reopened",
     ]
-    opened.undo_action.trigger()
+    opened.command("edit.undo").trigger()
     assert len(stored(library, example_id)) == 8
 
 
