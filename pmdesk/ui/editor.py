@@ -5,7 +5,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from pmdesk.domain.model import Postmortem, PostmortemKind
@@ -56,11 +55,11 @@ class PostmortemEditor(QWidget):
             View.LESSONS: self.lessons,
         }
         for number, (view, widget) in enumerate(self._views.items(), start=1):
-            # Ctrl+number switches tabs; Alt+number marks event kinds in the timeline.
+            # Ctrl+number (the window's View menu) switches tabs; Alt+number marks event kinds.
             self.tabs.addTab(widget, f"{number}  {view.value.capitalize()}")
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda v=view: self.show_view(v))
+        # However a section is reached (its key, a click on its tab), the keyboard goes where
+        # the next thing in it is typed.
+        self.tabs.currentChanged.connect(self.focus_entry)
 
         self.causes.event_requested.connect(self._show_event)
         self.causes.action_requested.connect(self._show_action)
@@ -89,6 +88,26 @@ class PostmortemEditor(QWidget):
 
     def show_view(self, view: View) -> None:
         self.tabs.setCurrentWidget(self._views[view])
+
+    def entry(self, view: View) -> QWidget:
+        """Where the next thing is typed in a section: the title, the impact in words, the
+        timeline's entry line, the cause tree, the new-action line, the new-lesson line."""
+        entries: dict[View, QWidget] = {
+            View.OVERVIEW: self.overview.title,
+            View.IMPACT: self.impact.summary,
+            View.TIMELINE: self.timeline.quick_add,
+            View.CAUSES: self.causes.tree,
+            View.ACTIONS: self.action_items.new_action,
+            View.LESSONS: next(iter(self.lessons.columns.values())).add,
+        }
+        return entries[view]
+
+    def focus_entry(self) -> None:
+        """Put the keyboard in the current section's entry (in the tree, on a cause)."""
+        view = self.current_view()
+        if view is View.CAUSES:
+            self.causes.ensure_current()
+        self.entry(view).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def current_view(self) -> View:
         widget = self.tabs.currentWidget()

@@ -168,6 +168,8 @@ class MainWindow(QMainWindow):
         sheet = ShortcutSheet(self)
         sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         sheet.show()
+        sheet.activateWindow()
+        sheet.filter.setFocus()  # type to find a key at once; Escape closes the sheet
         return sheet
 
     def show_about(self) -> AboutDialog:
@@ -257,7 +259,9 @@ class MainWindow(QMainWindow):
 
     def _team_location_from_dialog(self) -> str | None:
         dialog = TeamLibraryDialog(self.settings.recent_libraries, self)
-        return dialog.location if dialog.exec() == QDialog.DialogCode.Accepted else None
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        self.activateWindow()  # the keyboard back where it was (see file_dialogs._run)
+        return dialog.location if accepted else None
 
     def choose_new_library(self) -> None:
         path, _ = save_file_name(self, "New library", "postmortems.pmdesk", LIBRARY_FILTER)
@@ -299,7 +303,15 @@ class MainWindow(QMainWindow):
         self.center.setCurrentWidget(self.editor)
         self.library_panel.select(postmortem_id)
         self._enable_postmortem_actions(True)
+        self.editor.focus_entry()  # where the next thing is typed, not the list or the search
         return True
+
+    def show_section(self, view: View) -> None:
+        """One of the open postmortem's sections, with the keyboard in it (Ctrl+1 … Ctrl+6)."""
+        if self.current_id() is None:
+            return
+        self.editor.show_view(view)
+        self.editor.focus_entry()
 
     def _enable_postmortem_actions(self, enabled: bool) -> None:
         """What needs an open postmortem: export, reports, evidence, delete, meeting mode."""
@@ -338,6 +350,7 @@ class MainWindow(QMainWindow):
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
+            self.activateWindow()
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         return self.edits.delete_postmortem(postmortem_id, postmortem.title)
@@ -617,7 +630,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def report(self, title: str, message: str) -> None:
-        QMessageBox.warning(self._message_parent(), title, message)
+        parent = self._message_parent()
+        QMessageBox.warning(parent, title, message)
+        parent.window().activateWindow()
 
     def _message_parent(self) -> QWidget:
         # Over the stage while a meeting runs: behind it, nobody in the room would see it.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QPlainTextEdit, QT
 
 from pmdesk.domain.model import PostmortemKind
 from pmdesk.report.contents import Audience
+from pmdesk.ui.editor import View
 from pmdesk.ui.themes import Theme
 
 if TYPE_CHECKING:
@@ -64,6 +66,10 @@ class Submenu:
 
 
 Entry = Command | Submenu
+
+
+def _show_section(window: MainWindow, view: View) -> None:
+    window.show_section(view)
 
 
 def _fill_recent(window: MainWindow, menu: QMenu) -> None:
@@ -187,7 +193,18 @@ COMMANDS: tuple[Entry, ...] = (
         needs_postmortem=True,
     ),
     Command("edit.find", "Edit", "&Find postmortem", lambda w: w.focus_filter(), ("Ctrl+F",)),
-    # View
+    # View: the open postmortem's sections first, as its tabs number them
+    *(
+        Command(
+            f"view.{view.value}",
+            "View",
+            f"&{number} {view.value.capitalize()}",
+            partial(_show_section, view=view),
+            (f"Ctrl+{number}",),
+            needs_postmortem=True,
+        )
+        for number, view in enumerate(View, start=1)
+    ),
     Command(
         "view.zoom_in",
         "View",
@@ -195,6 +212,7 @@ COMMANDS: tuple[Entry, ...] = (
         lambda w: w.zoom_by(1),
         ("Ctrl++",),
         also=("Ctrl+=",),
+        separator=True,
     ),
     Command("view.zoom_out", "View", "Zoom &out", lambda w: w.zoom_by(-1), ("Ctrl+-",)),
     Command("view.actual_size", "View", "&Actual size", lambda w: w.reset_zoom(), ("Ctrl+0",)),

@@ -221,6 +221,18 @@ def quits(window: MainWindow, _seen: Seen, _library: Library) -> Callable[[], No
     return after
 
 
+def shows_section(view: View) -> Check:
+    def before(window: MainWindow, _seen: Seen, _library: Library) -> Callable[[], None]:
+        def after() -> None:
+            assert window.center.currentWidget() is window.editor
+            assert window.editor.current_view() is view
+            assert window.editor.entry(view).hasFocus(), QApplication.focusWidget()
+
+        return after
+
+    return before
+
+
 # What each command of the table does, checked before and after it runs.
 DOES: dict[str, Check] = {
     "file.new_incident": adds_a_postmortem,
@@ -239,6 +251,7 @@ DOES: dict[str, Check] = {
     "edit.redo": redoes,
     "edit.delete_postmortem": asks_before_deleting,
     "edit.find": focuses_search,
+    **{f"view.{view.value}": shows_section(view) for view in View},
     "view.zoom_in": zooms(1),
     "view.zoom_out": zooms(-1),
     "view.actual_size": zooms(0),

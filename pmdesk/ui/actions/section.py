@@ -124,7 +124,7 @@ class ActionsSection(QWidget):
             return
         new_id = self._edits.add_action(self.postmortem.id, ActionItem("", title))
         if new_id is not None:
-            self.new_action.clear()
+            self.new_action.setText("")  # with no typing left to undo: Ctrl+Z undoes the add
             self.new_vagueness.check("")
             self.board.select_action(new_id, focus=False)
 

@@ -158,6 +158,13 @@ class CausesSection(QWidget):
         self.fit_action.setVisible(diagram)
         self.export_diagram_action.setVisible(diagram)
 
+    def ensure_current(self) -> None:
+        """A cause to be on when the keyboard comes to the tree: the selected one, else the
+        first problem statement."""
+        model = self.tree.model()
+        if model is not None and not self.tree.currentIndex().isValid() and model.rowCount():
+            self.tree.setCurrentIndex(model.index(0, 0))
+
     def select_cause(self, cause_id: str) -> None:
         self.show_tree()
         self.tree.select(cause_id)
@@ -357,5 +364,6 @@ class CausesSection(QWidget):
             return
         new = ActionItem("", title, cause_id=cause_id)
         if self._edits.add_action(self.postmortem.id, new) is not None:
-            self.detail.new_action.clear()
+            self.detail.new_action.setText("")  # no typing left for Ctrl+Z to undo
             self._show_detail()
+            self.tree.select(cause_id)  # the keyboard back on that cause, for the next why

@@ -86,7 +86,7 @@ class LessonColumn(QWidget):
     def _add(self) -> None:
         text = self.add.text()
         if text.strip() and self._section.add_lesson(Lesson(self.kind, text.strip())):
-            self.add.clear()
+            self.add.setText("")  # with no typing left to undo: Ctrl+Z undoes the add
 
     def _edited(self, item: QListWidgetItem) -> None:
         self._section.edit_lesson(str(item.data(LESSON_ID)), item.text())

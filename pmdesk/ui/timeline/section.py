@@ -205,7 +205,7 @@ class TimelineSection(QWidget):
             return
         event = entry.to_event()
         if self._edits.add_events(self._postmortem.id, [event], "Add event"):
-            self.quick_add.clear()
+            self.quick_add.setText("")  # not clear(): Ctrl+Z then undoes the event, not this
             self.quick_error.hide()
             self.select_event(event.id)
             self.quick_add.setFocus()  # ready for the next line
