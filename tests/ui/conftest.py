@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from pmdesk.services import postmortems
@@ -40,6 +40,18 @@ def ui_settings(tmp_path: Path) -> UiSettings:
     return UiSettings(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
 
 
+def show_active(qtbot: QtBot, shown: QWidget) -> None:
+    """Show a window and give it the keyboard, as a desktop's window manager does with a window
+    that opens. On a real display both happen later, when the X server says so; and Xvfb has no
+    window manager, so the window is active only once asked. (A bare `qtbot.waitExposed(w)`,
+    outside a `with`, waits for nothing; and `qtbot.waitActive` takes a dialog for active as
+    soon as the window it belongs to is.)"""
+    with qtbot.waitExposed(shown):
+        shown.show()
+    shown.activateWindow()
+    qtbot.waitUntil(shown.isActiveWindow)
+
+
 def close_and_delete(window: MainWindow) -> None:
     """Close and really delete a window, so later tests do not restyle a pile of old ones."""
     window.close()
@@ -61,8 +73,7 @@ def window(qtbot: QtBot, library: Library, ui_settings: UiSettings) -> Iterator[
         return False
 
     shown.ask_apply_again = refuse
-    shown.show()
-    qtbot.waitExposed(shown)
+    show_active(qtbot, shown)
     yield shown
     # No edit of a test was refused as made on an outdated item unless the test made it so.
     assert [m for title, m in reported if title == "Conflict"] == []

@@ -18,7 +18,7 @@ from pmdesk.ui.conflicts import Conflict
 from pmdesk.ui.editor import View
 from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.settings import UiSettings
-from tests.ui.conftest import close_and_delete
+from tests.ui.conftest import close_and_delete, show_active
 
 
 @pytest.fixture
@@ -29,8 +29,8 @@ def other(qtbot: QtBot, opened: MainWindow, ui_settings: UiSettings) -> Iterator
     second = MainWindow(library, ui_settings)
     second.report = lambda title, message: None  # type: ignore[method-assign]
     second.ask_apply_again = lambda conflict: False
-    second.show()
-    qtbot.waitExposed(second)
+    # The window the user works in now: the keyboard and the focus are in it.
+    show_active(qtbot, second)
     current = opened.current_id()
     assert current is not None and second.open_postmortem(current)
     yield second
