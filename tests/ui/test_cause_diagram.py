@@ -93,8 +93,8 @@ def view(qtbot: QtBot) -> CauseDiagram:
     diagram = CauseDiagram()
     qtbot.addWidget(diagram)
     diagram.resize(900, 600)
-    diagram.show()
-    qtbot.waitExposed(diagram)
+    with qtbot.waitExposed(diagram):
+        diagram.show()
     return diagram
 
 

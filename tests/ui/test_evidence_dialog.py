@@ -21,6 +21,7 @@ from pmdesk.storage.library import Library
 from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.timeline.evidence_dialog import ALREADY_THERE, Column, EvidenceDialog
 from tests.conftest import FIXTURES
+from tests.ui.conftest import show_active
 
 SLACK = FIXTURES / "slack" / "slack-export-viewer-testarchive.zip"
 
@@ -47,10 +48,7 @@ def write(path: Path, text: str) -> Path:
 
 def show(qtbot: QtBot, dialog: EvidenceDialog) -> None:
     """Shown, not run modally: shortcuts need the dialog to be the active window."""
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
+    show_active(qtbot, dialog)
 
 
 def select_rows(dialog: EvidenceDialog, *rows: int) -> None:

@@ -40,6 +40,7 @@ from pmdesk.ui.conflicts import Conflict
 from pmdesk.ui.edits import Edits
 from pmdesk.ui.themes import COLOURS, Theme, apply_theme
 from pmdesk.ui.workspace import Workspace
+from tests.ui.conftest import show_active
 
 TODAY = date(2026, 4, 10)  # a Friday
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -96,9 +97,7 @@ def review(qtbot: QtBot, library: Library) -> Review:
     qtbot.addWidget(view)
     view.today = lambda: TODAY
     view.resize(1200, 700)
-    view.show()
-    qtbot.waitExposed(view)
-    view.activateWindow()
+    show_active(qtbot, view)
     return Review(view, library, workspace, failed)
 
 

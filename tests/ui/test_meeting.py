@@ -49,8 +49,9 @@ def mode(qtbot: QtBot, opened: MainWindow, clock: FakeClock) -> Iterator[Meeting
     opened.meeting_clock = clock
     started = opened.start_meeting()
     assert started is not None
-    qtbot.waitExposed(started.stage)
+    assert QTest.qWaitForWindowExposed(started.stage)
     started.stage.activateWindow()
+    qtbot.waitUntil(started.stage.isActiveWindow)
     started.stage.setFocus()
     QApplication.processEvents()
     yield started

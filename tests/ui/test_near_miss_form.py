@@ -23,6 +23,7 @@ from pmdesk.ui.near_miss_form import (
     near_miss_title,
 )
 from pmdesk.ui.workspace import Workspace
+from tests.ui.conftest import show_active
 
 CAUGHT_AT = datetime(2025, 3, 15, 9, 30, tzinfo=UTC)
 WHAT = "A config push for all regions skipped its canary stage. It was rolled back."
@@ -39,10 +40,7 @@ def open_form(qtbot: QtBot, workspace: Workspace, **options: object) -> NearMiss
     form = NearMissForm(Edits(workspace), clock=lambda: CAUGHT_AT, **options)  # type: ignore[arg-type]
     qtbot.addWidget(form)
     # Shown, not run modally: Tab and Ctrl+Return need the form to be the active window.
-    form.show()
-    qtbot.waitExposed(form)
-    form.activateWindow()
-    qtbot.waitUntil(form.isActiveWindow)
+    show_active(qtbot, form)
     return form
 
 

@@ -51,8 +51,8 @@ def view(qtbot: QtBot, app: QApplication) -> OverviewView:
     shown = OverviewView()
     qtbot.addWidget(shown)
     shown.resize(1600, 1000)
-    shown.show()
-    qtbot.waitExposed(shown)
+    with qtbot.waitExposed(shown):
+        shown.show()
     return shown
 
 

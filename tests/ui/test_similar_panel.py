@@ -84,8 +84,8 @@ def panel(qtbot: QtBot, edits: Edits) -> Iterator[SimilarPanel]:
     shown = SimilarPanel(edits)
     qtbot.addWidget(shown)
     shown.resize(440, 640)
-    shown.show()
-    qtbot.waitExposed(shown)
+    with qtbot.waitExposed(shown):
+        shown.show()
     yield shown
     shown.wait()
 
