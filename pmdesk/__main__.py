@@ -10,6 +10,14 @@ from pmdesk import cli
 
 
 def _start_gui(args: argparse.Namespace) -> int:
+    # Before Qt loads: without the system libraries it needs, it would abort with a message that
+    # names the wrong package.
+    from pmdesk.ui import qt_libraries
+
+    problem = qt_libraries.problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     # Imported here so that the command-line paths never load Qt.
     from pmdesk.ui.app import run_app
 
