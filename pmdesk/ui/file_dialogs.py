@@ -14,8 +14,19 @@ dialog stays.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QFileInfo, QLocale, QMimeDatabase, Qt
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDateTime,
+    QDir,
+    QFileInfo,
+    QLocale,
+    QMimeDatabase,
+    QStandardPaths,
+    Qt,
+)
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QStyle, QTreeView, QWidget
 
@@ -105,6 +116,21 @@ def icon_provider() -> NameOnlyIconProvider:
     return _provider
 
 
+class FolderMemory(Protocol):
+    """Where the last file of each kind was chosen (`UiSettings` keeps it between runs)."""
+
+    def folder_for(self, kind: str) -> str | None: ...
+
+    def remember_folder(self, kind: str, folder: str) -> None: ...
+
+
+def documents_folder() -> str:
+    """The user's documents folder, else their home: where a first dialog opens, never the
+    folder pmdesk happened to be started in."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return documents if documents and QFileInfo(documents).isDir() else QDir.homePath()
+
+
 def uses_own_dialog() -> bool:
     """Whether pmdesk shows Qt's dialog rather than the desktop's: wherever locks are POSIX."""
     return sys.platform != "win32"
@@ -118,11 +144,14 @@ def file_dialog(
     *,
     mode: QFileDialog.FileMode = QFileDialog.FileMode.ExistingFile,
     save: bool = False,
+    kind: str = "",
+    folders: FolderMemory | None = None,
 ) -> QFileDialog:
     """A file dialog over `parent` that lists without opening, not yet shown.
 
-    `start` is what the static QFileDialog helpers take as their directory: a folder, a file name
-    to suggest (in the current folder, unless it names one), or "" for the last folder used.
+    `start` is a folder, a file name to suggest, or both. Without a folder the dialog opens
+    where the last file of this `kind` was chosen (`folders` remembers), the first time in the
+    documents folder.
     """
     dialog = QFileDialog(parent)
     # Before anything selects a file, which looks it up: the provider must be in place by then.
@@ -138,8 +167,8 @@ def file_dialog(
     if filters:
         dialog.setNameFilter(filters)
     folder, name = _folder_and_name(start)
-    if folder:
-        dialog.setDirectory(folder)
+    remembered = folders.folder_for(kind) if folders is not None and kind else None
+    dialog.setDirectory(folder or remembered or documents_folder())
     if name:
         dialog.selectFile(name)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -175,22 +204,30 @@ def _fit_details(dialog: QFileDialog) -> None:
 
 
 def _folder_and_name(start: str) -> tuple[str, str]:
-    """The folder to show and the name to suggest, as QFileDialog's static helpers read them."""
+    """The folder `start` names (or "") and the file name it suggests (or "")."""
     if not start:
         return "", ""
     info = QFileInfo(start)
     if info.isDir():
         return info.absoluteFilePath(), ""
+    if "/" not in start and "\\" not in start:
+        return "", start  # a name alone: the folder is the remembered one
     folder = QFileInfo(info.absolutePath())
     return (folder.absoluteFilePath() if folder.isDir() else ""), info.fileName()
 
 
-def _run(dialog: QFileDialog) -> tuple[list[str], str]:
+def _run(
+    dialog: QFileDialog, kind: str = "", folders: FolderMemory | None = None
+) -> tuple[list[str], str]:
     """Show `dialog` until it is answered: the chosen paths (none if cancelled) and filter."""
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return [], ""
-        return dialog.selectedFiles(), dialog.selectedNameFilter()
+        chosen = dialog.selectedFiles()
+        if chosen and folders is not None and kind:
+            first = Path(chosen[0])
+            folders.remember_folder(kind, str(first if first.is_dir() else first.parent))
+        return chosen, dialog.selectedNameFilter()
     finally:
         dialog.deleteLater()
         # The keyboard back where it was: a window without a window manager to hand it back
@@ -201,32 +238,63 @@ def _run(dialog: QFileDialog) -> tuple[list[str], str]:
 
 
 def open_file_name(
-    parent: QWidget | None, caption: str, start: str = "", filters: str = ""
+    parent: QWidget | None,
+    caption: str,
+    start: str = "",
+    filters: str = "",
+    *,
+    kind: str = "",
+    folders: FolderMemory | None = None,
 ) -> tuple[str, str]:
     """One existing file and the filter it was chosen with, or ("", "")."""
-    paths, chosen = _run(file_dialog(parent, caption, start, filters))
+    dialog = file_dialog(parent, caption, start, filters, kind=kind, folders=folders)
+    paths, chosen = _run(dialog, kind, folders)
     return (paths[0], chosen) if paths else ("", "")
 
 
 def open_file_names(
-    parent: QWidget | None, caption: str, start: str = "", filters: str = ""
+    parent: QWidget | None,
+    caption: str,
+    start: str = "",
+    filters: str = "",
+    *,
+    kind: str = "",
+    folders: FolderMemory | None = None,
 ) -> tuple[list[str], str]:
     """Existing files and the filter they were chosen with, or ([], "")."""
     mode = QFileDialog.FileMode.ExistingFiles
-    return _run(file_dialog(parent, caption, start, filters, mode=mode))
+    dialog = file_dialog(parent, caption, start, filters, mode=mode, kind=kind, folders=folders)
+    return _run(dialog, kind, folders)
 
 
 def save_file_name(
-    parent: QWidget | None, caption: str, start: str = "", filters: str = ""
+    parent: QWidget | None,
+    caption: str,
+    start: str = "",
+    filters: str = "",
+    *,
+    kind: str = "",
+    folders: FolderMemory | None = None,
 ) -> tuple[str, str]:
     """A file to write (the dialog asks before replacing one) and the filter, or ("", "")."""
     mode = QFileDialog.FileMode.AnyFile
-    paths, chosen = _run(file_dialog(parent, caption, start, filters, mode=mode, save=True))
+    dialog = file_dialog(
+        parent, caption, start, filters, mode=mode, save=True, kind=kind, folders=folders
+    )
+    paths, chosen = _run(dialog, kind, folders)
     return (paths[0], chosen) if paths else ("", "")
 
 
-def existing_directory(parent: QWidget | None, caption: str, start: str = "") -> str:
+def existing_directory(
+    parent: QWidget | None,
+    caption: str,
+    start: str = "",
+    *,
+    kind: str = "",
+    folders: FolderMemory | None = None,
+) -> str:
     """An existing folder, or ""."""
     mode = QFileDialog.FileMode.Directory
-    paths, _ = _run(file_dialog(parent, caption, start, mode=mode))
+    dialog = file_dialog(parent, caption, start, mode=mode, kind=kind, folders=folders)
+    paths, _ = _run(dialog, kind, folders)
     return paths[0] if paths else ""

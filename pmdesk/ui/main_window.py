@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.library_panel.searcher = self.search_library
 
         self.editor = PostmortemEditor(self.edits)
+        self.editor.causes.folders = self.settings  # where the diagram was last exported
         self.placeholder = NothingOpen()
         self.placeholder.sample_requested.connect(self.open_sample)
         self.followup = FollowUpView(self.edits)
@@ -248,7 +249,9 @@ class MainWindow(QMainWindow):
         return True
 
     def choose_library(self) -> None:
-        path, _ = open_file_name(self, "Open library", "", LIBRARY_FILTER)
+        path, _ = open_file_name(
+            self, "Open library", "", LIBRARY_FILTER, kind="library", folders=self.settings
+        )
         if path:
             self.switch_library(path)
 
@@ -264,7 +267,14 @@ class MainWindow(QMainWindow):
         return dialog.location if accepted else None
 
     def choose_new_library(self) -> None:
-        path, _ = save_file_name(self, "New library", "postmortems.pmdesk", LIBRARY_FILTER)
+        path, _ = save_file_name(
+            self,
+            "New library",
+            "postmortems.pmdesk",
+            LIBRARY_FILTER,
+            kind="library",
+            folders=self.settings,
+        )
         if not path:
             return
         if Path(path).exists() and Path(path).stat().st_size > 0:
@@ -450,12 +460,16 @@ class MainWindow(QMainWindow):
             "Add evidence to the timeline",
             "",
             "CSV files and Slack exports (*.csv *.zip);;All files (*)",
+            kind="evidence",
+            folders=self.settings,
         )
         if path:
             self.add_evidence(Path(path))
 
     def choose_evidence_folder(self) -> None:
-        path = existing_directory(self, "Choose a Slack export folder")
+        path = existing_directory(
+            self, "Choose a Slack export folder", kind="evidence", folders=self.settings
+        )
         if path:
             self.add_evidence(Path(path))
 
@@ -481,7 +495,9 @@ class MainWindow(QMainWindow):
     # ---- files -------------------------------------------------------------------------------
 
     def choose_and_import(self) -> None:
-        paths, _ = open_file_names(self, "Import postmortems", "", JSON_FILTER)
+        paths, _ = open_file_names(
+            self, "Import postmortems", "", JSON_FILTER, kind="interchange", folders=self.settings
+        )
         if paths:
             self.import_files(paths)
 
@@ -509,7 +525,14 @@ class MainWindow(QMainWindow):
         if current is None or self.editor.postmortem is None:
             return
         suggested = f"{safe_file_name(self.editor.postmortem.title)}.json"
-        path, chosen = save_file_name(self, "Export postmortem", suggested, EXPORT_FILTER)
+        path, chosen = save_file_name(
+            self,
+            "Export postmortem",
+            suggested,
+            EXPORT_FILTER,
+            kind="interchange",
+            folders=self.settings,
+        )
         if path:
             extension = EXPORT_EXTENSIONS.get(chosen, ".json")
             if not Path(path).suffix:
@@ -577,7 +600,12 @@ class MainWindow(QMainWindow):
         suffix = " (stakeholders)" if audience is Audience.STAKEHOLDERS else ""
         suggested = f"{safe_file_name(postmortem.title)}{suffix}.pdf"
         path, chosen = save_file_name(
-            self, "Export report", suggested, "PDF report (*.pdf);;Markdown report (*.md)"
+            self,
+            "Export report",
+            suggested,
+            "PDF report (*.pdf);;Markdown report (*.md)",
+            kind="report",
+            folders=self.settings,
         )
         if path:
             if Path(path).suffix.lower() not in (".pdf", ".md"):

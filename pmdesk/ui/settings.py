@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings
 
 from pmdesk.ui.themes import Theme
@@ -10,7 +12,8 @@ MAX_RECENT = 8
 
 
 class UiSettings:
-    """Typed access to the few things pmdesk remembers: window layout, theme, zoom, recents."""
+    """Typed access to the few things pmdesk remembers: window layout, theme, zoom, recent
+    libraries, the folder last used for each kind of file."""
 
     def __init__(self, settings: QSettings | None = None) -> None:
         self._settings = settings if settings is not None else QSettings()
@@ -56,6 +59,14 @@ class UiSettings:
     def remember_library(self, location: str) -> None:
         recent = [location, *(r for r in self.recent_libraries if r != location)]
         self._settings.setValue("library/recent", recent[:MAX_RECENT])
+
+    def folder_for(self, kind: str) -> str | None:
+        """The folder the last file of this kind was chosen in, if it is still there."""
+        value = self._settings.value(f"folders/{kind}")
+        return value if isinstance(value, str) and value and Path(value).is_dir() else None
+
+    def remember_folder(self, kind: str, folder: str) -> None:
+        self._settings.setValue(f"folders/{kind}", folder)
 
     def sync(self) -> None:
         self._settings.sync()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QFileInfo, Qt, QTimer
+from PySide6.QtCore import QFileInfo, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileIconProvider, QFileSystemModel
 from pytestqt.qtbot import QtBot
 
@@ -20,6 +20,7 @@ from pmdesk.ui import file_dialogs
 from pmdesk.ui.causes.section import DIAGRAM_FILTER
 from pmdesk.ui.file_dialogs import NameOnlyIconProvider, type_from_name
 from pmdesk.ui.main_window import EXPORT_FILTER, JSON_FILTER, LIBRARY_FILTER, MainWindow
+from pmdesk.ui.settings import UiSettings
 
 FileMode = QFileDialog.FileMode
 ALL_FILES = "All files (*)"
@@ -319,11 +320,48 @@ def test_an_accepted_dialog_gives_the_path_and_the_filter(qtbot: QtBot, tmp_path
     assert file_dialogs.existing_directory(None, "Folder") == str(tmp_path)
 
 
-def test_a_suggested_name_starts_in_the_current_folder(
+def test_a_first_dialog_opens_in_the_documents_folder_never_the_working_one(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    dialog = file_dialogs.file_dialog(None, "New library", "postmortems.pmdesk", save=True)
+    settings = UiSettings(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    dialog = file_dialogs.file_dialog(
+        None, "New library", "postmortems.pmdesk", save=True, kind="library", folders=settings
+    )
     qtbot.addWidget(dialog)
-    assert Path(dialog.directory().absolutePath()) == tmp_path
-    assert dialog.selectedFiles() == [str(tmp_path / "postmortems.pmdesk")]
+    shown = Path(dialog.directory().absolutePath())
+    assert shown == Path(file_dialogs.documents_folder())
+    assert shown != tmp_path
+    assert dialog.selectedFiles() == [str(shown / "postmortems.pmdesk")]
+
+
+def test_each_kind_of_file_opens_where_the_last_one_was_chosen(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    settings = UiSettings(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    reports = tmp_path / "reports"
+    reports.mkdir()
+
+    def choose(dialog: QFileDialog) -> None:
+        dialog.selectFile(str(reports / "review.pdf"))
+        dialog.accept()
+
+    QTimer.singleShot(50, lambda: choose(_the_modal_dialog()))
+    path, _ = file_dialogs.save_file_name(
+        None, "Export report", "review.pdf", "PDF report (*.pdf)", kind="report", folders=settings
+    )
+    assert path == str(reports / "review.pdf")
+    again = file_dialogs.file_dialog(
+        None, "Export report", "x.pdf", kind="report", folders=settings
+    )
+    qtbot.addWidget(again)
+    assert Path(again.directory().absolutePath()) == reports
+    other = file_dialogs.file_dialog(None, "Import", "", kind="interchange", folders=settings)
+    qtbot.addWidget(other)
+    assert Path(other.directory().absolutePath()) == Path(file_dialogs.documents_folder())
+
+
+def _the_modal_dialog() -> QFileDialog:
+    modal = QApplication.activeModalWidget()
+    assert isinstance(modal, QFileDialog)
+    return modal

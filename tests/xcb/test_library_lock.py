@@ -115,13 +115,13 @@ class App:
             DISPLAY=display,
             QT_QPA_PLATFORM="xcb",
             PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
+            HOME=str(home),  # its Documents folder is where every dialog first opens
         )
         for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
             folder = home / name.lower()
             folder.mkdir(parents=True, exist_ok=True)
             env[name] = str(folder)
         self._output: IO[bytes] = self.log.open("wb")
-        # In the library's folder, so that every dialog starts there.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pmdesk", "--db", str(library), "--open", open_id],
             cwd=library.parent,
@@ -216,8 +216,9 @@ def open_and_cancel(app: App, title: str, reach: Callable[[], None]) -> bool:
 def test_every_file_dialog_leaves_the_library_locked_and_edits_survive_a_kill(
     display: str, tmp_path: Path, fixture_file: Path
 ) -> None:
-    folder = tmp_path / "team"
-    folder.mkdir()
+    # The user's documents folder, where every file dialog opens the first time.
+    folder = tmp_path / "home" / "Documents"
+    folder.mkdir(parents=True)
     library = folder / "library.pmdesk"
     imported = subprocess.run(
         [sys.executable, "-m", "pmdesk", "--db", str(library), "import", str(fixture_file)],

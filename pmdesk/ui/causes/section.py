@@ -24,7 +24,7 @@ from pmdesk.ui.causes.detail import CauseDetail, event_label
 from pmdesk.ui.causes.diagram import CauseDiagram
 from pmdesk.ui.causes.tree import CauseTreeView, Draft
 from pmdesk.ui.edits import Edits
-from pmdesk.ui.file_dialogs import save_file_name
+from pmdesk.ui.file_dialogs import FolderMemory, save_file_name
 from pmdesk.ui.widgets import ShareSplitter, muted
 
 DIAGRAM_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
@@ -37,6 +37,8 @@ class CausesSection(QWidget):
 
     def __init__(self, edits: Edits, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Where the diagram export's dialog opens (the window hands in its settings).
+        self.folders: FolderMemory | None = None
         self._edits = edits
         self.postmortem: Postmortem | None = None
 
@@ -234,7 +236,12 @@ class CausesSection(QWidget):
     def choose_and_export(self) -> None:
         name = (self.postmortem.title if self.postmortem else "causes")[:60]
         path, chosen = save_file_name(
-            self, "Export the cause diagram", f"{name} - causes.png", DIAGRAM_FILTER
+            self,
+            "Export the cause diagram",
+            f"{name} - causes.png",
+            DIAGRAM_FILTER,
+            kind="diagram",
+            folders=self.folders,
         )
         if path:
             self.export_diagram(path, svg="svg" in chosen.lower() or path.lower().endswith(".svg"))
