@@ -76,7 +76,9 @@ def run_app(
         settings = UiSettings()
         settings.remember_library(locations.remembered(location))
         window = MainWindow(library, settings)
-        if open_id is not None:
+        if open_id is None:
+            window.restore_session()  # where the user left off
+        else:
             try:
                 postmortem_id = postmortems.resolve_id(library, open_id)
             except postmortems.NotFoundError as error:

@@ -316,6 +316,15 @@ class MainWindow(QMainWindow):
         self.editor.focus_entry()  # where the next thing is typed, not the list or the search
         return True
 
+    def restore_session(self) -> bool:
+        """Open the postmortem and section that were open when this library's window closed."""
+        last = self.settings.last_open(self.library.location)
+        if last is None or not self.open_postmortem(last[0]):
+            return False
+        if last[1] in View.__members__.values():
+            self.show_section(View(last[1]))
+        return True
+
     def show_section(self, view: View) -> None:
         """One of the open postmortem's sections, with the keyboard in it (Ctrl+1 … Ctrl+6)."""
         if self.current_id() is None:
@@ -652,6 +661,9 @@ class MainWindow(QMainWindow):
             self.meeting.leave()
         self.reports.wait()
         self.similar.wait()
+        self.settings.remember_open(
+            self.library.location, self.current_id(), self.editor.current_view().value
+        )
         self.settings.set_geometry("geometry", self.saveGeometry())
         self.settings.set_geometry("state", self.saveState())
         self.settings.sync()

@@ -68,5 +68,21 @@ class UiSettings:
     def remember_folder(self, kind: str, folder: str) -> None:
         self._settings.setValue(f"folders/{kind}", folder)
 
+    def last_open(self, library: str) -> tuple[str, str] | None:
+        """The postmortem and section open when this library's window last closed."""
+        if self._settings.value("session/library") != library:
+            return None
+        postmortem, section = (
+            self._settings.value(f"session/{k}") for k in ("postmortem", "section")
+        )
+        if isinstance(postmortem, str) and postmortem and isinstance(section, str):
+            return postmortem, section
+        return None
+
+    def remember_open(self, library: str, postmortem: str | None, section: str) -> None:
+        self._settings.setValue("session/library", library)
+        self._settings.setValue("session/postmortem", postmortem or "")
+        self._settings.setValue("session/section", section)
+
     def sync(self) -> None:
         self._settings.sync()

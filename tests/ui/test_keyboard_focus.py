@@ -16,6 +16,7 @@ from pmdesk.storage.library import Library
 from pmdesk.ui.editor import View
 from pmdesk.ui.help import ShortcutSheet
 from pmdesk.ui.main_window import MainWindow
+from pmdesk.ui.settings import UiSettings
 
 
 def active(qtbot: QtBot, window: MainWindow) -> None:
@@ -160,3 +161,26 @@ def test_the_shortcut_sheet_opens_in_its_filter_and_escape_closes_it(
     assert ("Undo", "Ctrl+Z") in sheet.visible_rows()
     QTest.keyClick(sheet.filter, Qt.Key.Key_Escape)
     assert not sheet.isVisible()
+
+
+def test_the_app_reopens_the_postmortem_and_section_it_was_closed_on(
+    qtbot: QtBot,
+    opened: MainWindow,
+    library: Library,
+    ui_settings: UiSettings,
+    example_id: str,
+) -> None:
+    active(qtbot, opened)
+    QTest.keyClick(opened, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    opened.close()
+    again = MainWindow(library, ui_settings)
+    qtbot.addWidget(again)
+    assert again.restore_session()
+    assert again.current_id() == example_id
+    assert again.editor.current_view() is View.CAUSES
+    # Another library's window starts with nothing open.
+    ui_settings.remember_open("/elsewhere/other.pmdesk", example_id, "timeline")
+    third = MainWindow(library, ui_settings)
+    qtbot.addWidget(third)
+    assert not third.restore_session()
+    assert third.current_id() is None
