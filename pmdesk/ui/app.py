@@ -76,9 +76,7 @@ def run_app(
         settings = UiSettings()
         settings.remember_library(locations.remembered(location))
         window = MainWindow(library, settings)
-        if open_id is None:
-            window.restore_session()  # where the user left off
-        else:
+        if open_id is not None:
             try:
                 postmortem_id = postmortems.resolve_id(library, open_id)
             except postmortems.NotFoundError as error:
@@ -90,6 +88,10 @@ def run_app(
         if view == "followup":
             window.show_follow_up()
         window.show()
+        if open_id is None:
+            # Where the user left off; once shown, so that the section is laid out at the
+            # window's size (hidden, the cause tree came back squeezed to a sliver).
+            window.restore_session()
         if view == "meeting":
             return _present(app, window, smoke=smoke, screenshot=screenshot)
         if smoke:

@@ -284,6 +284,11 @@ class LibraryPanel(QWidget):
         self._search_timer.setInterval(150)
         self._search_timer.timeout.connect(self.run_search)
         self.filter_edit.textChanged.connect(self._typed)
+        # Down (or Return) from the search goes to the results, on the first of them.
+        to_results = QShortcut(QKeySequence(Qt.Key.Key_Down), self.filter_edit)
+        to_results.setContext(Qt.ShortcutContext.WidgetShortcut)
+        to_results.activated.connect(self.focus_results)
+        self.filter_edit.returnPressed.connect(self.focus_results)
         self.filters_button = QToolButton()
         self.filters_button.setText("Filters")
         self.filters_button.setCheckable(True)
@@ -368,6 +373,14 @@ class LibraryPanel(QWidget):
             if index.data(ID_ROLE) == postmortem_id:
                 self.list.setCurrentIndex(index)
                 return
+
+    def focus_results(self) -> None:
+        """The keyboard to the list, on its first postmortem if none is current."""
+        if self.proxy.rowCount() == 0:
+            return
+        if not self.list.currentIndex().isValid():
+            self.list.setCurrentIndex(self.proxy.index(0, Column.TITLE))
+        self.list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _activated(self, index: QModelIndex) -> None:
         value = index.data(ID_ROLE)

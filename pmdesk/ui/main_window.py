@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         """The sheet of every key, beside the window (not modal: keep it open while working)."""
         sheet = ShortcutSheet(self)
         sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        sheet.finished.connect(self.activateWindow)  # the keyboard back where it was
         sheet.show()
         sheet.activateWindow()
         sheet.filter.setFocus()  # type to find a key at once; Escape closes the sheet
@@ -176,7 +177,9 @@ class MainWindow(QMainWindow):
     def show_about(self) -> AboutDialog:
         about = AboutDialog(self.library.location, self)
         about.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        about.finished.connect(self.activateWindow)
         about.show()
+        about.activateWindow()  # Escape closes it, not the field behind
         return about
 
     def fill_recent_menu(self) -> None:
@@ -456,10 +459,16 @@ class MainWindow(QMainWindow):
     def capture_near_miss(self) -> NearMissForm:
         """The near-miss form, over the window; the saved near miss opens."""
         form = NearMissForm(self.edits, self)
-        form.saved.connect(self.open_postmortem)
+        form.saved.connect(self._open_new)
+        form.finished.connect(self.activateWindow)
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form.open()
         return form
+
+    def _open_new(self, postmortem_id: str) -> None:
+        """A postmortem just made opens on its overview, whatever section was shown before."""
+        if self.open_postmortem(postmortem_id):
+            self.show_section(View.OVERVIEW)
 
     # ---- evidence ----------------------------------------------------------------------------
 

@@ -53,7 +53,10 @@ class TeamLibraryDialog(QDialog):
         layout.addWidget(muted(HINT))
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
-        self.resize(560, 0)
+        # As tall as the wrapped hint needs at this width: a height from the size hint alone
+        # squashed the fields and cut the hint.
+        width = 560
+        self.resize(width, max(layout.totalHeightForWidth(width), self.sizeHint().height()))
         self.location = ""
 
     def _open(self) -> None:

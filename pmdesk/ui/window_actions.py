@@ -68,6 +68,11 @@ class Submenu:
 Entry = Command | Submenu
 
 
+def _named(action: QAction, text: str) -> QAction:
+    action.setText(text)
+    return action
+
+
 def _show_section(window: MainWindow, view: View) -> None:
     window.show_section(view)
 
@@ -80,7 +85,7 @@ def _fill_recent(window: MainWindow, menu: QMenu) -> None:
 def _fill_themes(window: MainWindow, menu: QMenu) -> None:
     group = QActionGroup(menu)
     for theme in Theme:
-        action = QAction(theme.label, menu, checkable=True)
+        action = QAction(f"&{theme.label}", menu, checkable=True)
         action.triggered.connect(lambda _checked=False, t=theme: window.set_theme(t))
         group.addAction(action)
         menu.addAction(action)
@@ -226,9 +231,17 @@ COMMANDS: tuple[Entry, ...] = (
         checkable=True,
     ),
     Command(
-        "view.readiness", "View", "Readiness", made=lambda w: w.readiness_dock.toggleViewAction()
+        "view.readiness",
+        "View",
+        "&Readiness",
+        made=lambda w: _named(w.readiness_dock.toggleViewAction(), "&Readiness"),
     ),
-    Command("view.similar", "View", "Similar", made=lambda w: w.similar_dock.toggleViewAction()),
+    Command(
+        "view.similar",
+        "View",
+        "&Similar",
+        made=lambda w: _named(w.similar_dock.toggleViewAction(), "&Similar"),
+    ),
     Command(
         "view.follow_up",
         "View",

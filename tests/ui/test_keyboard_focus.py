@@ -184,3 +184,38 @@ def test_the_app_reopens_the_postmortem_and_section_it_was_closed_on(
     qtbot.addWidget(third)
     assert not third.restore_session()
     assert third.current_id() is None
+
+
+def test_down_from_the_search_goes_to_the_first_result(
+    qtbot: QtBot, window: MainWindow, example_id: str
+) -> None:
+    window.refresh_library()
+    active(qtbot, window)
+    search = window.library_panel.filter_edit
+    search.setFocus()
+    QTest.keyClick(search, Qt.Key.Key_Down)
+    listing = window.library_panel.list
+    assert focused() is listing
+    QTest.keyClick(listing, Qt.Key.Key_Return)
+    assert window.current_id() == example_id
+
+
+def test_the_about_box_has_the_keyboard_and_gives_it_back(qtbot: QtBot, opened: MainWindow) -> None:
+    active(qtbot, opened)
+    QTest.keyClick(opened, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    entry = opened.editor.timeline.quick_add
+    about = opened.show_about()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is about)
+    QTest.keyClick(QApplication.focusWidget() or about, Qt.Key.Key_Escape)
+    assert not about.isVisible()
+    qtbot.waitUntil(lambda: focused() is entry)
+
+
+def test_the_cause_tree_shows_the_cause_the_keyboard_is_on(
+    qtbot: QtBot, opened: MainWindow
+) -> None:
+    active(qtbot, opened)
+    QTest.keyClick(opened, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    tree = opened.editor.causes.tree
+    current = tree.currentItem()
+    assert current is not None and current.isSelected()

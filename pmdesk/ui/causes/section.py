@@ -163,9 +163,10 @@ class CausesSection(QWidget):
     def ensure_current(self) -> None:
         """A cause to be on when the keyboard comes to the tree: the selected one, else the
         first problem statement."""
-        model = self.tree.model()
-        if model is not None and not self.tree.currentIndex().isValid() and model.rowCount():
-            self.tree.setCurrentIndex(model.index(0, 0))
+        item = self.tree.currentItem() or self.tree.topLevelItem(0)
+        if item is not None:
+            self.tree.setCurrentItem(item)
+            item.setSelected(True)  # shown as selected, since Tab and Enter act on it
 
     def select_cause(self, cause_id: str) -> None:
         self.show_tree()
