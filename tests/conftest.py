@@ -3,6 +3,7 @@ throwaway PostgreSQL server for the tests that run on both databases."""
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import json
 import os
@@ -40,14 +41,24 @@ def _offscreen_with_a_desktop_sized_screen() -> str:
             }
         ],
     }
-    path = Path(tempfile.mkdtemp(prefix="pmdesk-qpa-")) / "screen.json"
+    folder = tempfile.mkdtemp(prefix="pmdesk-qpa-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = Path(folder) / "screen.json"
     path.write_text(json.dumps(screen), encoding="utf-8")
     return f"offscreen:configfile={path}"
 
 
-# Before any QApplication exists. A run under Xvfb may choose xcb instead.
+# Before any QApplication exists. A run on a real X display (scripts/test --xcb) sets xcb.
 if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = _offscreen_with_a_desktop_sized_screen()
+
+
+def pytest_report_header() -> str:
+    """Which Qt platform the GUI tests run on, at the top of every run's output."""
+    platform = os.environ["QT_QPA_PLATFORM"].partition(":")[0]
+    where = f" on DISPLAY {os.environ.get('DISPLAY')}" if platform == "xcb" else ""
+    return f"Qt platform: {platform}{where}"
+
 
 REPO = Path(__file__).resolve().parent.parent
 # The shared example postmortem and Slack export, kept in the project so that a clone alone runs
