@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.report_progress)
 
         self.theme_actions: dict[Theme, QAction] = {}
-        self.recent_menu = QMenu()  # the File menu's, once the commands are installed
+        self.recent_menu: QMenu  # File ▸ Recent libraries, made by window_actions.install
         self.commands = window_actions.install(self)
         window_actions.CommandKeys(self).install()
         self._connect_workspace()
