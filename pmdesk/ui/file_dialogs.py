@@ -230,11 +230,6 @@ def _run(
         return chosen, dialog.selectedNameFilter()
     finally:
         dialog.deleteLater()
-        # The keyboard back where it was: a window without a window manager to hand it back
-        # (or one that forgets) stays inactive after the dialog otherwise.
-        parent = dialog.parentWidget()
-        if parent is not None:
-            parent.window().activateWindow()
 
 
 def open_file_name(

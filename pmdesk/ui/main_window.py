@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         self.recent_menu: QMenu  # File ▸ Recent libraries, made by window_actions.install
         self.commands = window_actions.install(self)
         window_actions.CommandKeys(self).install()
+        window_actions.KeyboardBack(self).install()
         self._connect_workspace()
         self._restore_layout()
         self.refresh_library()
@@ -168,7 +169,6 @@ class MainWindow(QMainWindow):
         """The sheet of every key, beside the window (not modal: keep it open while working)."""
         sheet = ShortcutSheet(self)
         sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        sheet.finished.connect(self.activateWindow)  # the keyboard back where it was
         sheet.show()
         sheet.activateWindow()
         sheet.filter.setFocus()  # type to find a key at once; Escape closes the sheet
@@ -177,7 +177,6 @@ class MainWindow(QMainWindow):
     def show_about(self) -> AboutDialog:
         about = AboutDialog(self.library.location, self)
         about.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        about.finished.connect(self.activateWindow)
         about.show()
         about.activateWindow()  # Escape closes it, not the field behind
         return about
@@ -265,9 +264,7 @@ class MainWindow(QMainWindow):
 
     def _team_location_from_dialog(self) -> str | None:
         dialog = TeamLibraryDialog(self.settings.recent_libraries, self)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        self.activateWindow()  # the keyboard back where it was (see file_dialogs._run)
-        return dialog.location if accepted else None
+        return dialog.location if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def choose_new_library(self) -> None:
         path, _ = save_file_name(
@@ -372,7 +369,6 @@ class MainWindow(QMainWindow):
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
-            self.activateWindow()
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         return self.edits.delete_postmortem(postmortem_id, postmortem.title)
@@ -460,7 +456,6 @@ class MainWindow(QMainWindow):
         """The near-miss form, over the window; the saved near miss opens."""
         form = NearMissForm(self.edits, self)
         form.saved.connect(self._open_new)
-        form.finished.connect(self.activateWindow)
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form.open()
         return form
@@ -679,9 +674,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def report(self, title: str, message: str) -> None:
-        parent = self._message_parent()
-        QMessageBox.warning(parent, title, message)
-        parent.window().activateWindow()
+        QMessageBox.warning(self._message_parent(), title, message)
 
     def _message_parent(self) -> QWidget:
         # Over the stage while a meeting runs: behind it, nobody in the room would see it.

@@ -4,6 +4,10 @@ The menus are built from `COMMANDS`, Help ▸ Keyboard shortcuts lists it, and t
 command's keys and pick each menu entry from it. A handler takes the window and nothing else: the
 QAction's `triggered(bool checked)` is dropped before the handler runs, so no signal argument can
 land in a handler's parameter (F5 once crashed that way, the flag arriving as a window size).
+
+Two event filters keep the keys with the window: `CommandKeys` takes the window's keys back from
+text fields that would keep them, and `KeyboardBack` gives the window the keyboard again when a
+dialog over it closes.
 """
 
 from __future__ import annotations
@@ -15,7 +19,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from pmdesk.domain.model import PostmortemKind
 from pmdesk.report.contents import Audience
@@ -387,3 +399,26 @@ def _can_redo(field: QWidget) -> bool:
         return field.isRedoAvailable()
     assert isinstance(field, QTextEdit | QPlainTextEdit)
     return field.document().isRedoAvailable()
+
+
+class KeyboardBack(QObject):
+    """When a dialog over the window closes, the window takes the keyboard back, to the widget
+    that had it. A desktop's window manager does this; without one (Xvfb, some kiosks) or with
+    one that forgets, the window would stay inactive and every key go nowhere."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.Hide or not isinstance(watched, QDialog):
+            return False
+        parent = watched.parentWidget()
+        if watched.isWindow() and parent is not None and parent.window() is self.window:
+            self.window.activateWindow()
+        return False
+
+    def install(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
