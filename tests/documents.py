@@ -167,3 +167,25 @@ def rich() -> dict[str, Any]:
             },
         }
     )
+
+
+def deep_chain(depth: int) -> dict[str, Any]:
+    """The example with one chain of whys `depth` causes deep: p1 ← c1 ← c2 ← … ← c{depth-1}.
+
+    The last cause is systemic and the example's first action addresses it.
+    """
+    document = example()
+    pm = document["postmortem"]
+    pm["causes"] = [
+        {
+            "id": "p1" if n == 0 else f"c{n}",
+            "parent": None if n == 0 else "p1" if n == 1 else f"c{n - 1}",
+            "text": f"Answer {n} to why the one before it happened",
+            "systemic": n == depth - 1,
+        }
+        for n in range(depth)
+    ]
+    last = pm["causes"][-1]["id"]
+    for action in pm["actions"]:
+        action["cause"] = last if action["id"] == "a1" else None
+    return document

@@ -521,22 +521,29 @@ def _read_evidence(
 def _check_cycles(
     checker: _Checker, causes: list[Cause], parents: dict[str, tuple[str | None, str]]
 ) -> None:
-    reported: set[str] = set()
+    """Report each loop of parents once, at the first cause (in file order) that leads into it.
+
+    Each cause is walked over once in all: a walk stops at a cause an earlier walk has already
+    settled, so a chain thousands of whys deep costs time in proportion to its length.
+    """
+    settled: set[str] = set()
     for cause in causes:
-        seen = [cause.ref]
-        current = parents[cause.ref][0]
-        while current is not None and current in parents and current not in reported:
-            if current in seen:
-                loop = [*seen[seen.index(current) :], current]
-                reported.update(loop)
+        path: list[str] = []
+        on_path: dict[str, int] = {}  # ref -> its index in path
+        current: str | None = cause.ref
+        while current is not None and current in parents and current not in settled:
+            if current in on_path:
+                loop = [*path[on_path[current] :], current]
                 checker.fail(
                     f"{parents[cause.ref][1]}.parent",
                     "makes a cycle (" + " → ".join(loop) + "); a cause cannot answer why for "
                     "itself or its own ancestors",
                 )
                 break
-            seen.append(current)
+            on_path[current] = len(path)
+            path.append(current)
             current = parents[current][0]
+        settled.update(path)
 
 
 def _read_actions(checker: _Checker, pm: dict[str, Any], causes: list[Cause]) -> list[ActionItem]:
