@@ -83,7 +83,7 @@ class TimelineRow:
 @dataclass(frozen=True, slots=True)
 class CauseEntry:
     cause: Cause
-    number: str  # "1", "1.2", "1.2.1": its place in the tree
+    number: str  # "1", "1.2", "1.2.1": its place in the tree ("1.1…1.3.2" below level 7)
     depth: int
     label: str  # "problem", "why 2"
     actions: tuple[str, ...]  # refs of the actions that address it
@@ -254,20 +254,48 @@ def _cause_entries(postmortem: Postmortem) -> list[CauseEntry]:
         if action.cause_id is not None:
             by_cause.setdefault(action.cause_id, []).append(action.ref)
     entries: list[CauseEntry] = []
-    stack: list[tuple[Cause, str]] = [
-        (root, str(i + 1)) for i, root in reversed(list(enumerate(tree.roots)))
+    stack: list[tuple[Cause, _Place]] = [
+        (root, _Place((i + 1,), ())) for i, root in reversed(list(enumerate(tree.roots)))
     ]
     while stack:  # no recursion: an imported chain may be thousands deep
-        cause, number = stack.pop()
+        cause, place = stack.pop()
         depth = tree.depth(cause.id)
         entries.append(
-            CauseEntry(cause, number, depth, why_label(depth), tuple(by_cause.get(cause.id, [])))
+            CauseEntry(
+                cause,
+                place.number(depth),
+                depth,
+                why_label(depth),
+                tuple(by_cause.get(cause.id, [])),
+            )
         )
         children = tree.children(cause.id)
         stack.extend(
-            (child, f"{number}.{i + 1}") for i, child in reversed(list(enumerate(children)))
+            (child, place.child(i + 1)) for i, child in reversed(list(enumerate(children)))
         )
     return entries
+
+
+NUMBER_LEVELS = 7  # a cause deeper than this is numbered with the middle left out
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """A cause's place in the tree, kept to the few levels a number shows, so that a chain
+    thousands deep costs no more per cause than a short one."""
+
+    head: tuple[int, ...]  # the positions on the first two levels
+    tail: tuple[int, ...]  # on the levels below those, the last five at most
+
+    def child(self, position: int) -> _Place:
+        if len(self.head) < 2:
+            return _Place((*self.head, position), ())
+        return _Place(self.head, (*self.tail, position)[2 - NUMBER_LEVELS :])
+
+    def number(self, depth: int) -> str:
+        if depth <= NUMBER_LEVELS:
+            return ".".join(map(str, (*self.head, *self.tail)))
+        return ".".join(map(str, self.head)) + "…" + ".".join(map(str, self.tail[-3:]))
 
 
 def _action_rows(postmortem: Postmortem, today: date, team: bool) -> list[ActionRow]:

@@ -59,7 +59,6 @@ from pmdesk.report.pdf_drawings import (
 from pmdesk.report.pdf_style import (
     ACCENT,
     BODY_SIZE,
-    ELLIPSIS,
     ERROR,
     FAINT,
     FRAME_HEIGHT,
@@ -564,7 +563,7 @@ def _cause_list(entries: Sequence[CauseEntry]) -> Grid:
                     color=OK if cause.systemic else MUTED,
                 ),
             ),
-            prefix=Run(_short_number(entry.number), size=8.5, bold=True),
+            prefix=Run(entry.number, size=8.5, bold=True),
         )
         rows.append(
             Row(
@@ -574,12 +573,6 @@ def _cause_list(entries: Sequence[CauseEntry]) -> Grid:
             )
         )
     return Grid([Column(Cell(), 0)], rows, header=False, zebra=False, min_rows=2)
-
-
-def _short_number(number: str) -> str:
-    """A place in the tree, its middle left out when the chain is very deep: "1.1…1.3.2"."""
-    parts = number.split(".")
-    return number if len(parts) <= 7 else ".".join(parts[:2]) + ELLIPSIS + ".".join(parts[-3:])
 
 
 def _actions(contents: ReportContents, styles: _Styles) -> list[Flowable]:
