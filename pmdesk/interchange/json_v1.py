@@ -7,11 +7,13 @@ the imported postmortem, which is why exporting it again gives the same ids.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
 import re
-import tempfile
+import secrets
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -320,8 +322,9 @@ def _read_postmortem(checker: _Checker, value: Any) -> Postmortem | None:
     title = checker.string(pm, "title", path, non_empty=True) or ""
     if len(title) > MAX_TITLE_LENGTH:
         checker.fail(f"{path}.title", f"is {len(title)} characters; at most {MAX_TITLE_LENGTH}")
-    timezone = checker.string(pm, "timezone", path, default="UTC") or "UTC"
-    if not is_timezone_name(timezone):
+    # An empty zone is refused like any other that is not one; only a missing one means UTC.
+    timezone = checker.string(pm, "timezone", path, default="UTC", non_empty=True) or "UTC"
+    if timezone.strip() and not is_timezone_name(timezone):
         checker.fail(
             f"{path}.timezone",
             f'"{timezone}" is not an IANA time zone name (such as "Europe/Berlin" or "UTC")',
@@ -926,15 +929,53 @@ def write_text_atomically(target: Path, text: str) -> None:
 
 def write_bytes_atomically(target: Path, data: bytes) -> None:
     """Write to a temporary file beside the target, flush it to disk, then rename it over the
-    target: a crash or a full disk leaves the old file, never half a new one."""
+    target: a crash or a full disk leaves the old file, never half a new one.
+
+    Only a regular file is ever replaced. A character device or a pipe (`/dev/stdout`, a FIFO)
+    is written through, as the user asked; a folder, a socket or a block device is refused. A
+    new file gets the mode the umask gives, a replaced one keeps its own.
+    """
     target = target.resolve()
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        found = target.stat()
+    except FileNotFoundError:
+        found = None
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        _write_through(target, found.st_mode, data)
+        return
+    temp = _new_temporary(target)
+    try:
+        with temp.open("wb") as handle:
+            if found is not None:
+                os.fchmod(handle.fileno(), stat.S_IMODE(found.st_mode))
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp_name, target)
+        os.replace(temp, target)
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
+
+
+def _new_temporary(target: Path) -> Path:
+    """A new, empty file beside `target`, made with mode 0666 less the umask (the kernel takes
+    the umask off, as for any file a program creates; mkstemp's 0600 would hide an export from
+    the team that shares its folder)."""
+    for _ in range(100):
+        temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return temp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
+
+
+def _write_through(target: Path, mode: int, data: bytes) -> None:
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        kind = "a socket" if stat.S_ISSOCK(mode) else "a device"
+        raise OSError(errno.EINVAL, f"it is {kind}, not a file", str(target))
+    with target.open("wb") as handle:  # a terminal, /dev/null, a pipe: as asked
+        handle.write(data)

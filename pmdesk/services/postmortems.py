@@ -270,6 +270,7 @@ def _what_went_wrong(error: OSError, target: Path) -> str:
         errno.EPERM: "choose a folder you may write to",
         errno.EROFS: "choose a folder on a disk that is not read-only",
         errno.ENOSPC: "free some space on the disk, or choose another disk",
+        errno.EINVAL: "give the name of a file to write",
     }.get(error.errno or 0, "check the folder and try again, or choose another place")
     return f"{reason}; {advice}"
 
