@@ -22,8 +22,9 @@ _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 
 
 def escape(text: str) -> str:
-    """Text that renders exactly as written, whatever characters it holds."""
-    escaped = _INLINE.sub(r"\\\1", text)
+    """Text that renders exactly as written, whatever characters it holds. Every line break
+    Markdown honours (CR LF, a lone CR, LF) starts a line, so each is one here too."""
+    escaped = _INLINE.sub(r"\\\1", _lines(text))
     return _LINE_START.sub(lambda m: m.group(1) + _escape_start(m.group(2)), escaped)
 
 
@@ -39,9 +40,13 @@ def cell(text: str) -> str:
     return "<br>".join(lines) or " "
 
 
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def paragraphs(text: str) -> list[str]:
     """The text's paragraphs (split at blank lines), each keeping its own line breaks."""
-    blocks = re.split(r"\n\s*\n", text.strip())
+    blocks = re.split(r"\n\s*\n", _lines(text).strip())
     return [escape(block).replace("\n", "  \n") for block in blocks if block.strip()]
 
 

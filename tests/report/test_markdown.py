@@ -161,3 +161,16 @@ def test_linked_incidents_are_named_with_the_day_they_started() -> None:
 def test_a_report_without_links_says_nothing_of_recurrences() -> None:
     markdown = markdown_of(json_v1.read_file(FIXTURE).postmortem)
     assert "Recurrence of" not in markdown and "Recurred as" not in markdown
+
+
+@pytest.mark.parametrize("text", ["Line one\r# Injected heading", "Line one\r---", "a\r\n> quote"])
+def test_a_bare_carriage_return_starts_a_line_that_is_escaped_too(text: str) -> None:
+    def structure(summary: str) -> list[int]:
+        out = MarkdownIt("commonmark").render(markdown_of(Postmortem("CR", summary=summary)))
+        return [out.count(tag) for tag in ("<h1>", "<h2>", "<hr />", "<blockquote>")]
+
+    # The same headings, rules and quotes as the report of a plain summary: the report's own.
+    assert structure(text) == structure("plain words")
+    assert text.split("\r")[-1].lstrip("\n#>- ") in rendered_text(
+        markdown_of(Postmortem("CR", summary=text))
+    )
