@@ -405,3 +405,18 @@ def test_a_failed_write_leaves_the_old_file(
         json_v1.write_file(pm, target)
     assert target.read_text(encoding="utf-8") == "old"
     assert list(tmp_path.iterdir()) == [target]
+
+
+@pytest.mark.parametrize("zone", ["", "   "])
+def test_an_empty_time_zone_is_refused_not_taken_for_utc(zone: str) -> None:
+    document = documents.example()
+    document["postmortem"]["timezone"] = zone
+    found = problems(document)
+    assert len(found) == 1
+    assert found[0].startswith("postmortem.timezone: must not be empty")
+
+
+def test_a_missing_time_zone_still_means_utc() -> None:
+    document = documents.example()
+    del document["postmortem"]["timezone"]
+    assert read(document).postmortem.timezone == "UTC"
