@@ -12,7 +12,13 @@ import re
 from collections.abc import Iterable
 
 from pmdesk.domain.cause_tree import why_label
-from pmdesk.report.contents import STATUS_LABELS, Audience, ReportContents, linked_incidents
+from pmdesk.report.contents import (
+    NUMBER_LEVELS,
+    STATUS_LABELS,
+    Audience,
+    ReportContents,
+    linked_incidents,
+)
 
 # Characters with a meaning anywhere in a line of Markdown (CommonMark lets any ASCII
 # punctuation be escaped with a backslash).
@@ -127,7 +133,9 @@ def render_markdown(contents: ReportContents) -> str:
             if not contents.causes:
                 add("*No causes yet.*")
             for entry in contents.causes:
-                indent = "  " * (entry.depth - 1)
+                # Nested no deeper than a number shows levels: a chain thousands deep would
+                # otherwise indent each line by its depth, n squared spaces in all.
+                indent = "  " * (min(entry.depth, NUMBER_LEVELS) - 1)
                 marks = " **systemic**" if entry.cause.systemic else ""
                 addressed = f" → {', '.join(entry.actions)}" if entry.actions else ""
                 text = " ".join(entry.cause.text.split())

@@ -7,6 +7,7 @@ import random
 
 from pmdesk.domain.model import Cause, Postmortem
 from pmdesk.report.contents import NUMBER_LEVELS, CauseEntry
+from pmdesk.report.markdown import render_markdown
 from tests.report.test_pdf import contents_of, flat, pages_text, render
 
 
@@ -73,3 +74,13 @@ def test_a_chain_3000_deep_is_printed_whole() -> None:
     assert "1.1...1.1.1 Why number 2999 c2999 · why 2999" in text  # "…", NFKC-normalised
     for n in range(1, 3000):
         assert f"Why number {n} c{n} · why {n}" in text
+
+
+def test_the_markdown_of_a_chain_3000_deep_grows_linearly() -> None:
+    # Indenting each cause by its depth would write 3000 * 3000 spaces: nine megabytes.
+    text = render_markdown(contents_of(chain(3000)))
+    lines = [line for line in text.splitlines() if "*why " in line or "*problem*" in line]
+    assert len(lines) == 3000
+    assert lines[6] == " " * 12 + "- 1.1.1.1.1.1.1 *why 6*: Why number 6"
+    assert lines[-1] == " " * 12 + "- 1.1…1.1.1 *why 2999*: Why number 2999"
+    assert len(text) < 200_000
