@@ -86,7 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the window, paint it once and quit (for checks and screenshots)",
     )
     gui.add_argument("--screenshot", metavar="FILE.png", help="with --smoke: save the window")
-    gui.add_argument("--open", metavar="ID", help="open this postmortem (an id or unique prefix)")
+    gui.add_argument(
+        "--open", type=_text, metavar="ID", help="open this postmortem (an id or unique prefix)"
+    )
     gui.add_argument(
         "--view",
         choices=GUI_VIEWS,
@@ -115,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
         "stakeholders (md the same in Markdown, for a wiki). Set SOURCE_DATE_EPOCH to fix the "
         "generation time, and the same postmortem gives a byte-identical report.",
     )
-    exp.add_argument("id", metavar="ID", help="the postmortem's id (or a unique prefix of it)")
+    exp.add_argument(
+        "id", type=_text, metavar="ID", help="the postmortem's id (or a unique prefix of it)"
+    )
     exp.add_argument("--to", required=True, metavar="FILE", help="the file to write")
     exp.add_argument(
         "--audience",
@@ -155,9 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
         "postmortem's zone. Events already on the timeline (same second, same text) are "
         "skipped. A file with a malformed line is refused whole, naming the line.",
     )
-    add.add_argument("id", metavar="ID", help="the postmortem's id (or a unique prefix of it)")
+    add.add_argument(
+        "id", type=_text, metavar="ID", help="the postmortem's id (or a unique prefix of it)"
+    )
     add.add_argument("source", metavar="FILE_OR_FOLDER", help="a .csv file or a Slack export")
-    add.add_argument("--channel", metavar="NAME", help="the Slack channel to read (name or id)")
+    add.add_argument(
+        "--channel", type=_text, metavar="NAME", help="the Slack channel to read (name or id)"
+    )
     add.add_argument(
         "--since",
         type=_parse_moment,
@@ -172,22 +180,26 @@ def build_parser() -> argparse.ArgumentParser:
         'lessons. All words must match (a word also matches the words it begins); "quoted '
         'words" match as a phrase. Results are ranked, best first.',
     )
-    sea.add_argument("query", metavar="QUERY", help="the words to find")
+    sea.add_argument("query", type=_text, metavar="QUERY", help="the words to find")
     sea.add_argument("--json", action="store_true", help="print one flat JSON array")
-    sea.add_argument("--tag", help="only postmortems with this tag")
+    sea.add_argument("--tag", type=_text, help="only postmortems with this tag")
     sea.add_argument("--severity", choices=[s.value for s in Severity])
     sea.add_argument("--kind", choices=[k.value for k in PostmortemKind])
     sea.add_argument("--status", choices=[s.value for s in PostmortemStatus])
     sea.add_argument("--since", type=_parse_date, metavar="YYYY-MM-DD", help="started on or after")
     sea.add_argument("--until", type=_parse_date, metavar="YYYY-MM-DD", help="started on or before")
-    sea.add_argument("--owner", help="only postmortems with an action owned by this owner")
+    sea.add_argument(
+        "--owner", type=_text, help="only postmortems with an action owned by this owner"
+    )
     sim = commands.add_parser(
         "similar",
         help="list past postmortems like this one",
         description="Rank the library's other postmortems by how much they look like this one: "
         "shared tags, and the telling words their summaries and causes share.",
     )
-    sim.add_argument("id", metavar="ID", help="the postmortem's id (or a unique prefix of it)")
+    sim.add_argument(
+        "id", type=_text, metavar="ID", help="the postmortem's id (or a unique prefix of it)"
+    )
     sim.add_argument("--json", action="store_true", help="print a JSON array")
     fol = commands.add_parser(
         "followup",
@@ -221,6 +233,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cop.add_argument("--json", action="store_true", help="print the counts as JSON")
     return parser
+
+
+def _text(value: str) -> str:
+    """An argument that is text (an id, words to find, a tag), not a file name: one whose bytes
+    are not UTF-8 cannot match anything stored, and is refused with exit 2."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise argparse.ArgumentTypeError(
+            f"“{shown}” is not UTF-8 text; type it again in a UTF-8 terminal"
+        ) from None
+    return value
 
 
 def _parse_date(text: str) -> date:

@@ -16,7 +16,7 @@ import secrets
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -62,6 +62,9 @@ from pmdesk.domain.validation import (
     tag_key,
 )
 from pmdesk.interchange.errors import InterchangeError, Problem
+
+# The largest whole number an SQLite or PostgreSQL library stores (a signed 64-bit integer).
+MAX_STORED_INTEGER = 2**63 - 1
 
 FORMAT_NAME = "pmdesk"
 FORMAT_VERSION = 1
@@ -224,14 +227,21 @@ def _json_type(value: Any) -> str:
 
 
 def parse_datetime(text: str) -> datetime | None:
-    """An ISO 8601 date-time that names its UTC offset, or None."""
+    """An ISO 8601 date-time that names its UTC offset and falls within the years 1 to 9999 in
+    UTC too, or None."""
     if not _DATETIME_RE.fullmatch(text.strip()):
         return None
     try:
         parsed = datetime.fromisoformat(text.strip())
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None else None
+    if parsed.tzinfo is None:
+        return None
+    try:
+        parsed.astimezone(UTC)  # stored in UTC: 0001-01-01T00:30+01:00 is before year 1
+    except OverflowError:
+        return None
+    return parsed
 
 
 def format_datetime(moment: datetime) -> str:
@@ -271,7 +281,44 @@ def read_bytes(raw: bytes, source: str = "<data>") -> ImportedFile:
         else:
             rule = f"is not valid JSON: {exc}"
         raise InterchangeError(source, [Problem("", rule)]) from None
+    except RecursionError:
+        rule = "nests lists or objects too deeply to be a postmortem (thousands of levels)"
+        raise InterchangeError(source, [Problem("", rule)]) from None
     return read_document(document, source)
+
+
+def _unpaired_surrogates(document: Any, limit: int = 10) -> list[Problem]:
+    """Strings holding half a UTF-16 pair (JSON's "\\ud800" alone): no character at all, and
+    nothing a library can store. Found without recursion, whatever the document's depth."""
+    found: list[Problem] = []
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack and len(found) < limit:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                where = f"{path}.{key}" if path else str(key)
+                if not _is_text(key):
+                    found.append(Problem(path, f"has a key {key!r} that is not text"))
+                stack.append((where, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in reversed(list(enumerate(value))))
+        elif isinstance(value, str) and not _is_text(value):
+            found.append(
+                Problem(
+                    path,
+                    "holds an unpaired UTF-16 surrogate (such as \\ud800 alone), which is not "
+                    "a character; remove it or write the whole character",
+                )
+            )
+    return found
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _refuse_constant(name: str) -> float:
@@ -279,6 +326,9 @@ def _refuse_constant(name: str) -> float:
 
 
 def read_document(document: Any, source: str = "<data>") -> ImportedFile:
+    broken = _unpaired_surrogates(document)
+    if broken:
+        raise InterchangeError(source, broken)
     checker = _Checker()
     postmortem = _read_envelope(checker, document)
     if checker.problems or postmortem is None:
@@ -438,8 +488,8 @@ def _event(checker: _Checker, item: dict[str, Any], path: str) -> TimelineEvent 
         if at is None:
             checker.fail(
                 f"{path}.at",
-                f'"{at_text}" is not an ISO 8601 date-time with a UTC offset '
-                '(such as "2026-03-02T14:05:00+01:00" or "2026-03-02T13:05:00Z")',
+                f'"{at_text}" is not an ISO 8601 date-time with a UTC offset in the years 1 to '
+                '9999 (such as "2026-03-02T14:05:00+01:00" or "2026-03-02T13:05:00Z")',
             )
     kind = checker.choice(item, "kind", path, EventKind)
     text = checker.string(item, "text", path, non_empty=True)
@@ -603,7 +653,10 @@ def _read_history(checker: _Checker, item: dict[str, Any], path: str) -> list[Ac
         at_text = checker.string(change, "at", where)
         at = parse_datetime(at_text) if at_text is not None else None
         if at_text is not None and at is None:
-            checker.fail(f"{where}.at", f'"{at_text}" is not a date-time with a UTC offset')
+            checker.fail(
+                f"{where}.at",
+                f'"{at_text}" is not a date-time with a UTC offset in the years 1 to 9999',
+            )
         changed = checker.choice(change, "field", where, ActionField)
         old = checker.string(change, "from", where, nullable=True)
         new = checker.string(change, "to", where, nullable=True)
@@ -688,7 +741,7 @@ def _read_moment(checker: _Checker, item: dict[str, Any], key: str, path: str) -
     if moment is None:
         checker.fail(
             f"{path}.{key}",
-            f'"{text}" is not an ISO 8601 date-time with a UTC offset '
+            f'"{text}" is not an ISO 8601 date-time with a UTC offset in the years 1 to 9999 '
             '(such as "2026-03-05T10:00:00+01:00") or null',
         )
     return moment
@@ -706,7 +759,7 @@ def _read_agenda(checker: _Checker, item: dict[str, Any], path: str) -> list[Tim
         step = checker.choice(entry, "step", where, Step)
         default = DEFAULT_MINUTES[step] if step is not None else MIN_MINUTES
         minutes = _whole_number(checker, entry, "minutes", where, default, MIN_MINUTES, MAX_MINUTES)
-        spent = _whole_number(checker, entry, "spent_seconds", where, 0, 0, None)
+        spent = _whole_number(checker, entry, "spent_seconds", where, 0, 0, MAX_STORED_INTEGER)
         if step is None:
             continue
         if step in listed:

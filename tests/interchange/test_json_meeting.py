@@ -149,7 +149,12 @@ BAD_MEETINGS: list[tuple[str, Any, str, str]] = [
     ("agenda[2].minutes", 2.5, f"{M}.agenda[2].minutes", "must be a whole number"),
     ("agenda[2].minutes", True, f"{M}.agenda[2].minutes", "not true"),
     ("agenda[2].minutes", "5", f"{M}.agenda[2].minutes", "must be a whole number"),
-    ("agenda[2].spent_seconds", -1, f"{M}.agenda[2].spent_seconds", "0 or more"),
+    (
+        "agenda[2].spent_seconds",
+        -1,
+        f"{M}.agenda[2].spent_seconds",
+        "from 0 to 9223372036854775807",
+    ),
     ("agenda[2].spent_seconds", None, f"{M}.agenda[2].spent_seconds", "not null"),
     ("attendance", "Dana", f"{M}.attendance", "must be a list"),
     ("attendance[1].name", " ", f"{M}.attendance[1].name", "must not be empty"),
