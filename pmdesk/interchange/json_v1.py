@@ -988,14 +988,15 @@ def write_bytes_atomically(target: Path, data: bytes) -> None:
     is written through, as the user asked; a folder, a socket or a block device is refused. A
     new file gets the mode the umask gives, a replaced one keeps its own.
     """
-    target = target.resolve()
     try:
-        found = target.stat()
+        found = target.stat()  # what the name leads to, through any links
     except FileNotFoundError:
         found = None
     if found is not None and not stat.S_ISREG(found.st_mode):
+        # Opened by the name given: /dev/stdout leads to a pipe no name in a folder reaches.
         _write_through(target, found.st_mode, data)
         return
+    target = target.resolve()
     temp = _new_temporary(target)
     try:
         with temp.open("wb") as handle:

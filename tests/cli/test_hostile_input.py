@@ -96,3 +96,23 @@ def test_arguments_that_are_not_utf8_are_refused(db: Path, arguments: list[Any])
     assert result.returncode == 2, err
     assert "is not UTF-8 text" in err
     assert "Traceback" not in err
+
+
+STDOUT = ["--to", "/dev/stdout", "--format", "json"]
+
+
+def test_an_export_to_standard_output_goes_down_the_pipe(
+    db: Path,  # noqa: F811
+    fixture_file: Path,
+) -> None:
+    postmortem_id = pmdesk("--db", db, "import", fixture_file).out.strip()
+    result = subprocess.run(
+        [sys.executable, "-m", "pmdesk", "--db", str(db), "export", postmortem_id, *STDOUT],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["postmortem"]["title"].startswith("Checkout errors")
