@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import stat
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -146,6 +147,9 @@ class _Checker:
             if key not in _KNOWN_KEYS[known]:
                 where = f"{path}.{key}" if path else key
                 self.warnings.append(f"unknown key {where} ignored")
+        for key in getattr(value, "repeated", ()):
+            where = f"{path}.{key}" if path else key
+            self.warnings.append(f"key {where} appears more than once; its last value was kept")
         return value
 
     def items(self, parent: dict[str, Any], key: str, path: str) -> list[Any]:
@@ -274,7 +278,7 @@ def read_bytes(raw: bytes, source: str = "<data>") -> ImportedFile:
         problem = Problem("", f"is not UTF-8 text (byte {exc.start} cannot be decoded)")
         raise InterchangeError(source, [problem]) from None
     try:
-        document = json.loads(text, parse_constant=_refuse_constant)
+        document = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_object)
     except (json.JSONDecodeError, ValueError) as exc:
         if isinstance(exc, json.JSONDecodeError):
             rule = f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
@@ -319,6 +323,20 @@ def _is_text(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+class _JsonObject(dict[str, Any]):
+    """A JSON object that remembers the keys it held more than once (JSON keeps the last)."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = _JsonObject(pairs)
+    if len(found) != len(pairs):
+        counts = Counter(key for key, _ in pairs)
+        found.repeated = tuple(key for key, count in counts.items() if count > 1)
+    return found
 
 
 def _refuse_constant(name: str) -> float:
@@ -612,6 +630,8 @@ def _read_actions(checker: _Checker, pm: dict[str, Any], causes: list[Cause]) ->
         title = checker.string(item, "title", path, non_empty=True)
         owner = checker.string(item, "owner", path, nullable=True)
         due = _read_due(checker, item, path)
+        if "status" not in item:
+            checker.warnings.append(f"{path}.status is missing: the action is taken as open")
         status = checker.choice(item, "status", path, ActionStatus, default=ActionStatus.OPEN)
         priority = checker.choice(item, "priority", path, Priority, nullable=True)
         cause_ref = checker.string(item, "cause", path, nullable=True)

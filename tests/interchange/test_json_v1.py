@@ -420,3 +420,24 @@ def test_a_missing_time_zone_still_means_utc() -> None:
     document = documents.example()
     del document["postmortem"]["timezone"]
     assert read(document).postmortem.timezone == "UTC"
+
+
+def test_a_repeated_key_is_a_warning_naming_it() -> None:
+    text = json.dumps(documents.example())
+    # The same key twice in the postmortem object: JSON readers keep the last silently.
+    doubled = text.replace('"title": ', '"title": "first", "title": ', 1)
+    imported = json_v1.read_bytes(doubled.encode("utf-8"))
+    assert imported.postmortem.title == documents.example()["postmortem"]["title"]
+    assert imported.warnings == [
+        "key postmortem.title appears more than once; its last value was kept"
+    ]
+
+
+def test_an_action_without_a_status_is_open_with_a_warning() -> None:
+    document = documents.example()
+    del document["postmortem"]["actions"][0]["status"]
+    imported = read(document)
+    assert imported.postmortem.actions[0].status is ActionStatus.OPEN
+    assert imported.warnings == [
+        "postmortem.actions[0].status is missing: the action is taken as open"
+    ]
