@@ -23,30 +23,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 from pmdesk.cli import run
+from tests.documents import deep_chain
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "checkout-config-push.json"
 DEPTHS = (1_000, 3_000)
 TARGET = 4.5
-
-
-def deep_chain(depth: int) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    pm = document["postmortem"]
-    pm["causes"] = [
-        {
-            "id": "p1" if n == 0 else f"c{n}",
-            "parent": None if n == 0 else "p1" if n == 1 else f"c{n - 1}",
-            "text": f"Answer {n} to why the one before it happened",
-            "systemic": n == depth - 1,
-        }
-        for n in range(depth)
-    ]
-    for action in pm["actions"]:
-        action["cause"] = pm["causes"][-1]["id"] if action["id"] == "a1" else None
-    return document
 
 
 def pmdesk(*args: str | Path) -> tuple[float, str]:
