@@ -607,14 +607,23 @@ def _check_cycles(
                 loop = [*path[on_path[current] :], current]
                 checker.fail(
                     f"{parents[cause.ref][1]}.parent",
-                    "makes a cycle (" + " → ".join(loop) + "); a cause cannot answer why for "
-                    "itself or its own ancestors",
+                    f"makes a cycle {_loop_text(loop)}; a cause cannot answer why for itself or "
+                    "its own ancestors",
                 )
                 break
             on_path[current] = len(path)
             path.append(current)
             current = parents[current][0]
         settled.update(path)
+
+
+def _loop_text(loop: list[str]) -> str:
+    """A loop of cause ids, its first id again at its end: "(c1 → c2 → c1)", and a long one with
+    only its ends, so that a loop of thousands stays a line of a message."""
+    if len(loop) <= 9:
+        return f"({' → '.join(loop)})"
+    ends = [*loop[:3], f"… {len(loop) - 7:,} more …", *loop[-4:]]
+    return f"of {len(loop) - 1:,} causes ({' → '.join(ends)})"
 
 
 def _read_actions(checker: _Checker, pm: dict[str, Any], causes: list[Cause]) -> list[ActionItem]:

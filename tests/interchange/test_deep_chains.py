@@ -67,7 +67,9 @@ def test_a_loop_3000_long_is_reported_once_at_the_cause_that_leads_into_it() -> 
     with pytest.raises(InterchangeError) as caught:
         json_v1.read_document(document, "deep.json")
     (problem,) = [str(p) for p in caught.value.problems]
-    loop = " → ".join(["c5", *(f"c{n}" for n in range(4, 0, -1))])
-    assert problem.startswith(f"postmortem.causes[0].parent: makes a cycle ({loop} → c2999 → ")
-    assert problem.count(" → ") == 2999  # c1 to c2999, and back to c5
-    assert "c6 → c5); a cause cannot answer why" in problem
+    # c5 down to c1, then c2999 down to c6, and back to c5: shown by its ends, in one line.
+    assert problem == (
+        "postmortem.causes[0].parent: makes a cycle of 2,999 causes "
+        "(c5 → c4 → c3 → … 2,993 more … → c8 → c7 → c6 → c5); "
+        "a cause cannot answer why for itself or its own ancestors"
+    )
