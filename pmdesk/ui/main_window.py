@@ -672,6 +672,8 @@ class MainWindow(QMainWindow):
         self.settings.set_geometry("state", self.saveState())
         self.settings.sync()
         super().closeEvent(event)
+        if event.isAccepted():
+            self.editor.causes.tree.let_go()
 
     def report(self, title: str, message: str) -> None:
         QMessageBox.warning(self._message_parent(), title, message)

@@ -72,3 +72,23 @@ def test_a_chain_3000_deep_opens_in_the_window(
     deepest = next(c for c in stored.causes if c.ref == "c2999")
     assert tree.select(deepest.id, focus=False)
     assert tree.rows[deepest.id].depth == 3000
+
+
+def test_closing_the_window_takes_a_deep_outline_apart_first(
+    window: MainWindow, library: Library, tmp_path: Path
+) -> None:
+    # Qt's teardown of the view would delete the chain as one branch: n squared (6 s at 10,000).
+    source = tmp_path / "deep.json"
+    source.write_text(json.dumps(documents.deep_chain(3000)), encoding="utf-8")
+    (postmortem_id,) = postmortems.import_files(library, [source]).postmortem_ids
+    window.refresh_library()
+    assert window.open_postmortem(postmortem_id)
+    window.editor.show_view(View.CAUSES)
+    tree = window.editor.causes.tree
+    rows = [tree.item_for(cause_id) for cause_id in tree.rows]
+    assert tree.topLevelItemCount() == 1
+    assert window.close()
+    assert tree.topLevelItemCount() == 0
+    for row in rows:
+        assert row is not None and shiboken6.isValid(row)
+        assert row.parent() is None and row.childCount() == 0
