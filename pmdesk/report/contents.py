@@ -18,6 +18,7 @@ from pmdesk.domain.cause_tree import CauseTree, why_label
 from pmdesk.domain.clauses import person_names
 from pmdesk.domain.meeting import Meeting, Role
 from pmdesk.domain.model import (
+    ActionField,
     ActionItem,
     ActionStatus,
     Cause,
@@ -33,7 +34,8 @@ from pmdesk.domain.moments import KeyMoments, format_duration, key_moments
 
 class Audience(StrEnum):
     TEAM = "team"  # everything
-    # no participant or attendee names, no action notes, no parked points left open
+    # no participant or attendee names, no action notes, no parked points left open; an action's
+    # reason (why it was dropped, why its date moved) is shown: it explains, it is no private note
     STAKEHOLDERS = "stakeholders"
 
     @property
@@ -90,11 +92,22 @@ class CauseEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ActionReason:
+    """Why an action stands as it does, from the note its history keeps: shown to every audience,
+    printed after its label."""
+
+    label: str  # "Why dropped", or "Re-scoped from 2026-03-20" ("Re-scoped" without the old date)
+    text: str  # the note as written, without spaces around it
+
+
+@dataclass(frozen=True, slots=True)
 class ActionRow:
     action: ActionItem
     cause: str  # "c3 The config pipeline has no schema", or ""
     overdue: bool
     notes: str  # empty for the stakeholder audience
+    # A dropped action's latest drop note, or another's latest re-scope note; None without one.
+    reason: ActionReason | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,9 +333,37 @@ def _action_rows(postmortem: Postmortem, today: date, team: bool) -> list[Action
                 f"{cause.ref} {' '.join(cause.text.split())}" if cause else "",
                 action.status.is_active and action.due is not None and action.due < today,
                 action.notes if team else "",
+                action_reason(action),
             )
         )
     return rows
+
+
+def action_reason(action: ActionItem) -> ActionReason | None:
+    """Why a dropped action was dropped (the note of its latest drop), or why another's due date
+    last moved (its latest due-date change with a note). None when its history holds no such note:
+    an imported action may be dropped with no history at all, and no reason is made up for it.
+    """
+    if action.status is ActionStatus.DROPPED:
+        drops = [
+            change
+            for change in action.history
+            if change.field is ActionField.STATUS and change.new == ActionStatus.DROPPED.value
+        ]
+        # The latest drop's own note, as the readiness check reads it: an earlier drop's reason
+        # may no longer hold once the action was reopened and dropped again.
+        text = drops[-1].note.strip() if drops else ""
+        return ActionReason("Why dropped", text) if text else None
+    moves = [
+        change
+        for change in action.history
+        if change.field is ActionField.DUE and change.note.strip()
+    ]
+    if not moves:
+        return None
+    latest = moves[-1]
+    label = f"Re-scoped from {latest.old}" if latest.old else "Re-scoped"
+    return ActionReason(label, latest.note.strip())
 
 
 def _meeting_section(

@@ -155,8 +155,11 @@ def render_markdown(contents: ReportContents) -> str:
                 for row in contents.actions:
                     action = row.action
                     due = action.due.isoformat() if action.due else "—"
+                    title = f"{action.ref} {cell(action.title)}"
+                    if row.reason is not None:  # under the title, for every audience
+                        title += f"<br>*{escape(row.reason.label)}:* {cell(row.reason.text)}"
                     cells = [
-                        f"{action.ref} {cell(action.title)}",
+                        title,
                         cell(action.owner or "—"),
                         f"**{due} overdue**" if row.overdue else due,
                         STATUS_LABELS[action.status],

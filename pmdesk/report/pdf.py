@@ -654,13 +654,20 @@ def _action_row(row: ActionRow, audience: Audience) -> Row:
         if row.cause
         else text_cell("—", color=FAINT)
     )
-    note = None
+    notes = []
+    if row.reason is not None:  # every audience: why it was dropped, or why its date moved
+        notes.append(_note_cell(row.reason.label, row.reason.text))
     if audience is Audience.TEAM and row.notes.strip():
-        note = Cell(
-            (Run(row.notes, size=7.5, color=MUTED, max_lines=MAX_NOTE_LINES),),
-            prefix=Run("Notes", size=7.5, bold=True, color=MUTED),
-        )
-    return Row((title, owner, due, status, priority, addresses), note=note)
+        notes.append(_note_cell("Notes", row.notes))
+    return Row((title, owner, due, status, priority, addresses), notes=tuple(notes))
+
+
+def _note_cell(label: str, text: str) -> Cell:
+    """A line under an action's row: its label in bold, the text hanging to its right."""
+    return Cell(
+        (Run(text, size=7.5, color=MUTED, max_lines=MAX_NOTE_LINES),),
+        prefix=Run(label, size=7.5, bold=True, color=MUTED),
+    )
 
 
 def _split_cause(cause: str) -> tuple[str, str]:

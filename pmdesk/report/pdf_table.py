@@ -52,7 +52,8 @@ class Cell:
 @dataclass(frozen=True, slots=True)
 class Row:
     cells: tuple[Cell, ...]
-    note: Cell | None = None  # across the whole row, under its cells (an action's notes)
+    # Across the whole row, under its cells, one under another (an action's reason and notes).
+    notes: tuple[Cell, ...] = ()
     indent: float = 0.0  # moves the row's cells right (the cause list's depth)
     space_above: float = 0.0
 
@@ -178,9 +179,9 @@ class Grid(Flowable):  # type: ignore[misc]
                 laid.extend(lines)
                 height = max(height, cell_height)
                 left += column_width
-            if row.note is not None:
+            for note in row.notes:
                 lines, note_height = _lay_cell(
-                    row.note,
+                    note,
                     row.indent + CELL_PAD_X,
                     width - row.indent - 2 * CELL_PAD_X,
                     top + height + 1.5,
