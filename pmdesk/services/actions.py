@@ -54,6 +54,13 @@ def add_action(
     return action, changes(Entity.ACTION, postmortem_id, added=[action.id])
 
 
+def known_owners(library: Library) -> list[str]:
+    """The owners of actions across the library, most used first: offered as one types an
+    owner, so a team is named the same way every time."""
+    with library.connect() as conn:
+        return action_edits.owners(conn)
+
+
 def insert_new_action(conn: Connection, postmortem_id: str, action: ActionItem) -> ActionItem:
     """The part of `add_action` inside its transaction, for use cases that add an action as one
     step of a larger edit; `action` must have passed `validation.check_action`."""

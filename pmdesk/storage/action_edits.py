@@ -38,6 +38,18 @@ def max_action_position(conn: Connection, postmortem_id: str) -> int:
     return -1 if found is None else int(found)
 
 
+def owners(conn: Connection) -> list[str]:
+    """Every owner named on an action anywhere in the library, most used first."""
+    uses = func.count()
+    query = (
+        select(actions.c.owner)
+        .where(actions.c.owner.is_not(None))
+        .group_by(actions.c.owner)
+        .order_by(uses.desc(), actions.c.owner)
+    )
+    return [str(owner) for owner in conn.execute(query).scalars()]
+
+
 def load_actions(conn: Connection, postmortem_id: str, ids: Collection[str]) -> list[PlacedAction]:
     query = (
         select(actions)

@@ -509,6 +509,10 @@ class Edits:
 
     # ---- actions ----------------------------------------------------------------------------
 
+    def known_owners(self) -> list[str]:
+        """The owners named on actions across the library, most used first."""
+        return actions.known_owners(self._library)
+
     def add_action(self, postmortem_id: str, action: ActionItem) -> str | None:
         stored: list[ActionItem] = []
 

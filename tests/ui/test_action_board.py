@@ -202,11 +202,11 @@ def test_the_vagueness_check_speaks_while_a_title_is_typed(
     opened: MainWindow, board: ActionsSection
 ) -> None:
     QTest.keyClicks(board.new_action, "Improve monitoring")
-    assert board.new_vagueness.isVisibleTo(board)
-    assert "what changes on which thing" in board.new_vagueness.text()
+    assert board.new_action.vagueness.isVisibleTo(board)
+    assert "what changes on which thing" in board.new_action.vagueness.text()
     board.new_action.clear()
     QTest.keyClicks(board.new_action, "Add a 5-second latency alert to the checkout service")
-    assert not board.new_vagueness.isVisibleTo(board)
+    assert not board.new_action.vagueness.isVisibleTo(board)
     QTest.keyClick(board.new_action, Qt.Key.Key_Return)
     added = stored(opened).actions[-1]
     assert added.title.startswith("Add a 5-second") and added.status is ActionStatus.OPEN

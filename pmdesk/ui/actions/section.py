@@ -15,14 +15,15 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QInputDialog,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from pmdesk.domain.action_entry import ActionEntry
 from pmdesk.domain.model import ActionItem, ActionStatus, Postmortem
+from pmdesk.ui.actions.action_line import ActionLine
 from pmdesk.ui.actions.board import EVERYONE, NO_OWNER, ActionBoard
-from pmdesk.ui.actions.detail import ActionDetail, VaguenessHint
+from pmdesk.ui.actions.detail import ActionDetail
 from pmdesk.ui.edits import Edits
 from pmdesk.ui.widgets import ShareSplitter
 
@@ -37,14 +38,10 @@ class ActionsSection(QWidget):
         self.postmortem: Postmortem | None = None
         self.ask_text: AskText = self._ask_with_dialog
 
-        self.new_action = QLineEdit()
+        self.new_action = ActionLine()
         self.new_action.setAccessibleName("New action")
-        self.new_action.setPlaceholderText(
-            "New action: what changes, on which thing, by when (Enter adds it to Open)"
-        )
-        self.new_action.returnPressed.connect(self._add)
-        self.new_vagueness = VaguenessHint()
-        self.new_action.textEdited.connect(self.new_vagueness.check)
+        self.new_action.known_owners = edits.known_owners
+        self.new_action.entered.connect(self._add)
         self.owner_filter = QComboBox()
         self.owner_filter.setAccessibleName("Show actions of")
         self.owner_filter.activated.connect(self._owner_chosen)
@@ -71,13 +68,16 @@ class ActionsSection(QWidget):
         self.detail.setMinimumWidth(240)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.new_vagueness)
+        layout.addWidget(self.new_action.preview)
+        layout.addWidget(self.new_action.problem)
+        layout.addWidget(self.new_action.vagueness)
         layout.addWidget(self.splitter, 1)
 
     # ---- showing ---------------------------------------------------------------------------
 
     def show_postmortem(self, postmortem: Postmortem) -> None:
         self.postmortem = postmortem
+        self.new_action.show_postmortem(postmortem)
         self._fill_owner_filter(postmortem)
         self.board.show_postmortem(postmortem)
         self._show_detail(self.board.current_action())
@@ -118,14 +118,14 @@ class ActionsSection(QWidget):
 
     # ---- edits -----------------------------------------------------------------------------
 
-    def _add(self) -> None:
-        title = self.new_action.text().strip()
-        if self.postmortem is None or not title:
+    def _add(self, entry: ActionEntry) -> None:
+        """Store the typed line as one action, all its fields in one undo step."""
+        if self.postmortem is None:
             return
-        new_id = self._edits.add_action(self.postmortem.id, ActionItem("", title))
+        new = ActionItem("", entry.title, owner=entry.owner, due=entry.due, priority=entry.priority)
+        new_id = self._edits.add_action(self.postmortem.id, new)
         if new_id is not None:
-            self.new_action.setText("")  # with no typing left to undo: Ctrl+Z undoes the add
-            self.new_vagueness.check("")
+            self.new_action.clear_entry()  # with no typing left to undo: Ctrl+Z undoes the add
             self.board.select_action(new_id, focus=False)
 
     def _stored(self, action_id: str) -> ActionItem | None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -20,9 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk.domain.action_entry import ActionEntry
 from pmdesk.domain.cause_tree import why_label
 from pmdesk.domain.model import Postmortem, TimelineEvent
 from pmdesk.domain.validation import is_timezone_name
+from pmdesk.ui.actions.action_line import PLACEHOLDER, ActionLine
 from pmdesk.ui.causes.tree import STATUS_MARKS, CauseRow
 from pmdesk.ui.widgets import CommittingTextEdit, emphasise, heading, muted
 
@@ -33,7 +34,7 @@ class CauseDetail(QWidget):
     text_changed = Signal(str, str)  # cause id, text
     systemic_changed = Signal(str, bool)
     evidence_changed = Signal(str, list)  # cause id, event ids in order
-    action_added = Signal(str, str)  # cause id, title
+    action_added = Signal(str, object)  # cause id, ActionEntry
     event_requested = Signal(str)
     action_requested = Signal(str)
     ask_why_requested = Signal()
@@ -92,10 +93,15 @@ class CauseDetail(QWidget):
         self.actions_list.itemActivated.connect(
             lambda item: self.action_requested.emit(item.data(ITEM_ID))
         )
-        self.new_action = QLineEdit()
+        self.new_action = ActionLine()
         self.new_action.setAccessibleName("New action for this cause")
-        self.new_action.setPlaceholderText("New action: what changes, on which thing, by when")
-        self.new_action.returnPressed.connect(self._add_action)
+        self.new_action.entered.connect(self._add_action)
+        self.new_action_box = _column(
+            self.new_action,
+            self.new_action.preview,
+            self.new_action.problem,
+            self.new_action.vagueness,
+        )
 
         self.empty = muted("Select a cause to see its evidence and actions.")
         self._parts: list[QWidget] = [
@@ -109,7 +115,7 @@ class CauseDetail(QWidget):
             self.cite,
             heading("Actions for this cause"),
             self.actions_list,
-            self.new_action,
+            self.new_action_box,
         ]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
@@ -174,12 +180,12 @@ class CauseDetail(QWidget):
                 item.setData(ITEM_ID, action.id)
                 self.actions_list.addItem(item)
         self.actions_list.setVisible(self.actions_list.count() > 0)
-        if row.needs_action:
-            self.new_action.setPlaceholderText(
-                "This systemic cause has no action yet: what changes, on which thing, by when?"
-            )
-        else:
-            self.new_action.setPlaceholderText("New action: what changes, on which thing, by when")
+        self.new_action.show_postmortem(postmortem)
+        self.new_action.setPlaceholderText(
+            "This systemic cause has no action yet: what changes, on which thing @owner due fri P1"
+            if row.needs_action
+            else PLACEHOLDER
+        )
 
     def _text_finished(self, text: str) -> None:
         if self.cause_id is not None:
@@ -208,10 +214,9 @@ class CauseDetail(QWidget):
             gone = item.data(ITEM_ID)
             self.evidence_changed.emit(self.cause_id, [e for e in self._evidence if e != gone])
 
-    def _add_action(self) -> None:
-        title = self.new_action.text().strip()
-        if self.cause_id is not None and title:
-            self.action_added.emit(self.cause_id, title)
+    def _add_action(self, entry: ActionEntry) -> None:
+        if self.cause_id is not None:
+            self.action_added.emit(self.cause_id, entry)
 
     def focus_new_action(self) -> None:
         self.new_action.setFocus()
@@ -230,6 +235,15 @@ def _row(*widgets: QWidget) -> QWidget:
     layout.setContentsMargins(0, 0, 0, 0)
     for widget in widgets:
         layout.addWidget(widget, 1 if isinstance(widget, QLabel) else 0)
+    return box
+
+
+def _column(*widgets: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
     return box
 
 

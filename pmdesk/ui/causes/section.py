@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pmdesk.domain.action_entry import ActionEntry
 from pmdesk.domain.model import ActionItem, Cause, Postmortem
 from pmdesk.ui.causes.detail import CauseDetail, event_label
 from pmdesk.ui.causes.diagram import CauseDiagram
@@ -59,6 +60,7 @@ class CausesSection(QWidget):
         self.views.addWidget(self.diagram)
 
         self.detail = CauseDetail()
+        self.detail.new_action.known_owners = edits.known_owners
         self.detail.text_changed.connect(self.set_text)
         self.detail.systemic_changed.connect(self.set_systemic)
         self.detail.evidence_changed.connect(self.set_evidence)
@@ -367,11 +369,19 @@ class CausesSection(QWidget):
             if following is not None:
                 self.tree.select(following)
 
-    def add_action(self, cause_id: str, title: str) -> None:
+    def add_action(self, cause_id: str, entry: ActionEntry) -> None:
+        """Store the typed line as one action for the cause: one undo step, all its fields."""
         if self.postmortem is None:
             return
-        new = ActionItem("", title, cause_id=cause_id)
+        new = ActionItem(
+            "",
+            entry.title,
+            owner=entry.owner,
+            due=entry.due,
+            priority=entry.priority,
+            cause_id=cause_id,
+        )
         if self._edits.add_action(self.postmortem.id, new) is not None:
-            self.detail.new_action.setText("")  # no typing left for Ctrl+Z to undo
+            self.detail.new_action.clear_entry()  # no typing left for Ctrl+Z to undo
             self._show_detail()
             self.tree.select(cause_id)  # the keyboard back on that cause, for the next why
