@@ -174,9 +174,8 @@ def read_due(word: str, today: date) -> date | str | None:
 
 
 def describe(entry: ActionEntry, today: date) -> str:
-    """What the line understood, in one line: for the preview under the field."""
-    if entry.problem and not entry.title:
-        return entry.problem
+    """What the line understood, in one line: for the preview under the field (a problem is
+    said apart from it)."""
     parts = [f"“{entry.title}”" if entry.title else "No title yet"]
     parts.append(f"owner {entry.owner}" if entry.owner else "no owner")
     if entry.due is not None:
@@ -187,8 +186,7 @@ def describe(entry: ActionEntry, today: date) -> str:
     else:
         parts.append("no due date")
     parts.append(entry.priority.value if entry.priority else "no priority")
-    text = " · ".join(parts)
-    return f"{text}. {entry.problem}" if entry.problem else text
+    return " · ".join(parts)
 
 
 def owner_at(text: str, cursor: int) -> tuple[int, str] | None:

@@ -118,6 +118,7 @@ def test_a_date_that_is_no_date_is_said_and_nothing_is_stored(
     type_line(board.new_action, "Add schema validation due 2026-02-30 P1")
     assert board.new_action.problem.isVisibleTo(board)
     assert "“2026-02-30” is not a date" in board.new_action.problem.text()
+    assert "not a date" not in board.new_action.preview.text()  # said once, in the error colour
     enter(board.new_action)
     assert len(stored(opened).actions) == count
     assert board.new_action.text() == "Add schema validation due 2026-02-30 P1"  # kept to fix
