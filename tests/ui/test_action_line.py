@@ -253,3 +253,46 @@ def test_the_meeting_stages_actions_step_takes_the_same_line(
         date(2026, 3, 15),
         Priority.P0,
     )
+
+
+# Today is Thursday 2026-03-05 in Berlin (see NOW).
+EVERY_FORM = [
+    ("Fix it @Platform team", ("Fix it", "Platform team", None, None)),
+    ("Fix it @dana", ("Fix it", "dana", None, None)),
+    ("Fix it due 2026-04-10", ("Fix it", None, date(2026, 4, 10), None)),
+    ("Fix it due +10d", ("Fix it", None, date(2026, 3, 15), None)),
+    ("Fix it due +2w", ("Fix it", None, date(2026, 3, 19), None)),
+    ("Fix it due fri", ("Fix it", None, date(2026, 3, 6), None)),
+    ("Fix it due thursday", ("Fix it", None, date(2026, 3, 12), None)),
+    ("Fix it due eom", ("Fix it", None, date(2026, 3, 31), None)),
+    ("Fix it due today", ("Fix it", None, TODAY_IN_BERLIN, None)),
+    ("Fix it due tomorrow", ("Fix it", None, date(2026, 3, 6), None)),
+    ("Fix it P0", ("Fix it", None, None, Priority.P0)),
+    ("Fix it p3", ("Fix it", None, None, Priority.P3)),
+    (
+        "Fix it P2 due fri @Checkout team",
+        ("Fix it", "Checkout team", date(2026, 3, 6), Priority.P2),
+    ),
+    ("Send the email @ 5pm", ("Send the email @ 5pm", None, None, None)),
+    ("Mail dana@example.com the notes", ("Mail dana@example.com the notes", None, None, None)),
+    ("Split the P10 queue", ("Split the P10 queue", None, None, None)),
+    ("Ask @dana about the P1 queue", ("Ask @dana about the P1 queue", None, None, None)),
+    ("Review the due process", ("Review the due process", None, None, None)),
+]
+
+
+@pytest.mark.parametrize(("typed", "fields"), EVERY_FORM, ids=[typed for typed, _ in EVERY_FORM])
+def test_every_form_of_the_line_through_the_keyboard(
+    opened: MainWindow,
+    board: ActionsSection,
+    typed: str,
+    fields: tuple[str, str | None, date | None, Priority | None],
+) -> None:
+    type_line(board.new_action, typed)
+    popup = board.new_action.owner_popup
+    if popup.isVisible():  # a name offered after "@": Escape keeps what was typed
+        QTest.keyClick(popup, Qt.Key.Key_Escape)
+        assert not popup.isVisible() and board.new_action.hasFocus()
+    enter(board.new_action)
+    added = stored(opened).actions[-1]
+    assert (added.title, added.owner, added.due, added.priority) == fields
