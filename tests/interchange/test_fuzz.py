@@ -283,18 +283,40 @@ def canonical(raw: bytes) -> dict[str, Any] | None:
         return None
 
 
+class Libraries:
+    """A library that has taken a few files, then a fresh one: files pile up in one library,
+    as a user's do, but a long hunt does not spend its time checking an ever bigger file."""
+
+    KEEP = 40  # postmortems before the next library
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.made = 0
+        self.db = self._fresh()
+
+    def _fresh(self) -> Path:
+        self.made += 1
+        db = self.folder / f"library-{self.made}.pmdesk"
+        assert pmdesk("--db", db, "list").code == 0
+        return db
+
+    def current(self) -> Path:
+        if postmortem_count(self.db) >= self.KEEP:
+            self.db = self._fresh()
+        return self.db
+
+
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("fuzz") / "library.pmdesk"
-    assert pmdesk("--db", db, "list").code == 0
-    return db
+def libraries(tmp_path_factory: pytest.TempPathFactory) -> Libraries:
+    return Libraries(tmp_path_factory.mktemp("fuzz"))
 
 
 @FUZZ
 @given(file=hostile_files())
 def test_import_and_check_refuse_or_keep_a_hostile_file_exactly(
-    file: HostileFile, library: Path, tmp_path_factory: pytest.TempPathFactory
+    file: HostileFile, libraries: Libraries, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    library = libraries.current()
     folder = tmp_path_factory.mktemp("file")
     source = folder / "hostile.json"
     source.write_bytes(file.raw)
