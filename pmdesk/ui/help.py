@@ -42,6 +42,7 @@ EDITOR_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Tab", "ask why: a new cause under the selected one"),
             ("Enter", "add a contributing factor beside it"),
             ("Shift+Tab (while typing)", "one level up"),
+            ("Ctrl+Enter (while typing)", "store it as systemic; the next line opens a level up"),
             ("Ctrl+Shift+Enter", "start a new problem statement"),
             ("Ctrl+M", "mark systemic: where the asking stops"),
             ("Ctrl+Shift+A", "add an action for this cause"),

@@ -122,6 +122,73 @@ def test_a_draft_goes_deeper_with_tab_and_back_with_shift_tab(
     assert causes.tree.draft is None and causes.tree.draft_editor is None
 
 
+def test_ctrl_enter_stores_a_systemic_cause_and_the_next_line_opens_a_level_up(
+    qtbot: QtBot, opened: MainWindow, causes: CausesSection
+) -> None:
+    causes.select_cause(ref_id(opened, "c5"))
+    QTest.keyClick(causes.tree, Qt.Key.Key_Tab)  # why c5?
+    QTest.keyClicks(draft(causes), "Rollbacks are manual and take an hour")
+    QTest.keyClick(draft(causes), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    new = next(c for c in stored(opened).causes if c.text.startswith("Rollbacks"))
+    assert new.systemic and children_refs(opened, "c5") == [new.ref]
+    assert (
+        opened.workspace.undo_stack.undoText()
+        == "Add systemic cause “Rollbacks are manual and take an hour”"
+    )
+    # The asking stops there: the next line is another answer to why c4, beside c5.
+    assert causes.tree.draft is not None
+    assert causes.tree.draft.parent_id == ref_id(opened, "c4")
+    type_into_draft(qtbot, causes, "Regions are not staged in the deploy config")
+    assert children_refs(opened, "c4") == ["c5", "c9"]
+
+    # Under a problem statement the line stays there, beside the systemic cause.
+    QTest.keyClick(draft(causes), Qt.Key.Key_Backtab)
+    assert causes.tree.draft is not None
+    assert causes.tree.draft.parent_id == ref_id(opened, "p1")
+    QTest.keyClicks(draft(causes), "Checkout has a single gateway host")
+    QTest.keyClick(draft(causes), Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
+    assert children_refs(opened, "p1") == ["c1", "c4", "c10", "c6"]
+    assert next(c for c in stored(opened).causes if c.ref == "c10").systemic
+    assert causes.tree.draft is not None
+    assert causes.tree.draft.parent_id == ref_id(opened, "p1")
+    assert draft(causes).hasFocus()
+
+    for _ in range(3):
+        undo(opened)
+    assert children_refs(opened, "c5") == [] and children_refs(opened, "c4") == ["c5"]
+
+
+def test_while_typing_the_keys_for_a_cause_are_about_the_one_just_typed(
+    qtbot: QtBot, opened: MainWindow, causes: CausesSection
+) -> None:
+    causes.select_cause(ref_id(opened, "c6"))
+    QTest.keyClick(causes.tree, Qt.Key.Key_Tab)
+    type_into_draft(qtbot, causes, "Error rates are not exported by the checkout service")
+    new = next(c for c in stored(opened).causes if c.text.startswith("Error rates"))
+    assert causes.current_cause() == new  # not c6, which the open line still answers
+    assert "Error rates" in causes.detail.text.toPlainText()
+
+    QTest.keyClick(draft(causes), Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert next(c for c in stored(opened).causes if c.id == new.id).systemic
+    assert not next(c for c in stored(opened).causes if c.ref == "c6").systemic
+    assert draft(causes).hasFocus()  # still typing causes
+
+    QTest.keyClick(
+        draft(causes),
+        Qt.Key.Key_A,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    line = causes.detail.new_action
+    assert line.hasFocus()
+    QTest.keyClicks(line, "Export the checkout error rate to the metrics pipeline P2")
+    QTest.keyClick(line, Qt.Key.Key_Return)
+    added = stored(opened).actions[-1]
+    assert added.cause_id == new.id
+    assert draft(causes).hasFocus()  # back to the next cause
+    type_into_draft(qtbot, causes, "Nobody owns the checkout dashboards")
+    assert children_refs(opened, "c6") == ["c7", new.ref, "c9"]
+
+
 def test_a_new_problem_statement_starts_a_tree_of_its_own(
     qtbot: QtBot, opened: MainWindow, causes: CausesSection
 ) -> None:

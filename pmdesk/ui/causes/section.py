@@ -294,19 +294,25 @@ class CausesSection(QWidget):
         if self.postmortem is None:
             return
         words = " ".join(draft.text.split())
-        text = f"Add cause “{words if len(words) <= 40 else words[:39] + '…'}”"
+        kind = "systemic cause" if draft.systemic else "cause"
+        text = f"Add {kind} “{words if len(words) <= 40 else words[:39] + '…'}”"
         self.tree.draft = None  # the redraw after the edit must not bring this one back
-        new_id = self._edits.add_cause(
-            self.postmortem.id, Cause("", draft.text.strip(), draft.parent_id), draft.index, text
-        )
+        cause = Cause("", draft.text.strip(), draft.parent_id, systemic=draft.systemic)
+        new_id = self._edits.add_cause(self.postmortem.id, cause, draft.index, text)
         if new_id is None:
-            self.tree.open_draft(draft)  # refused: keep what was typed
+            self.tree.open_draft(replace(draft, systemic=False))  # refused: keep what was typed
             return
         self.tree.select(new_id, focus=False)
-        # The next line opens right below, so a scribe keeps listing contributing factors.
-        self.tree.open_draft(
-            Draft(draft.parent_id, self.tree.tree.index_among_siblings(new_id) + 1)
-        )
+        tree = self.tree.tree
+        parent = tree.get(draft.parent_id) if draft.parent_id else None
+        if draft.systemic and parent is not None and parent.parent_id in tree:
+            # The asking stops at a systemic cause: the next line opens beside the cause it
+            # answers, for another answer to the why before (still under the problem statement).
+            at = Draft(parent.parent_id, tree.index_among_siblings(parent.id) + 1, after=new_id)
+        else:
+            # Right below, so a scribe keeps listing contributing factors.
+            at = Draft(draft.parent_id, tree.index_among_siblings(new_id) + 1, after=new_id)
+        self.tree.open_draft(at)
 
     def set_text(self, cause_id: str, text: str) -> None:
         cause = self.tree.tree.get(cause_id)
@@ -319,9 +325,23 @@ class CausesSection(QWidget):
             self._show_detail()
 
     def toggle_systemic(self) -> None:
+        """Ctrl+M: the selected cause, or while causes are typed the one just typed, is
+        systemic or no longer; the typing goes on."""
         cause = self.current_cause()
-        if cause is not None:
-            self.set_systemic(cause.id, not cause.systemic)
+        if cause is None:
+            return
+        typing = self.tree.draft_editor is not None and self.tree.draft_editor.hasFocus()
+        self.set_systemic(cause.id, not cause.systemic)
+        if typing:
+            self._back_to_typing()
+
+    def _back_to_typing(self) -> bool:
+        """The keyboard back in the new-cause line, if one is open (an edit's refresh puts it
+        on the outline)."""
+        editor = self.tree.draft_editor
+        if editor is not None:
+            editor.setFocus()
+        return editor is not None
 
     def set_systemic(self, cause_id: str, systemic: bool) -> None:
         cause = self.tree.tree.get(cause_id)
@@ -384,4 +404,5 @@ class CausesSection(QWidget):
         if self._edits.add_action(self.postmortem.id, new) is not None:
             self.detail.new_action.clear_entry()  # no typing left for Ctrl+Z to undo
             self._show_detail()
-            self.tree.select(cause_id)  # the keyboard back on that cause, for the next why
+            if not self._back_to_typing():  # back to the causes being typed, for the next one
+                self.tree.select(cause_id)  # the keyboard back on that cause, for the next why

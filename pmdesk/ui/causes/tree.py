@@ -5,15 +5,18 @@ Each cause is a row: its depth ("why 2"), its ref and text, and at the right wha
 nothing addresses). Systemic causes carry a coloured bar and a bold text. Actions hang under the
 cause they address. Blame language in a cause is underlined.
 
-New causes are typed into a draft row: Enter stores it and opens the next sibling, Tab moves the
-draft one level deeper (a why of the row above), Shift+Tab one level up, Escape closes it. The view
-never changes the tree itself: drops and keyboard moves are requests the section turns into
-undoable edits, and the tree is redrawn from what the library then holds.
+New causes are typed into a draft row: Enter stores it and opens the next sibling, Ctrl+Enter
+stores it as systemic (the chain of whys ends there, so the next line opens a level up), Tab moves
+the draft one level deeper (a why of the row above), Shift+Tab one level up, Escape closes it.
+While the draft is open, the selected cause is the one just typed from it, so the pane beside the
+tree, Ctrl+M and Ctrl+Shift+A are about that cause. The view never changes the tree itself: drops
+and keyboard moves are requests the section turns into undoable edits, and the tree is redrawn
+from what the library then holds.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 from PySide6.QtCore import (
@@ -86,6 +89,8 @@ class Draft:
     parent_id: str | None
     index: int | None  # among the parent's children; None for the last
     text: str = ""
+    systemic: bool = False  # stored with Ctrl+Enter: a condition of the system
+    after: str | None = None  # the cause typed just before from this line, if any
 
 
 STATUS_MARKS = {
@@ -97,9 +102,10 @@ STATUS_MARKS = {
 
 
 class DraftEditor(QLineEdit):
-    """The line a new cause is typed into; Tab and Shift+Tab change its level."""
+    """The line a new cause is typed into; Tab and Shift+Tab change its level, Enter stores it
+    and Ctrl+Enter stores it as systemic."""
 
-    submitted = Signal()
+    submitted = Signal(bool)  # systemic
     cancelled = Signal()
     deeper = Signal()
     shallower = Signal()
@@ -120,7 +126,7 @@ class DraftEditor(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.submitted.emit()
+            self.submitted.emit(bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier))
         elif event.key() == Qt.Key.Key_Escape:
             self.cancelled.emit()
         else:
@@ -204,6 +210,8 @@ class CauseTreeView(QTreeWidget):
         }
         current = self.current_id()
         scroll = self.verticalScrollBar().value()
+        # An edit made while typing (Ctrl+M on the cause just typed) leaves the keyboard there.
+        typing = self.draft_editor is not None and self.draft_editor.hasFocus()
         self._building = True
         self.setUpdatesEnabled(False)
         try:
@@ -231,7 +239,7 @@ class CauseTreeView(QTreeWidget):
             self._building = False
             self.setUpdatesEnabled(True)
         if self.draft is not None:
-            self._place_draft(focus=False)
+            self._place_draft(focus=typing)
         if current is not None:
             self.select(current, focus=False)
         self.verticalScrollBar().setValue(scroll)
@@ -302,12 +310,16 @@ class CauseTreeView(QTreeWidget):
         return self._items.get(cause_id)
 
     def current_id(self) -> str | None:
-        """The selected cause, or the cause of the selected action."""
+        """The selected cause, or the cause of the selected action. While a new cause is typed,
+        the cause typed just before it from the same line, else the one it answers."""
         item = self.currentItem()
         if item is None:
             return None
         if item.type() == RowKind.DRAFT.value:
-            return self.draft.parent_id if self.draft is not None else None
+            if self.draft is None:
+                return None
+            after = self.draft.after
+            return after if after is not None and after in self.tree else self.draft.parent_id
         if item.type() == RowKind.ACTION.value and item.parent() is not None:
             item = item.parent()
         if item is None or item.type() != RowKind.CAUSE.value:
@@ -415,15 +427,15 @@ class CauseTreeView(QTreeWidget):
 
     def _draft_typed(self, text: str) -> None:
         if self.draft is not None:
-            self.draft = Draft(self.draft.parent_id, self.draft.index, text)
+            self.draft = replace(self.draft, text=text)
 
-    def _submit_draft(self) -> None:
+    def _submit_draft(self, systemic: bool) -> None:
         if self.draft is None:
             return
         if not self.draft.text.strip():
             self.close_draft()
             return
-        self.draft_submitted.emit(self.draft)
+        self.draft_submitted.emit(replace(self.draft, systemic=systemic))
 
     def _shift_draft(self, step: int) -> None:
         """Tab: become a why of the cause just above; Shift+Tab: a sibling of the parent."""
@@ -435,14 +447,16 @@ class CauseTreeView(QTreeWidget):
         if step > 0:
             if position == 0:
                 return  # nothing above to hang under
-            moved = Draft(siblings[position - 1].id, None, draft.text)
+            moved = replace(draft, parent_id=siblings[position - 1].id, index=None)
         else:
             if draft.parent_id is None:
                 return
             parent = self.tree.get(draft.parent_id)
             assert parent is not None
             grand = parent.parent_id if parent.parent_id in self.tree else None
-            moved = Draft(grand, self.tree.index_among_siblings(parent.id) + 1, draft.text)
+            moved = replace(
+                draft, parent_id=grand, index=self.tree.index_among_siblings(parent.id) + 1
+            )
         self.draft = moved
         self._place_draft(focus=True)
         self.draft_changed.emit()
