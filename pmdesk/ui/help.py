@@ -46,6 +46,7 @@ EDITOR_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Ctrl+Shift+Enter", "start a new problem statement"),
             ("Ctrl+M", "mark systemic: where the asking stops"),
             ("Ctrl+Shift+A", "add an action for this cause"),
+            ("Alt+2 / Alt+3 (in its action line)", "add the action in progress / done"),
             ("Alt+Up / Alt+Down", "move among siblings"),
             ("Alt+Right / Alt+Left", "one level deeper / up"),
             ("Ctrl+D", "the diagram; Ctrl+Shift+F fits it"),

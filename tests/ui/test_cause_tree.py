@@ -189,6 +189,42 @@ def test_while_typing_the_keys_for_a_cause_are_about_the_one_just_typed(
     assert children_refs(opened, "c6") == ["c7", new.ref, "c9"]
 
 
+def test_the_cause_panes_line_stores_an_action_in_progress_or_done_with_alt_digits(
+    qtbot: QtBot, opened: MainWindow, causes: CausesSection
+) -> None:
+    c6 = ref_id(opened, "c6")
+    causes.select_cause(c6)
+    line = causes.detail.new_action
+    for title, key, status in (
+        ("Page the checkout on-call on errors due 2026-03-20", Qt.Key.Key_2, "in_progress"),
+        ("Chart the checkout error rate on the on-call dashboard", Qt.Key.Key_3, "done"),
+    ):
+        QTest.keyClick(
+            causes.tree,
+            Qt.Key.Key_A,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+        QTest.keyClicks(line, title)
+        QTest.keyClick(line, key, Qt.KeyboardModifier.AltModifier)
+        added = stored(opened).actions[-1]
+        assert (added.title, added.cause_id, added.status.value) == (
+            title.partition(" due")[0],
+            c6,
+            status,
+        )
+        assert line.text() == "" and causes.tree.hasFocus()
+    undo(opened)
+    assert stored(opened).actions[-1].title.startswith("Page the checkout")
+
+    # The Actions tab's line stores no status: there Alt+2 adds nothing.
+    opened.editor.show_view(View.ACTIONS)
+    other = opened.editor.action_items.new_action
+    count = len(stored(opened).actions)
+    QTest.keyClicks(other, "Chart the checkout error rate")
+    QTest.keyClick(other, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    assert len(stored(opened).actions) == count
+
+
 def test_a_new_problem_statement_starts_a_tree_of_its_own(
     qtbot: QtBot, opened: MainWindow, causes: CausesSection
 ) -> None:

@@ -3,7 +3,9 @@
 Under the line, a preview says what it understood (title, owner, due date with its weekday,
 priority) and the vagueness hint says how to make a vague title concrete. After `@`, the
 postmortem's participants and the owners known across the library are offered; Tab or Enter
-takes the one highlighted. Enter on the line hands the whole action over as one entry.
+takes the one highlighted. Enter on the line hands the whole action over as one entry; where the
+host stores a status with it (`takes_status`), Alt+2 or Alt+3 instead hands it over already in
+progress or done, as the board's columns are numbered.
 """
 
 from __future__ import annotations
@@ -17,17 +19,20 @@ from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QWidget
 
 from pmdesk.domain.action_entry import ActionEntry, describe, owner_at, parse_action_entry
-from pmdesk.domain.model import Postmortem
+from pmdesk.domain.model import ActionStatus, Postmortem
 from pmdesk.ui.actions.detail import VaguenessHint
 from pmdesk.ui.widgets import muted
 
 PLACEHOLDER = "New action: what changes, on which thing @owner due fri P1 (Enter adds it)"
+# Alt+2 / Alt+3 instead of Enter: the action starts in the board's second or third column.
+STATUS_KEYS = {Qt.Key.Key_2: ActionStatus.IN_PROGRESS, Qt.Key.Key_3: ActionStatus.DONE}
 
 
 class ActionLine(QLineEdit):
     """A line edit for new actions, with its preview and vagueness hint beside it."""
 
     entered = Signal(object)  # the ActionEntry, ready to store
+    entered_as = Signal(object, object)  # the ActionEntry, and the ActionStatus it starts in
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +42,8 @@ class ActionLine(QLineEdit):
         self._names: list[str] = []
         # The owners known across the library, most used first; the host fills it in.
         self.known_owners: Callable[[], Sequence[str]] = lambda: ()
+        # Set by a host that stores `entered_as`: only then do Alt+2 and Alt+3 add the action.
+        self.takes_status = False
         self.preview = muted("")
         self.preview.setWordWrap(True)
         self.preview.hide()
@@ -147,11 +154,21 @@ class ActionLine(QLineEdit):
             return True
         return super().eventFilter(watched, event)
 
-    def _enter(self) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        status = STATUS_KEYS.get(Qt.Key(event.key()))
+        alt = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if self.takes_status and status is not None and alt == Qt.KeyboardModifier.AltModifier:
+            self._enter(status)
+            return
+        super().keyPressEvent(event)
+
+    def _enter(self, status: ActionStatus = ActionStatus.OPEN) -> None:
         if self.owner_popup.isVisible():
             return
         entry = self.entry()
-        if entry.ready:
+        if entry.ready and status is ActionStatus.OPEN:
             self.entered.emit(entry)
+        elif entry.ready:
+            self.entered_as.emit(entry, status)
         elif self.text().strip():
             self._typed(self.text())  # the problem is on show already; nothing is stored

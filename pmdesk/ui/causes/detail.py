@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.action_entry import ActionEntry
 from pmdesk.domain.cause_tree import why_label
-from pmdesk.domain.model import Postmortem, TimelineEvent
+from pmdesk.domain.model import ActionStatus, Postmortem, TimelineEvent
 from pmdesk.domain.validation import is_timezone_name
 from pmdesk.ui.actions.action_line import PLACEHOLDER, ActionLine
 from pmdesk.ui.causes.tree import STATUS_MARKS, CauseRow
@@ -34,7 +34,7 @@ class CauseDetail(QWidget):
     text_changed = Signal(str, str)  # cause id, text
     systemic_changed = Signal(str, bool)
     evidence_changed = Signal(str, list)  # cause id, event ids in order
-    action_added = Signal(str, object)  # cause id, ActionEntry
+    action_added = Signal(str, object, object)  # cause id, ActionEntry, ActionStatus
     event_requested = Signal(str)
     action_requested = Signal(str)
     ask_why_requested = Signal()
@@ -95,7 +95,10 @@ class CauseDetail(QWidget):
         )
         self.new_action = ActionLine()
         self.new_action.setAccessibleName("New action for this cause")
+        self.new_action.takes_status = True
+        self.new_action.setToolTip("Enter adds the action; Alt+2 adds it in progress, Alt+3 done")
         self.new_action.entered.connect(self._add_action)
+        self.new_action.entered_as.connect(self._add_action)
         self.new_action_box = _column(
             self.new_action,
             self.new_action.preview,
@@ -214,9 +217,9 @@ class CauseDetail(QWidget):
             gone = item.data(ITEM_ID)
             self.evidence_changed.emit(self.cause_id, [e for e in self._evidence if e != gone])
 
-    def _add_action(self, entry: ActionEntry) -> None:
+    def _add_action(self, entry: ActionEntry, status: ActionStatus = ActionStatus.OPEN) -> None:
         if self.cause_id is not None:
-            self.action_added.emit(self.cause_id, entry)
+            self.action_added.emit(self.cause_id, entry, status)
 
     def focus_new_action(self) -> None:
         self.new_action.setFocus()

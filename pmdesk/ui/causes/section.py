@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.action_entry import ActionEntry
-from pmdesk.domain.model import ActionItem, Cause, Postmortem
+from pmdesk.domain.model import ActionItem, ActionStatus, Cause, Postmortem
 from pmdesk.ui.causes.detail import CauseDetail, event_label
 from pmdesk.ui.causes.diagram import CauseDiagram
 from pmdesk.ui.causes.tree import CauseTreeView, Draft
@@ -389,8 +389,11 @@ class CausesSection(QWidget):
             if following is not None:
                 self.tree.select(following)
 
-    def add_action(self, cause_id: str, entry: ActionEntry) -> None:
-        """Store the typed line as one action for the cause: one undo step, all its fields."""
+    def add_action(
+        self, cause_id: str, entry: ActionEntry, status: ActionStatus = ActionStatus.OPEN
+    ) -> None:
+        """Store the typed line as one action for the cause, in the status its key gave (Enter
+        open, Alt+2 in progress, Alt+3 done): one undo step, all its fields."""
         if self.postmortem is None:
             return
         new = ActionItem(
@@ -398,6 +401,7 @@ class CausesSection(QWidget):
             entry.title,
             owner=entry.owner,
             due=entry.due,
+            status=status,
             priority=entry.priority,
             cause_id=cause_id,
         )
