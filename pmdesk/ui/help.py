@@ -58,6 +58,7 @@ EDITOR_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("Left / Right", "move between columns"),
             ("Alt+Right / Alt+Left", "move the card to the next / previous status"),
+            ("Alt+1 … Alt+4", "move it to Open / In progress / Done / Dropped"),
             ("F2, double-click", "edit the title in place"),
         ),
     ),

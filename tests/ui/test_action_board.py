@@ -120,6 +120,35 @@ def test_alt_arrows_move_the_selected_card_between_columns(
     assert action(opened, "a4") == a4
 
 
+def test_alt_digits_move_the_selected_card_straight_to_a_column(
+    opened: MainWindow, board: ActionsSection
+) -> None:
+    a2 = action(opened, "a2")
+    board.board.select_action(a2.id)
+    QTest.keyClick(
+        board.board.columns[ActionStatus.OPEN], Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier
+    )
+    assert action(opened, "a2").status is ActionStatus.DONE  # over In progress, in one step
+    assert board.board.current_action_id() == a2.id
+    done = board.board.columns[ActionStatus.DONE]
+    assert done.hasFocus()  # the keyboard follows the card
+    steps = opened.workspace.undo_stack.count()
+    QTest.keyClick(done, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)  # already there
+    assert opened.workspace.undo_stack.count() == steps
+    board.ask_text = lambda title, question: "Replaced by a4"
+    QTest.keyClick(done, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)  # dropping asks why
+    dropped = action(opened, "a2")
+    assert dropped.status is ActionStatus.DROPPED and dropped.history[-1].note == "Replaced by a4"
+    QTest.keyClick(
+        board.board.columns[ActionStatus.DROPPED], Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier
+    )
+    assert action(opened, "a2").status is ActionStatus.OPEN
+    for _ in range(3):
+        undo(opened)
+    assert action(opened, "a2") == a2
+    assert reported(opened) == []
+
+
 def test_dropping_asks_for_the_reason_and_keeps_it(
     opened: MainWindow, board: ActionsSection
 ) -> None:

@@ -2,8 +2,9 @@
 
 A card shows what makes an action followable at a glance: its title, its owner, its due date
 (red once overdue), its priority and the cause it addresses; a missing owner or date says so on the
-card. Cards move between columns by drag and drop or with Alt+Left / Alt+Right; the board never
-moves a card itself: it asks, and redraws from what the library holds after the change.
+card. Cards move between columns by drag and drop, with Alt+Left / Alt+Right, or straight to a
+column with Alt+1 … Alt+4; the board never moves a card itself: it asks, and redraws from what the
+library holds after the change.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ STATUS_LABELS = {
     ActionStatus.DROPPED: "Dropped",
 }
 TITLE_LINES = 3
+# Alt+1 … Alt+4 on a card: straight to that column, counted from the left.
+COLUMN_KEYS = {Qt.Key.Key_1: 0, Qt.Key.Key_2: 1, Qt.Key.Key_3: 2, Qt.Key.Key_4: 3}
+ALT = Qt.KeyboardModifier.AltModifier
 EVERYONE = "\x00everyone"  # the owner filter's "show all"; no real owner is named this
 NO_OWNER = "\x00nobody"
 
@@ -104,6 +108,12 @@ class BoardList(QListWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, mods = event.key(), event.modifiers()
+        column = COLUMN_KEYS.get(Qt.Key(key))
+        if column is not None and mods & ~Qt.KeyboardModifier.KeypadModifier == ALT:
+            action_id = self.current_action_id()
+            if action_id is not None:
+                self.board.move_to(action_id, BOARD_COLUMNS[column])
+            return
         if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
             step = -1 if key == Qt.Key.Key_Left else 1
             if mods & Qt.KeyboardModifier.AltModifier:
@@ -271,6 +281,11 @@ class ActionBoard(QWidget):
         target.setFocus()
         if target.currentItem() is None and target.count():
             target.setCurrentRow(0)
+
+    def move_to(self, action_id: str, status: ActionStatus) -> None:
+        action = self.action_items.get(action_id)
+        if action is not None and action.status is not status:
+            self.move_requested.emit(action_id, status)
 
     def move_by(self, action_id: str, step: int) -> None:
         action = self.action_items.get(action_id)
