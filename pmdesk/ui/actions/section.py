@@ -169,13 +169,19 @@ class ActionsSection(QWidget):
             return False
         note = ""
         if action.due is not None and changed.due != action.due:
+            if self._asking_about(action.id):
+                # Its question is open (the dialog taking the keyboard ends the field's editing
+                # once more): one question per change, answered once.
+                return False
             new = changed.due.isoformat() if changed.due else "no date"
-            answer = self.ask_text(
+            answer = self._ask_about(
+                action.id,
                 "Re-scope action",
                 f"“{action.title}” was due {action.due.isoformat()}; it moves to {new}. Why?",
             )
             if answer is None:
-                self.detail.show_action(self.postmortem, action)  # cancelled: show what is stored
+                # Cancelled: nothing changes, and the card's detail shows what is stored.
+                self.detail.show_action(self.postmortem, self._stored(changed.id))
                 return False
             note = answer
             text = "Re-scope action"
@@ -185,6 +191,17 @@ class ActionsSection(QWidget):
             # the reason (the window has reloaded it by now).
             self.detail.show_action(self.postmortem, self._stored(changed.id))
         return made
+
+    def _asking_about(self, action_id: str) -> bool:
+        return bool(self.property("pmdesk_asking_about") == action_id)
+
+    def _ask_about(self, action_id: str, title: str, question: str) -> str | None:
+        """Ask the question of a change to an action, noting that it is open until answered."""
+        self.setProperty("pmdesk_asking_about", action_id)
+        try:
+            return self.ask_text(title, question)
+        finally:
+            self.setProperty("pmdesk_asking_about", None)
 
     def _title_edited(self, action_id: str, title: str) -> None:
         action = self._stored(action_id)
