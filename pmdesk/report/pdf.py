@@ -50,7 +50,6 @@ from pmdesk.report.contents import (
     linked_incidents,
 )
 from pmdesk.report.pdf_drawings import (
-    MIN_DIAGRAM_SLICE,
     CauseDiagram,
     MomentStrip,
     cause_diagram,
@@ -413,7 +412,7 @@ def _lead_height(body: Sequence[Flowable]) -> float:
         if isinstance(flowable, Grid):
             return total + flowable.head_room(FRAME_WIDTH)
         if isinstance(flowable, CauseDiagram):
-            return total + min(_height(flowable), MIN_DIAGRAM_SLICE)
+            return total + flowable.lead_height()
         height = _height(flowable)
         if not getattr(flowable, "lead", False):
             return total + min(height, 72.0)
@@ -561,7 +560,7 @@ def _causes(contents: ReportContents, styles: _Styles) -> list[Flowable]:
     if isinstance(diagram, str):
         story.append(_plain(diagram, styles.caption))
     elif diagram is not None:
-        story.append(diagram)
+        story += diagram  # one drawing per problem statement, none cut by a page's foot
     story.append(Spacer(1, 10))
     story.append(_cause_list(contents.causes))
     return story
