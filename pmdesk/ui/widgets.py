@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QFocusEvent, QPalette, QShowEvent
+from PySide6.QtCore import QDate, QEvent, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QMouseEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,6 +20,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStyle,
+    QStyleOptionComboBox,
     QTableWidget,
     QTableWidgetItem,
     QTextEdit,
@@ -214,6 +218,132 @@ class EditableRows(QWidget):
         if row >= 0:
             self.table.removeRow(row)
             self.edited.emit()
+
+
+def keyboard_comes_back(event: QFocusEvent) -> bool:
+    """Whether a widget loses the keyboard only for a while: with its window (to another one, or
+    to a dialog that opens) or to a popup (a menu, a calendar, and clicks inside it)."""
+    return (
+        event.reason() in (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason)
+        or QApplication.activePopupWidget() is not None
+    )
+
+
+class DateField(QDateEdit):
+    """A date, yyyy-MM-dd, that takes a date typed whole, as it reads, and says when the user has
+    chosen one (`chosen`): Enter, a day picked in its calendar (F4 or Alt+Down opens it), or the
+    keyboard leaving the field for another widget of the window (each of which ends its editing,
+    `editingFinished`).
+
+    Not when the window loses the keyboard (to another window, or to a dialog that opens: the
+    field has it again when the window is back), nor when its calendar opens.
+
+    Qt's own date field drops the digits typed over its selected text: a digit alone is not a
+    date of the format, so its validator refuses it and the year stays. Here a digit typed over
+    text selected from the start begins the first section. And a section that fills up moves on
+    by itself (the year's fourth digit moves to the month), so the separator typed next would skip
+    the month too: here it is taken as typed already. `/` and `.` separate as `-` does.
+    """
+
+    chosen = Signal()
+    SEPARATORS = "-/."
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self._moved_on = False  # the last digit filled its section, and the next is current
+        self._pick_pending = False
+        self._coming_back = False  # while the keyboard leaves only for a while
+        self.editingFinished.connect(self._editing_finished)
+        calendar = self.calendarWidget()
+        calendar.clicked.connect(self._picked)
+        calendar.activated.connect(self._picked)
+
+    def set_day(self, day: date) -> None:
+        self.setDate(QDate(day.year, day.month, day.day))
+
+    def day(self) -> date:
+        shown = self.date()
+        return date(shown.year(), shown.month(), shown.day())
+
+    def select_first_section(self) -> None:
+        """Select the year, so that typing replaces the date from its start."""
+        self.setCurrentSectionIndex(0)
+        self.setSelectedSection(self.sectionAt(0))
+
+    def open_calendar(self) -> None:
+        """Open the calendar as a click on the field's arrow does (Qt has no other way in)."""
+        option = QStyleOptionComboBox()
+        option.initFrom(self)
+        option.editable = True
+        option.subControls = QStyle.SubControl.SC_All
+        arrow = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxArrow, self
+        )
+        at = QPointF(arrow.center())
+        press = QMouseEvent(
+            QEvent.Type.MouseButtonPress,
+            at,
+            QPointF(self.mapToGlobal(at)),
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(self, press)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, modifiers, text = event.key(), event.modifiers(), event.text()
+        plain = not modifiers & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        )
+        if key == Qt.Key.Key_F4 or (
+            key == Qt.Key.Key_Down and modifiers == Qt.KeyboardModifier.AltModifier
+        ):
+            self.open_calendar()
+            event.accept()
+            return
+        if plain and text and text in self.SEPARATORS:
+            if self._moved_on:
+                self._moved_on = False
+                event.accept()
+                return
+            if text != "-":
+                event = QKeyEvent(event.type(), Qt.Key.Key_Minus, modifiers, "-")
+        digit = plain and len(text) == 1 and text.isdigit()
+        line = self.lineEdit()
+        first = self.sectionText(self.sectionAt(0))
+        if digit and line.selectionStart() == 0 and len(line.selectedText()) > len(first):
+            self.select_first_section()  # the whole date is selected: type it from the start
+        before = self.currentSectionIndex()
+        super().keyPressEvent(event)
+        self._moved_on = digit and self.currentSectionIndex() != before
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._moved_on = False
+        super().mousePressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._moved_on = False
+        self._coming_back = keyboard_comes_back(event)
+        try:
+            super().focusOutEvent(event)  # ends the editing: editingFinished
+        finally:
+            self._coming_back = False
+
+    def _editing_finished(self) -> None:
+        if not self._coming_back:
+            self.chosen.emit()
+
+    def _picked(self, _day: QDate) -> None:
+        # Said once the calendar has set the day and closed (a double-click says it twice).
+        if not self._pick_pending:
+            self._pick_pending = True
+            QTimer.singleShot(0, self, self._say_picked)
+
+    def _say_picked(self) -> None:
+        self._pick_pending = False
+        self.chosen.emit()
 
 
 def is_typing() -> bool:

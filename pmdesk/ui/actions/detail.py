@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +26,15 @@ from PySide6.QtWidgets import (
 from pmdesk.domain.language import find_vagueness
 from pmdesk.domain.model import ActionChange, ActionField, ActionItem, Postmortem, Priority
 from pmdesk.ui.actions.board import STATUS_LABELS
-from pmdesk.ui.widgets import CommittingTextEdit, emphasise, heading, muted, show_stored_text
+from pmdesk.ui.widgets import (
+    CommittingTextEdit,
+    DateField,
+    emphasise,
+    heading,
+    keyboard_comes_back,
+    muted,
+    show_stored_text,
+)
 
 NO_PRIORITY = "—"
 
@@ -43,6 +54,75 @@ class VaguenessHint(QLabel):
         self.setVisible(found is not None)
 
 
+class DueNote(QWidget):
+    """Under the due date: how to set one while it is being chosen, and, for a day in the past,
+    the question whether it is meant (Keep it / Change it)."""
+
+    keep = Signal()
+    change = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hint = muted("")
+        self.warning = QLabel("")
+        self.warning.setWordWrap(True)
+        self.warning.setProperty("role", "error")  # the colour of a card's overdue date
+        self.warning.setAccessibleName("Due date warning")
+        self.keep_button = QPushButton("Keep it")
+        self.keep_button.setAutoDefault(True)  # Enter presses it, as Space does
+        self.keep_button.clicked.connect(self.keep)
+        self.change_button = QPushButton("Change it")
+        self.change_button.setAutoDefault(True)
+        self.change_button.clicked.connect(self.change)
+        self.buttons = QWidget()
+        buttons = QVBoxLayout(self.buttons)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.keep_button)
+        row.addWidget(self.change_button)
+        row.addStretch(1)
+        buttons.addLayout(row)
+        buttons.addWidget(muted("In the date: Enter keeps it, Esc changes it."))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.buttons)
+        self.clear()
+
+    def say(self, hint: str) -> None:
+        self.hint.setText(hint)
+        self.hint.show()
+        self.warning.hide()
+        self.buttons.hide()
+        self.show()
+
+    def ask(self, warning: str) -> None:
+        self.warning.setText(warning)
+        self.warning.show()
+        self.buttons.show()
+        self.hint.hide()
+        self.show()
+
+    def asking(self) -> bool:
+        return self.warning.isVisibleTo(self)
+
+    def clear(self) -> None:
+        self.hide()
+        self.hint.hide()
+        self.warning.hide()
+        self.buttons.hide()
+
+
+PICKING_HINT = "Type the date or pick it (F4). Enter sets it; Esc leaves it unset."
+
+
+def in_the_past(day: date, today: date) -> str:
+    days = (today - day).days
+    ago = "yesterday" if days == 1 else f"{days} days ago"
+    return f"{day.isoformat()} is in the past ({ago}): the action would start overdue."
+
+
 class ActionDetail(QWidget):
     """Edits one action; each finished field is announced as the action it would become."""
 
@@ -51,6 +131,17 @@ class ActionDetail(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.action: ActionItem | None = None
+        # The day a due date being chosen starts from (the section asks about a day in the past
+        # by the board's today, the one its cards are late by).
+        self.today: Callable[[], date] = date.today
+        # The due date row between the stored date and the next: ticked with none stored yet
+        # (nothing is stored until a date is chosen), a day in the past held back until kept,
+        # and a change being announced (its question takes the keyboard, which ends the field's
+        # editing once more: that is not a second change).
+        self._picking = False
+        self._past: date | None = None
+        self._kept: tuple[str, date] | None = None
+        self._announcing = False
         self.heading = emphasise(QLabel(""), 1.15)
         self.title = QLineEdit()
         self.title.setAccessibleName("Action title")
@@ -64,11 +155,16 @@ class ActionDetail(QWidget):
         self.owner.editingFinished.connect(self._owner_finished)
         self.has_due = QCheckBox("Due")
         self.has_due.toggled.connect(self._due_toggled)
-        self.due = QDateEdit()
+        self.has_due.installEventFilter(self)
+        self.due = DateField()
         self.due.setAccessibleName("Due date")
-        self.due.setCalendarPopup(True)
-        self.due.setDisplayFormat("yyyy-MM-dd")
-        self.due.editingFinished.connect(self._due_finished)
+        self.due.chosen.connect(self._due_chosen)
+        self.due.installEventFilter(self)
+        self.due_note = DueNote()
+        self.due_note.keep.connect(self._keep_past)
+        self.due_note.change.connect(self._change_past)
+        for button in (self.due_note.keep_button, self.due_note.change_button):
+            button.installEventFilter(self)
         self.priority = QComboBox()
         self.priority.setAccessibleName("Priority")
         self.priority.addItem(NO_PRIORITY, None)
@@ -95,6 +191,7 @@ class ActionDetail(QWidget):
         form.addRow("", self.vagueness)
         form.addRow("Owner", self.owner)
         form.addRow("Due date", due_row)
+        form.addRow("", self.due_note)
         form.addRow("Priority", self.priority)
         form.addRow("Addresses", self.cause)
         form.addRow("Notes", self.notes)
@@ -116,10 +213,11 @@ class ActionDetail(QWidget):
     def show_action(self, postmortem: Postmortem | None, action: ActionItem | None) -> None:
         if action is not None and self.action is not None and action.id != self.action.id:
             self.notes.commit()  # typing left in the notes belongs to the card shown before
-        self.action = action
+        shown_before, self.action = self.action, action
         self.body.setVisible(action is not None)
         self.empty.setVisible(action is None)
         if action is None or postmortem is None:
+            self._show_due(None)
             return
         self.heading.setText(f"{action.ref} · {STATUS_LABELS[action.status]}")
         show_stored_text(self.title, action.title)
@@ -132,14 +230,8 @@ class ActionDetail(QWidget):
             | {a.owner for a in postmortem.actions if a.owner}
         )
         self.owner.setCompleter(QCompleter(owners, self.owner))
-        for widget in (self.has_due, self.due):
-            widget.blockSignals(True)
-        self.has_due.setChecked(action.due is not None)
-        self.due.setEnabled(action.due is not None)
-        shown = action.due or date.today()
-        self.due.setDate(QDate(shown.year, shown.month, shown.day))
-        for widget in (self.has_due, self.due):
-            widget.blockSignals(False)
+        if not self._due_in_hand(shown_before, action):
+            self._show_due(action)
         self.priority.setCurrentIndex(max(0, self.priority.findData(action.priority)))
         self.cause.clear()
         self.cause.addItem("No cause", None)
@@ -167,18 +259,151 @@ class ActionDetail(QWidget):
             owner = self.owner.text().strip() or None
             self._emit(replace(self.action, owner=owner), "Change owner")
 
-    def _due_toggled(self, on: bool) -> None:
-        self.due.setEnabled(on)
-        self._due_finished()
+    # ---- the due date ----------------------------------------------------------------------
 
-    def _due_finished(self) -> None:
+    def ask_about_past(self, day: date, today: date) -> None:
+        """Hold `day` back as in the past, asking whether it is meant: Keep it (or Enter again on
+        it) announces it once more as kept; Change it or Esc go back. Nothing is stored."""
+        self._past = day
+        blocked = self.due.blockSignals(True)
+        self.due.set_day(day)
+        self.due.blockSignals(blocked)
+        self.due_note.ask(in_the_past(day, today))
+
+    def kept_past(self, action_id: str, day: date) -> bool:
+        """Whether `day`, in the past, is announced for the action as kept after asking."""
+        return self._kept == (action_id, day)
+
+    def _show_due(self, action: ActionItem | None) -> None:
+        """Show the stored due date, leaving whatever was chosen, asked or typed in the row."""
+        self._picking = False
+        self._past = None
+        self.due_note.clear()
+        due = action.due if action is not None else None
+        for widget in (self.has_due, self.due):
+            widget.blockSignals(True)
+        self.has_due.setChecked(due is not None)
+        self.due.setEnabled(due is not None)
+        self.due.set_day(due or self.today())
+        for widget in (self.has_due, self.due):
+            widget.blockSignals(False)
+
+    def _due_in_hand(self, before: ActionItem | None, action: ActionItem) -> bool:
+        """Whether the row holds the user's own doing on this action's unchanged due date (a
+        date being chosen or typed, a past day asked about), which a reload must not undo."""
+        if before is None or before.id != action.id or before.due != action.due:
+            return False
+        typing = self.due.hasFocus() and self.due.day() != action.due
+        return self._picking or self._past is not None or typing
+
+    def _due_toggled(self, on: bool) -> None:
         if self.action is None:
             return
-        picked = self.due.date()
-        due = (
-            date(picked.year(), picked.month(), picked.day()) if self.has_due.isChecked() else None
-        )
-        self._emit(replace(self.action, due=due), "Change due date")
+        if on:
+            self._start_picking()
+        elif self.action.due is None:  # unticked before a date was chosen: nothing happened
+            self._show_due(self.action)
+        else:  # an agreed date taken away: a re-scope
+            self._announce_due(None)
+
+    def _start_picking(self) -> None:
+        """Ticked: open the field for a date, from today's; nothing is stored until one is
+        chosen."""
+        self._picking = True
+        self._past = None
+        blocked = self.has_due.blockSignals(True)
+        self.has_due.setChecked(True)
+        self.has_due.blockSignals(blocked)
+        self.due.setEnabled(True)
+        self.due.set_day(self.today())
+        self.due_note.say(PICKING_HINT)
+        self.due.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.due.select_first_section()
+
+    def _due_chosen(self) -> None:
+        """Enter, a day picked, or the field left: the day shown is the one chosen."""
+        if self.action is None or self._announcing or not self.has_due.isChecked():
+            return
+        if not self.due.hasFocus() and QApplication.focusWidget() is self.has_due:
+            return  # on the way to the box, to untick it or to come back: still in hand
+        day = self.due.day()
+        if day == self.action.due:
+            self._show_due(self.action)  # back to what is stored: nothing to do
+        elif day != self._past:
+            self._announce_due(day)
+        elif self.due.hasFocus():
+            self._keep_past()  # Enter again on the day asked about keeps it
+        # else: the field was left on the day asked about, which waits for its answer
+
+    def _keep_past(self) -> None:
+        if self.action is not None and self._past is not None:
+            self._kept = (self.action.id, self._past)
+            self._announce_due(self._past)
+
+    def _change_past(self) -> None:
+        """Not the day in the past: back to the date before it (the stored one, or today's while
+        one is chosen), in the field, to type another."""
+        if self.action is None:
+            return
+        if self._picking:
+            self._start_picking()
+            return
+        self._show_due(self.action)
+        self.due.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.due.select_first_section()
+
+    def _escape(self) -> bool:
+        """Esc in the due date row: a day in the past is not kept, a date being chosen for an
+        action without one is not set, typing is undone. False when there is nothing to undo."""
+        if self.action is None:
+            return False
+        if self._past is not None:
+            self._change_past()
+        elif self._picking:
+            self._show_due(self.action)
+            self.has_due.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.action.due is not None and self.due.day() != self.action.due:
+            self._show_due(self.action)
+            self.due.select_first_section()
+        else:
+            return False
+        return True
+
+    def _announce_due(self, due: date | None) -> None:
+        if self.action is None:
+            return
+        self._past = None
+        self.due_note.clear()
+        self._announcing = True
+        try:
+            self._emit(replace(self.action, due=due), "Change due date")
+        finally:
+            self._announcing = False
+            self._kept = None
+        if self._past is None:
+            # Stored, refused, or its question cancelled (not held back as a day in the past
+            # to ask about): the row shows what is stored now.
+            self._show_due(self.action)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Escape
+            and watched in (self.due, self.due_note.keep_button, self.due_note.change_button)
+            and self._escape()
+        ):
+            return True
+        if (
+            watched is self.has_due
+            and isinstance(event, QFocusEvent)
+            and event.type() == QEvent.Type.FocusOut
+            and not keyboard_comes_back(event)
+            and QApplication.focusWidget() is not self.due
+        ):
+            # The row left by way of its box, still ticked: the day shown is the one chosen.
+            self._due_chosen()
+        return super().eventFilter(watched, event)
 
     def _priority_chosen(self, index: int) -> None:
         if self.action is not None:

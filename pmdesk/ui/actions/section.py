@@ -163,9 +163,21 @@ class ActionsSection(QWidget):
         return made
 
     def change_action(self, changed: ActionItem, text: str) -> bool:
-        """Apply an edit from the card's detail; a moved due date asks for a note first."""
+        """Apply an edit from the card's detail; a moved due date asks for a note first, and a
+        due date in the past whether it is meant."""
         action = self._stored(changed.id)
         if self.postmortem is None or action is None:
+            return False
+        today = self.board.today()  # the day the board's cards are late by
+        if (
+            changed.due is not None
+            and changed.due != action.due
+            and changed.due < today
+            and not self.detail.kept_past(changed.id, changed.due)
+        ):
+            # A day in the past makes the action overdue at once: the detail asks whether it
+            # is meant (Keep it announces it again as kept). Nothing is stored meanwhile.
+            self.detail.ask_about_past(changed.due, today)
             return False
         note = ""
         if action.due is not None and changed.due != action.due:
