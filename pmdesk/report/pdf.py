@@ -394,6 +394,11 @@ def _story(contents: ReportContents, styles: _Styles) -> list[Flowable]:
         # Platypus's keepWithNext would move a heading and a 200-page table to a fresh page
         # together; this keeps the heading with the start of what follows it, and no more.
         room = _height(head) + _lead_height(body)
+        drawing = _first_drawing(body)
+        if drawing is not None and room > FRAME_HEIGHT:
+            # No page holds the heading and the whole drawing, and a drawing that went
+            # overleaf would leave the heading alone at a page's foot: it begins under it.
+            drawing.begins_under_heading = True
         story.append(CondPageBreak(min(room, FRAME_HEIGHT / 2)))
         story.append(head)
         story.extend(body)
@@ -403,6 +408,12 @@ def _story(contents: ReportContents, styles: _Styles) -> list[Flowable]:
 def _height(flowable: Flowable) -> float:
     _, height = flowable.wrap(FRAME_WIDTH, FRAME_HEIGHT)
     return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())
+
+
+def _first_drawing(body: Sequence[Flowable]) -> CauseDiagram | None:
+    """The cause diagram right after a section's captions, if that is what comes first."""
+    first = next((f for f in body if not getattr(f, "lead", False)), None)
+    return first if isinstance(first, CauseDiagram) else None
 
 
 def _lead_height(body: Sequence[Flowable]) -> float:

@@ -594,6 +594,9 @@ class CauseDiagram(Flowable):  # type: ignore[misc]
         self._whole = whole
         self.progress_units = progress_units
         self._first = first
+        # Set on a section's first drawing when it cannot fit under its heading on any page:
+        # it then begins right under the heading, in parts, rather than leave it alone.
+        self.begins_under_heading = False
         self.spaceBefore = 0.0 if first else DRAWING_GAP
         if scale is None:
             natural = self._natural
@@ -633,7 +636,8 @@ class CauseDiagram(Flowable):  # type: ignore[misc]
         here = min(tree.scale, available_height / natural)
         if here >= tree.floor:
             return [CauseDiagram(tree, self._part, here, first=self._first, whole=False)]
-        if natural * tree.floor <= PAGE_ROOM or available_height < MIN_DIAGRAM_SLICE:
+        fits_a_page = natural * tree.floor <= PAGE_ROOM and not self.begins_under_heading
+        if fits_a_page or available_height < MIN_DIAGRAM_SLICE:
             return []  # overleaf, whole
         (root,) = self._part.items
         parts = _parts(tree, root, available_height / tree.scale, PAGE_ROOM / tree.scale)

@@ -383,3 +383,25 @@ def test_random_trees_are_cut_only_between_whole_parts_that_fit(seed: int) -> No
                 drawn.append(int(box.cause_id))
     # Every cause drawn whole exactly once, in the report's order.
     assert drawn == list(range(len(listed)))
+
+
+def one_page_problem() -> list[Cause]:
+    """A problem statement and six long whys: a page's height at 6 pt, more than a page's room
+    under the section's heading."""
+    tree = Tree()
+    problem = tree.add(12)
+    for _ in range(6):
+        tree.add(70, problem)
+    return tree.causes
+
+
+@pytest.mark.parametrize("causes", [one_page_problem, three_problems, one_tall_problem])
+@pytest.mark.parametrize("summary_words", [0, 30, 60, 100])
+def test_the_causes_heading_is_never_left_alone_on_its_page(
+    causes: Callable[[], list[Cause]], summary_words: int
+) -> None:
+    # A drawing that fits a page but not the room under its heading went overleaf whole,
+    # leaving the heading and its caption alone; it begins under the heading, in parts.
+    data = report(causes(), summary_words)
+    (page,) = [n for n, text in enumerate(pages_text(data)) if "\nCauses\n" in f"\n{text}\n"]
+    assert drawn_pages(data)[page].boxes, f"the heading is alone on page {page + 1}"
