@@ -252,6 +252,13 @@ def test_leaving_the_ticked_date_stores_it_and_unticking_or_escape_store_nothing
         assert by_id(opened, added).due is None and by_id(opened, added).history == []
         assert detail_due(board) is None and detail.has_due.hasFocus()
 
+        click(detail.has_due)  # ticked and left untouched for another field: nothing
+        qtbot.waitUntil(detail.due.hasFocus)
+        click(detail.owner)
+        qtbot.waitUntil(detail.owner.hasFocus)
+        assert by_id(opened, added).due is None and by_id(opened, added).history == []
+        assert detail_due(board) is None and not detail.has_due.isChecked()
+
         click(detail.has_due)  # ticked, typed, and left with Tab: that date is chosen
         qtbot.waitUntil(detail.due.hasFocus)
         QTest.keyClicks(detail.due, "2026-05-04")

@@ -139,6 +139,7 @@ class ActionDetail(QWidget):
         # and a change being announced (its question takes the keyboard, which ends the field's
         # editing once more: that is not a second change).
         self._picking = False
+        self._touched = False
         self._past: date | None = None
         self._kept: tuple[str, date] | None = None
         self._announcing = False
@@ -159,6 +160,7 @@ class ActionDetail(QWidget):
         self.due = DateField()
         self.due.setAccessibleName("Due date")
         self.due.chosen.connect(self._due_chosen)
+        self.due.dateChanged.connect(self._due_touched)
         self.due.installEventFilter(self)
         self.due_note = DueNote()
         self.due_note.keep.connect(self._keep_past)
@@ -316,6 +318,7 @@ class ActionDetail(QWidget):
         self.has_due.blockSignals(blocked)
         self.due.setEnabled(True)
         self.due.set_day(self.today())
+        self._touched = False  # today's date is only where choosing starts
         self.due_note.say(PICKING_HINT)
         self.due.setFocus(Qt.FocusReason.OtherFocusReason)
         self.due.select_first_section()
@@ -327,6 +330,9 @@ class ActionDetail(QWidget):
         if not self.due.hasFocus() and QApplication.focusWidget() is self.has_due:
             return  # on the way to the box, to untick it or to come back: still in hand
         day = self.due.day()
+        if self._picking and not self._touched and not self.due.hasFocus():
+            self._show_due(self.action)  # left without a date chosen: nothing is set
+            return
         if day == self.action.due:
             self._show_due(self.action)  # back to what is stored: nothing to do
         elif day != self._past:
@@ -334,6 +340,9 @@ class ActionDetail(QWidget):
         elif self.due.hasFocus():
             self._keep_past()  # Enter again on the day asked about keeps it
         # else: the field was left on the day asked about, which waits for its answer
+
+    def _due_touched(self) -> None:
+        self._touched = True
 
     def _keep_past(self) -> None:
         if self.action is not None and self._past is not None:
