@@ -59,6 +59,7 @@ EDITOR_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Left / Right", "move between columns"),
             ("Alt+Right / Alt+Left", "move the card to the next / previous status"),
             ("Alt+1 … Alt+4", "move it to Open / In progress / Done / Dropped"),
+            ("Alt+2 … Alt+4 (in the new-action line)", "add it in progress / done / dropped"),
             ("F2, double-click", "edit the title in place"),
         ),
     ),

@@ -26,8 +26,8 @@ Shift+Tab goes a level up, Enter stores, Ctrl+Enter stores a systemic cause and 
 line a level up. Right after a cause, its actions are typed into the cause pane's line
 (Ctrl+Shift+A), which links them to it, with Enter, or Alt+2 / Alt+3 for one already in progress
 or done; the keyboard then goes back to the new-cause line. An action for no cause is typed into
-the Actions tab's line; a card not yet in its column is reached on the board (Tab from the line,
-Left/Right, Up/Down) and moved there with Alt+1 … Alt+4. An event's `source` has no place in the
+the Actions tab's line and stored by the key of its status (Enter, Alt+2, Alt+3, or Alt+4 for a
+dropped one, which asks why). An event's `source` has no place in the
 typed line and is left out of the comparison, as is each action's history (a move adds to it).
 The dropped action's reason is compared with the example's notes: the board keeps the reason
 given on dropping with the drop, in the action's history, and the notes field stays empty.
@@ -55,7 +55,14 @@ from zoneinfo import ZoneInfo
 if __name__ == "__main__":  # before Qt is imported; the tests' conftest sets its own
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QMessageLogContext,
+    QSettings,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -272,6 +279,8 @@ def capture(keyboard: Keyboard, window: MainWindow, document: dict[str, Any]) ->
 
 # The key that stores an action typed into the cause pane's line, by the status it starts in.
 STORING_KEYS = {"open": "Return", "in_progress": "Alt+2", "done": "Alt+3"}
+# The key that stores an action typed into the Actions tab's line: a dropped one asks why.
+LINE_KEYS = {"open": "Return", "in_progress": "Alt+2", "done": "Alt+3", "dropped": "Alt+4"}
 # The key that moves the selected card straight to a column.
 COLUMN_KEYS = {"open": "Alt+1", "in_progress": "Alt+2", "done": "Alt+3", "dropped": "Alt+4"}
 
@@ -334,14 +343,17 @@ class Scribe:
     # ---- the board ------------------------------------------------------------------------
 
     def the_rest_of_the_actions(self) -> None:
-        """Actions that address no cause are typed into the Actions tab's line. A card not yet
-        in its column is then reached on the board (Tab from the line, Left/Right, Up/Down)
-        and moved there with Alt+1 … Alt+4; a drop asks why, answered in its dialog."""
+        """Actions that address no cause are typed into the Actions tab's line, stored in their
+        status by its key (Alt+4 for a dropped one asks why, answered in its dialog). A card
+        not in its column (none, as typed) would be reached on the board (Tab from the line,
+        Left/Right, Up/Down) and moved there with Alt+1 … Alt+4."""
         for action in self.pm["actions"]:
             if action["cause"] is None:
                 with self.keyboard.on("actions", action["id"]):
                     self.keyboard.type(action_line(action))
-                    self.keyboard.press("Return")
+                    if action["status"] == "dropped":
+                        self.keyboard.answer_next_dialog(action["notes"])
+                    self.keyboard.press(LINE_KEYS[action["status"]])
         for action in self.pm["actions"]:
             stored = self.stored_action(action["title"])
             if stored.status.value == action["status"]:
@@ -595,10 +607,18 @@ def report(result: Result) -> None:
         print("  what was stored matches the example: events, cause tree, actions")
 
 
+def _quiet_platform(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    """Qt's messages, less the offscreen platform's notes that it cannot raise a popup, grab
+    the keyboard or pass on size hints: harmless, and printed at every list of owners."""
+    if "This plugin does not support" not in message:
+        print(message, file=sys.stderr)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-keys", action="store_true", help="print each key as it is pressed")
     args = parser.parse_args()
+    qInstallMessageHandler(_quiet_platform)
     with tempfile.TemporaryDirectory() as name:
         result = run(Path(name), echo=args.show_keys)
     report(result)

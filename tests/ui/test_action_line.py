@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from pmdesk.domain.action_entry import EXAMPLE
 from pmdesk.domain.meeting import Step
-from pmdesk.domain.model import ActionItem, Postmortem, Priority
+from pmdesk.domain.model import ActionField, ActionItem, ActionStatus, Postmortem, Priority
 from pmdesk.services import postmortems
 from pmdesk.ui.actions.action_line import ActionLine
 from pmdesk.ui.actions.section import ActionsSection
@@ -296,3 +296,43 @@ def test_every_form_of_the_line_through_the_keyboard(
     enter(board.new_action)
     added = stored(opened).actions[-1]
     assert (added.title, added.owner, added.due, added.priority) == fields
+
+
+def test_alt_keys_store_the_line_in_progress_done_or_dropped_with_its_reason(
+    opened: MainWindow, board: ActionsSection
+) -> None:
+    asked: list[str] = []
+    answers: list[str | None] = [None, "Replaced by a3 and a4"]
+
+    def answer(title: str, question: str) -> str | None:
+        asked.append(question)
+        return answers.pop(0)
+
+    board.ask_text = answer
+    alt = Qt.KeyboardModifier.AltModifier
+    type_line(board.new_action, "Add a canary stage @Platform team P1")
+    QTest.keyClick(board.new_action, Qt.Key.Key_2, alt)
+    assert stored(opened).actions[-1].status is ActionStatus.IN_PROGRESS
+    type_line(board.new_action, "Add an error-rate alert")
+    QTest.keyClick(board.new_action, Qt.Key.Key_3, alt)
+    assert stored(opened).actions[-1].status is ActionStatus.DONE
+
+    count = len(stored(opened).actions)
+    type_line(board.new_action, "Improve monitoring")
+    QTest.keyClick(board.new_action, Qt.Key.Key_4, alt)  # the question cancelled: nothing
+    assert len(stored(opened).actions) == count
+    assert board.new_action.text() == "Improve monitoring"
+    steps = opened.workspace.undo_stack.count()
+    QTest.keyClick(board.new_action, Qt.Key.Key_4, alt)
+    dropped = stored(opened).actions[-1]
+    assert len(asked) == 2 and "Why is “Improve monitoring” dropped?" in asked[0]
+    assert (dropped.title, dropped.status) == ("Improve monitoring", ActionStatus.DROPPED)
+    (change,) = dropped.history
+    assert (change.field, change.old, change.new, change.note) == (
+        ActionField.STATUS,
+        "open",
+        "dropped",
+        "Replaced by a3 and a4",
+    )
+    assert board.new_action.text() == ""
+    assert opened.workspace.undo_stack.count() == steps + 1

@@ -216,12 +216,15 @@ def test_the_cause_panes_line_stores_an_action_in_progress_or_done_with_alt_digi
     undo(opened)
     assert stored(opened).actions[-1].title.startswith("Page the checkout")
 
-    # The Actions tab's line stores no status: there Alt+2 adds nothing.
-    opened.editor.show_view(View.ACTIONS)
-    other = opened.editor.action_items.new_action
+    # A just-typed action is not dropped from the cause pane: Alt+4 there adds nothing.
     count = len(stored(opened).actions)
-    QTest.keyClicks(other, "Chart the checkout error rate")
-    QTest.keyClick(other, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    QTest.keyClick(
+        causes.tree,
+        Qt.Key.Key_A,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    QTest.keyClicks(line, "Chart the checkout error rate")
+    QTest.keyClick(line, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
     assert len(stored(opened).actions) == count
 
 

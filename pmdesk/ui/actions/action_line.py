@@ -4,8 +4,8 @@ Under the line, a preview says what it understood (title, owner, due date with i
 priority) and the vagueness hint says how to make a vague title concrete. After `@`, the
 postmortem's participants and the owners known across the library are offered; Tab or Enter
 takes the one highlighted. Enter on the line hands the whole action over as one entry; where the
-host stores a status with it (`takes_status`), Alt+2 or Alt+3 instead hands it over already in
-progress or done, as the board's columns are numbered.
+host stores a status with it (`statuses`), Alt+2, Alt+3 or Alt+4 instead hands it over already
+in progress, done or dropped, as the board's columns are numbered.
 """
 
 from __future__ import annotations
@@ -24,8 +24,12 @@ from pmdesk.ui.actions.detail import VaguenessHint
 from pmdesk.ui.widgets import muted
 
 PLACEHOLDER = "New action: what changes, on which thing @owner due fri P1 (Enter adds it)"
-# Alt+2 / Alt+3 instead of Enter: the action starts in the board's second or third column.
-STATUS_KEYS = {Qt.Key.Key_2: ActionStatus.IN_PROGRESS, Qt.Key.Key_3: ActionStatus.DONE}
+# Alt+2 … Alt+4 instead of Enter: the action starts in that column of the board.
+STATUS_KEYS = {
+    Qt.Key.Key_2: ActionStatus.IN_PROGRESS,
+    Qt.Key.Key_3: ActionStatus.DONE,
+    Qt.Key.Key_4: ActionStatus.DROPPED,
+}
 
 
 class ActionLine(QLineEdit):
@@ -42,8 +46,8 @@ class ActionLine(QLineEdit):
         self._names: list[str] = []
         # The owners known across the library, most used first; the host fills it in.
         self.known_owners: Callable[[], Sequence[str]] = lambda: ()
-        # Set by a host that stores `entered_as`: only then do Alt+2 and Alt+3 add the action.
-        self.takes_status = False
+        # The statuses the host stores from `entered_as`: only their Alt keys add the action.
+        self.statuses: frozenset[ActionStatus] = frozenset()
         self.preview = muted("")
         self.preview.setWordWrap(True)
         self.preview.hide()
@@ -157,7 +161,7 @@ class ActionLine(QLineEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         status = STATUS_KEYS.get(Qt.Key(event.key()))
         alt = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if self.takes_status and status is not None and alt == Qt.KeyboardModifier.AltModifier:
+        if status in self.statuses and alt == Qt.KeyboardModifier.AltModifier:
             self._enter(status)
             return
         super().keyPressEvent(event)

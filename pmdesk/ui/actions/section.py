@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.action_entry import ActionEntry
-from pmdesk.domain.model import ActionItem, ActionStatus, Postmortem
+from pmdesk.domain.model import ActionChange, ActionField, ActionItem, ActionStatus, Postmortem
 from pmdesk.ui.actions.action_line import ActionLine
 from pmdesk.ui.actions.board import EVERYONE, NO_OWNER, ActionBoard
 from pmdesk.ui.actions.detail import ActionDetail
@@ -42,6 +43,8 @@ class ActionsSection(QWidget):
         self.new_action.setAccessibleName("New action")
         self.new_action.known_owners = edits.known_owners
         self.new_action.entered.connect(self._add)
+        self.new_action.statuses = frozenset(ActionStatus) - {ActionStatus.OPEN}
+        self.new_action.entered_as.connect(self._add)
         self.owner_filter = QComboBox()
         self.owner_filter.setAccessibleName("Show actions of")
         self.owner_filter.activated.connect(self._owner_chosen)
@@ -51,6 +54,7 @@ class ActionsSection(QWidget):
         self.board.title_edited.connect(self._title_edited)
         self.board.current_changed.connect(self._show_detail)
         self.detail = ActionDetail()
+        self.detail.today = self.board.today  # the day cards are late by, and a date in the past
         self.detail.changed.connect(self.change_action)
         self.board.title_typed.connect(self.detail.vagueness.check)
         for column in self.board.columns.values():
@@ -118,11 +122,29 @@ class ActionsSection(QWidget):
 
     # ---- edits -----------------------------------------------------------------------------
 
-    def _add(self, entry: ActionEntry) -> None:
-        """Store the typed line as one action, all its fields in one undo step."""
+    def _add(self, entry: ActionEntry, status: ActionStatus = ActionStatus.OPEN) -> None:
+        """Store the typed line as one action, all its fields in one undo step, in the status
+        its key gave: Enter open, Alt+2 in progress, Alt+3 done, Alt+4 dropped (asking why)."""
         if self.postmortem is None:
             return
-        new = ActionItem("", entry.title, owner=entry.owner, due=entry.due, priority=entry.priority)
+        history = []
+        if status is ActionStatus.DROPPED:
+            reason = self.ask_text("Drop action", _why_dropped(entry.title))
+            if reason is None:
+                return  # the line keeps its text
+            dropped = ActionChange(
+                datetime.now(UTC), ActionField.STATUS, ActionStatus.OPEN.value, status.value, reason
+            )
+            history.append(dropped)
+        new = ActionItem(
+            "",
+            entry.title,
+            owner=entry.owner,
+            due=entry.due,
+            status=status,
+            priority=entry.priority,
+            history=history,
+        )
         new_id = self._edits.add_action(self.postmortem.id, new)
         if new_id is not None:
             self.new_action.clear_entry()  # with no typing left to undo: Ctrl+Z undoes the add
@@ -140,11 +162,7 @@ class ActionsSection(QWidget):
             return False
         note = ""
         if status is ActionStatus.DROPPED:
-            answer = self.ask_text(
-                "Drop action",
-                f"Why is “{action.title}” dropped? (done another way, replaced by another "
-                "action, no longer needed)",
-            )
+            answer = self.ask_text("Drop action", _why_dropped(action.title))
             if answer is None:
                 return False
             note = answer
@@ -234,6 +252,13 @@ class ActionsSection(QWidget):
                 return None
             if text.strip():
                 return text.strip()
+
+
+def _why_dropped(title: str) -> str:
+    return (
+        f"Why is “{title}” dropped? (done another way, replaced by another action, no longer "
+        "needed)"
+    )
 
 
 def _clip(text: str, limit: int = 40) -> str:

@@ -95,7 +95,7 @@ class CauseDetail(QWidget):
         )
         self.new_action = ActionLine()
         self.new_action.setAccessibleName("New action for this cause")
-        self.new_action.takes_status = True
+        self.new_action.statuses = frozenset({ActionStatus.IN_PROGRESS, ActionStatus.DONE})
         self.new_action.setToolTip("Enter adds the action; Alt+2 adds it in progress, Alt+3 done")
         self.new_action.entered.connect(self._add_action)
         self.new_action.entered_as.connect(self._add_action)
