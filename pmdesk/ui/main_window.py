@@ -301,7 +301,10 @@ class MainWindow(QMainWindow):
         self.similar.show_postmortem(None)
         self._enable_postmortem_actions(False)
 
-    def open_postmortem(self, postmortem_id: str) -> bool:
+    def open_postmortem(self, postmortem_id: str, *, focus: bool = True) -> bool:
+        """Show a postmortem; with `focus`, put the keyboard where its next thing is typed. A
+        redraw of the one open after an edit leaves the keyboard where the user has it: the
+        next field of the card, the line being typed."""
         postmortem = self.workspace.load(postmortem_id)
         if postmortem is None:
             self.refresh_library()
@@ -313,7 +316,8 @@ class MainWindow(QMainWindow):
         self.center.setCurrentWidget(self.editor)
         self.library_panel.select(postmortem_id)
         self._enable_postmortem_actions(True)
-        self.editor.focus_entry()  # where the next thing is typed, not the list or the search
+        if focus or QApplication.focusWidget() is None:
+            self.editor.focus_entry()  # where the next thing is typed, not the list or search
         return True
 
     def restore_session(self) -> bool:
@@ -398,7 +402,7 @@ class MainWindow(QMainWindow):
             self.show_overview()
             return
         if current is not None and (current in touched or everything):
-            self.open_postmortem(current)
+            self.open_postmortem(current, focus=False)
         elif len(touched) == 1 and not changes.removed.issuperset(touched):
             # An undo or redo in another postmortem: show it, so nobody is surprised later.
             self.open_postmortem(next(iter(touched)))
@@ -422,7 +426,7 @@ class MainWindow(QMainWindow):
             )
             return
         elif current is not None and current in changes.updated:
-            self.open_postmortem(current)
+            self.open_postmortem(current, focus=False)
         noun = "postmortem" if len(changes.postmortem_ids) == 1 else "postmortems"
         self.statusBar().showMessage(
             f"{len(changes.postmortem_ids)} {noun} changed elsewhere: shown as they are now.", 8000

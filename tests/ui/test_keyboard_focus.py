@@ -219,3 +219,29 @@ def test_the_cause_tree_shows_the_cause_the_keyboard_is_on(
     tree = opened.editor.causes.tree
     current = tree.currentItem()
     assert current is not None and current.isSelected()
+
+
+def test_an_edit_leaves_the_keyboard_where_the_user_has_it(
+    qtbot: QtBot, opened: MainWindow, library: Library, example_id: str
+) -> None:
+    # Each edit redraws the open postmortem; the redraw once put the keyboard back in the
+    # new-action line, so the next date typed into the card's pane became a new action.
+    active(qtbot, opened)
+    QTest.keyClick(opened, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    section = opened.editor.action_items
+    a2 = next(a for a in postmortems.get_postmortem(library, example_id).actions if a.ref == "a2")
+    section.board.select_action(a2.id)
+    owner = section.detail.owner
+    owner.setFocus()
+    qtbot.waitUntil(owner.hasFocus)
+    owner.selectAll()
+    QTest.keyClicks(owner, "Release team")
+    QTest.keyClick(owner, Qt.Key.Key_Tab)
+    QApplication.processEvents()
+    stored = postmortems.get_postmortem(library, example_id)
+    assert next(a for a in stored.actions if a.id == a2.id).owner == "Release team"
+    assert focused() is section.detail.has_due  # the next field of the card, not the line
+    count = len(stored.actions)
+    QTest.keyClick(focused(), Qt.Key.Key_Tab)
+    assert focused() is section.detail.due
+    assert len(postmortems.get_postmortem(library, example_id).actions) == count
