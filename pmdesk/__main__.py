@@ -27,6 +27,8 @@ def _start_gui(args: argparse.Namespace) -> int:
         screenshot=args.screenshot,
         open_id=args.open,
         view=args.view,
+        size=args.size,
+        zoom=args.zoom,
     )
 
 

@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -86,6 +87,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the window, paint it once and quit (for checks and screenshots)",
     )
     gui.add_argument("--screenshot", metavar="FILE.png", help="with --smoke: save the window")
+    gui.add_argument(
+        "--size",
+        type=_window_size,
+        metavar="WxH",
+        help="the window's size in pixels, like 1366x768 (with --smoke, the screenshot's)",
+    )
+    gui.add_argument(
+        "--zoom",
+        type=_zoom_percent,
+        metavar="PCT",
+        help=f"the window's zoom in percent, {MIN_ZOOM_PERCENT} to {MAX_ZOOM_PERCENT}, "
+        "for this run only (View ▸ Zoom keeps its own)",
+    )
     gui.add_argument(
         "--open", type=_text, metavar="ID", help="open this postmortem (an id or unique prefix)"
     )
@@ -246,6 +260,33 @@ def _text(value: str) -> str:
             f"“{shown}” is not UTF-8 text; type it again in a UTF-8 terminal"
         ) from None
     return value
+
+
+MIN_WINDOW_SIDE, MAX_WINDOW_SIDE = 320, 16_384
+MIN_ZOOM_PERCENT, MAX_ZOOM_PERCENT = 50, 400
+
+
+def _window_size(text: str) -> tuple[int, int]:
+    """ "1366x768" as (1366, 768)."""
+    match = re.fullmatch(r"\s*([0-9]{1,5})\s*[xX\u00d7]\s*([0-9]{1,5})\s*", text)
+    sides = (int(match[1]), int(match[2])) if match else None
+    if sides is None or not all(MIN_WINDOW_SIDE <= side <= MAX_WINDOW_SIDE for side in sides):
+        raise argparse.ArgumentTypeError(
+            f"“{text}” is not a window size: give WIDTHxHEIGHT in pixels, like 1366x768, each "
+            f"side {MIN_WINDOW_SIDE} to {MAX_WINDOW_SIDE:,}"
+        )
+    return sides
+
+
+def _zoom_percent(text: str) -> float:
+    """ "150" (or "150%") as 1.5."""
+    match = re.fullmatch(r"\s*([0-9]{1,4})\s*%?\s*", text)
+    if match is None or not MIN_ZOOM_PERCENT <= int(match[1]) <= MAX_ZOOM_PERCENT:
+        raise argparse.ArgumentTypeError(
+            f"“{text}” is not a zoom: give a percentage from {MIN_ZOOM_PERCENT} to "
+            f"{MAX_ZOOM_PERCENT}, like 150"
+        )
+    return int(match[1]) / 100
 
 
 def _parse_date(text: str) -> date:

@@ -55,6 +55,8 @@ def run_app(
     screenshot: str | None = None,
     open_id: str | None = None,
     view: str | None = None,
+    size: tuple[int, int] | None = None,
+    zoom: float | None = None,
 ) -> int:
     problem = missing_display()
     if problem is not None:
@@ -76,6 +78,10 @@ def run_app(
         settings = UiSettings()
         settings.remember_library(locations.remembered(location))
         window = MainWindow(library, settings)
+        if zoom is not None:
+            window.set_zoom(zoom, remember=False)
+        if size is not None:
+            window.resize(*size)
         if open_id is not None:
             try:
                 postmortem_id = postmortems.resolve_id(library, open_id)
@@ -93,13 +99,20 @@ def run_app(
             # window's size (hidden, the cause tree came back squeezed to a sliver).
             window.restore_session()
         if view == "meeting":
-            return _present(app, window, smoke=smoke, screenshot=screenshot)
+            return _present(app, window, smoke=smoke, screenshot=screenshot, size=size)
         if smoke:
-            return _paint_once(app, window, screenshot)
+            return _paint_once(app, window, screenshot, size)
         return app.exec()
 
 
-def _present(app: QApplication, window: MainWindow, *, smoke: bool, screenshot: str | None) -> int:
+def _present(
+    app: QApplication,
+    window: MainWindow,
+    *,
+    smoke: bool,
+    screenshot: str | None,
+    size: tuple[int, int] | None,
+) -> int:
     """Start in meeting mode on the postmortem asked for, or else on the library's first."""
     if window.current_id() is None:
         listed = postmortems.list_postmortems(window.library)
@@ -112,22 +125,37 @@ def _present(app: QApplication, window: MainWindow, *, smoke: bool, screenshot: 
             return 2
         window.open_postmortem(listed[0].id)
     # With --smoke, a projector's size, whatever the screen here is (the offscreen one is small).
-    mode = window.start_meeting(QSize(1920, 1080) if smoke else None)
+    stage_size = QSize(*size) if size is not None else QSize(1920, 1080) if smoke else None
+    mode = window.start_meeting(stage_size)
     if mode is None:
         print("pmdesk: meeting mode could not start on that postmortem.", file=sys.stderr)
         return 2
     if not smoke:
         return app.exec()
-    return _paint_once(app, mode.stage, screenshot)
+    return _paint_once(app, mode.stage, screenshot, size)
 
 
-def _paint_once(app: QApplication, window: QWidget, screenshot: str | None) -> int:
-    """Show the window, let it paint, save it if asked, and quit: for CI and screenshots."""
+def _paint_once(
+    app: QApplication, window: QWidget, screenshot: str | None, size: tuple[int, int] | None
+) -> int:
+    """Show the window, let it paint, save it if asked, and quit: for CI and screenshots. With
+    `size`, the window (and so the screenshot) is exactly that size, or nothing is saved."""
     status = 0
 
     def finish() -> None:
         nonlocal status
-        if screenshot and held_library(screenshot) is not None:
+        shown = (window.width(), window.height())
+        if size is not None and shown != size:
+            # The layout's least size at this zoom is larger than asked: a PNG of another
+            # size would mislead whoever checks a layout with it.
+            print(
+                f"pmdesk: the window cannot be {size[0]}x{size[1]} at this zoom; the least it "
+                f"can be is {window.minimumSizeHint().width()}x"
+                f"{window.minimumSizeHint().height()}. Give a larger size or a smaller zoom.",
+                file=sys.stderr,
+            )
+            status = 2
+        elif screenshot and held_library(screenshot) is not None:
             # Saving there would overwrite the library under its open connections.
             print(
                 f"pmdesk: “{screenshot}” is the library pmdesk has open, or a file SQLite keeps "

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
         window_actions.CommandKeys(self).install()
         window_actions.KeyboardBack(self).install()
         self._connect_workspace()
+        self.zoom = 1.0
+        self._actual_size: QSize | None = None  # the size at 100%, while zoomed
         self._restore_layout()
         self.refresh_library()
         self.show_nothing()
@@ -578,17 +580,51 @@ class MainWindow(QMainWindow):
         self.theme_actions[theme].setChecked(True)
 
     def zoom_by(self, step: int) -> None:
-        self.set_zoom(next_zoom(self.settings.zoom, step))
+        self.set_zoom(next_zoom(self.zoom, step))
 
     def reset_zoom(self) -> None:
         self.set_zoom(1.0)
 
-    def set_zoom(self, zoom: float) -> None:
+    def set_zoom(self, zoom: float, *, remember: bool = True) -> None:
+        """Scale the whole window's type. The window stays within its screen, however large
+        its layout grows; back at 100% it takes again the size it had there (without that, a
+        window grown at 200% stayed wider than the screen after Ctrl+0)."""
+        if self.zoom == 1.0 and zoom != 1.0 and self.isVisible():
+            self._actual_size = self.size()
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_zoom(app, zoom)
-        self.settings.zoom = zoom
+        self.zoom = zoom
+        if remember:
+            self.settings.zoom = zoom
+        # The least size at the new type size, before any resize: every layout asked to
+        # re-measure by the new fonts does so now, the window's own last.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        if zoom == 1.0 and self._actual_size is not None:
+            self.resize(self._actual_size)
+            self._actual_size = None
+        self._keep_on_screen()
         self.statusBar().showMessage(f"Zoom {round(zoom * 100)}%", 2000)
+
+    def _keep_on_screen(self) -> None:
+        """Lay the window out at its new type size now, then pull it back within its screen."""
+        if not self.isVisible() or self.isFullScreen() or self.isMaximized():
+            return
+        room = self.screen().availableGeometry()
+        frame = self.frameGeometry()
+        extra = frame.size() - self.size()  # the window manager's frame around it
+        width = min(self.width(), room.width() - extra.width())
+        height = min(self.height(), room.height() - extra.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        frame = self.frameGeometry()
+        left = min(max(frame.left(), room.left()), room.right() - frame.width() + 1)
+        top = min(max(frame.top(), room.top()), room.bottom() - frame.height() + 1)
+        if (left, top) != (frame.left(), frame.top()):
+            self.move(max(left, room.left()), max(top, room.top()))
 
     def toggle_full_screen(self) -> None:
         self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)

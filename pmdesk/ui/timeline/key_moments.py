@@ -33,6 +33,10 @@ class MomentCard(QFrame):
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.icon)
         top.addWidget(self.title, 1)
+        # Wrapped, not cut, when four cards share a narrow window at a large zoom: the strip
+        # must not make the window wider than its screen.
+        for label in (self.title, self.when, self.span):
+            label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(2)
