@@ -45,11 +45,24 @@ WARNING = FindingSeverity.WARNING
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """What a check found, said three ways: what it is about, one short line of what to do, and
+    the whole advice (why, and how)."""
+
     rule: str
     severity: FindingSeverity
     target: Target
     target_id: str | None  # the domain id of the cause, action, event or lesson; None: postmortem
-    message: str
+    what: str  # what it is about: the user's own words (`quoted`) or a few words naming the gap
+    advice: str  # one short line: what to do, without repeating `what`
+    detail: str  # the whole advice: why it matters and how to put it right
+    quoted: bool = False  # `what` is the user's text (an action's title, a cause, an event)
+
+    @property
+    def message(self) -> str:
+        """The finding in one text, for where it stands alone (the command line, the meeting's
+        wrap-up): what it is about, the short advice, the whole advice."""
+        what = f"“{_clip(self.what)}”" if self.quoted else self.what
+        return f"{what}. {self.advice}. {self.detail}"
 
 
 RULES: dict[str, str] = {
@@ -94,8 +107,10 @@ def _timeline_findings(pm: Postmortem) -> Iterator[Finding]:
             ERROR,
             Target.TIMELINE,
             None,
-            "The timeline is empty. Add what happened, when, in order: the change that "
-            "started it, how it was noticed, what was done, when it was over.",
+            "The timeline is empty",
+            "Add what happened, when, in order",
+            "Start with the change that set it off, then how it was noticed, what was done, "
+            "and when it was over.",
         )
         return
     kinds = {event.kind for event in pm.timeline}
@@ -106,8 +121,10 @@ def _timeline_findings(pm: Postmortem) -> Iterator[Finding]:
             ERROR,
             Target.TIMELINE,
             None,
-            f"No event is marked as the trigger. Mark the event that started the {what} "
-            "(a deploy, a config change, a traffic spike) with the kind “trigger”.",
+            "No trigger",
+            "Mark the event that started it as “trigger”",
+            f"The trigger is what started the {what}: a deploy, a config change, a traffic "
+            "spike. Time to detect and time to resolve count from it.",
         )
     if EventKind.DETECTION not in kinds:
         yield Finding(
@@ -115,8 +132,10 @@ def _timeline_findings(pm: Postmortem) -> Iterator[Finding]:
             WARNING,
             Target.TIMELINE,
             None,
-            "No event is marked as detection, so time to detect is unknown. Mark the event when "
-            "someone or something first noticed (an alert, a customer report) as “detection”.",
+            "No detection",
+            "Mark when it was first noticed as “detection”",
+            "Without it, time to detect is unknown. Mark the event when someone or something "
+            "first noticed (an alert, a customer report) with the kind “detection”.",
         )
     if EventKind.RESOLUTION not in kinds:
         yield Finding(
@@ -124,16 +143,23 @@ def _timeline_findings(pm: Postmortem) -> Iterator[Finding]:
             WARNING,
             Target.TIMELINE,
             None,
-            "No event is marked as resolution, so time to resolve is unknown. Mark the event "
-            "when the service was fully back to normal as “resolution”.",
+            "No resolution",
+            "Mark when it was over as “resolution”",
+            "Without it, time to resolve is unknown. Mark the event when the service was fully "
+            "back to normal with the kind “resolution”.",
         )
+    texts = {event.id: event.text for event in pm.timeline}
     for problem in key_moments(pm.timeline).problems:
+        later = problem.later_kind.value
         yield Finding(
             "moments-out-of-order",
             ERROR,
             Target.TIMELINE,
             problem.later_event_id,
+            texts[problem.later_event_id],
+            f"{later.capitalize()} before the {problem.earlier_kind.value}: check times or kinds",
             problem.message,
+            quoted=True,
         )
 
 
@@ -146,8 +172,12 @@ def _impact_findings(pm: Postmortem) -> Iterator[Finding]:
         WARNING if near_miss else ERROR,
         Target.POSTMORTEM,
         None,
-        "The impact has no number. Add at least one metric: who was affected, how long, how "
-        "badly (minutes of downtime, failed requests, customers affected)"
+        "The impact has no number",
+        "Add a metric: what it could have cost"
+        if near_miss
+        else "Add a metric: who, how many, how long",
+        "Add at least one metric: who was affected, how long, how badly (minutes of downtime, "
+        "failed requests, customers affected)"
         + (", or what would have happened had it not been caught." if near_miss else "."),
     )
 
@@ -159,21 +189,26 @@ def _cause_findings(pm: Postmortem) -> Iterator[Finding]:
             ERROR,
             Target.CAUSE,
             None,
-            "There is no cause tree. Start with the problem statement and ask why it happened; "
-            "keep asking until you reach conditions of the system.",
+            "No cause tree",
+            "State the problem, then ask why",
+            "Start with the problem statement and ask why it happened; keep asking until the "
+            "answers are conditions of the system.",
         )
         return
     tree = CauseTree(pm.causes)
     for leaf in pm.causes:
         if tree.is_leaf(leaf.id) and not leaf.systemic:
+            level = why_label(tree.depth(leaf.id))
             yield Finding(
                 "why-stops-early",
                 WARNING,
                 Target.CAUSE,
                 leaf.id,
-                f"“{_clip(leaf.text)}” ends its why-chain ({why_label(tree.depth(leaf.id))}). "
-                "Ask why once more until the answer is a condition of the system (no "
-                "validation, no canary, a slow alert), then mark that cause systemic.",
+                leaf.text,
+                f"The chain stops at {level}: ask why once more",
+                "Keep asking until the answer is a condition of the system (no validation, no "
+                "canary, a slow alert), then mark that cause systemic.",
+                quoted=True,
             )
     covered = addressed(pm.actions)
     for cause in pm.causes:
@@ -183,8 +218,11 @@ def _cause_findings(pm: Postmortem) -> Iterator[Finding]:
                 ERROR,
                 Target.CAUSE,
                 cause.id,
-                f"The systemic cause “{_clip(cause.text)}” has no action. Add an action that "
-                "changes this condition, or the next postmortem will read like this one.",
+                cause.text,
+                "Systemic, and no action changes it: add one",
+                "Add an action that changes this condition, or the next postmortem will read "
+                "like this one.",
+                quoted=True,
             )
 
 
@@ -194,57 +232,62 @@ def _action_findings(pm: Postmortem, today: date) -> Iterator[Finding]:
 
 
 def _one_action(action: ActionItem, today: date) -> Iterator[Finding]:
-    title = _clip(action.title)
+    def found(rule: str, severity: FindingSeverity, advice: str, detail: str) -> Finding:
+        return Finding(
+            rule, severity, Target.ACTION, action.id, action.title, advice, detail, quoted=True
+        )
+
     if action.status is ActionStatus.DROPPED:
         if not action.notes.strip() and not _drop_reason(action):
-            yield Finding(
+            yield found(
                 "dropped-without-reason",
                 ERROR,
-                Target.ACTION,
-                action.id,
-                f"“{title}” was dropped with no reason. Say why (replaced by another action, no "
-                "longer relevant) in its notes or when dropping it, so it is never silently "
-                "dropped.",
+                "Dropped with no reason: say why",
+                "Say why in its notes or when dropping it (replaced by another action, no "
+                "longer relevant), so that no action is ever dropped silently.",
             )
         return
     if action.status.is_active:
         vagueness = find_vagueness(action.title)
         if vagueness is not None:
-            yield Finding("action-vague", ERROR, Target.ACTION, action.id, vagueness.message)
+            yield found(
+                "action-vague",
+                ERROR,
+                "No concrete deliverable: say what changes, where",
+                vagueness.message,
+            )
         if not (action.owner or "").strip():
-            yield Finding(
+            yield found(
                 "action-no-owner",
                 ERROR,
-                Target.ACTION,
-                action.id,
-                f"“{title}” has no owner. Name the team or person who will do it.",
+                "No owner: name the team or person",
+                "Name the team or person who will do it, so that someone answers for it at the "
+                "follow-up.",
             )
         if action.due is None:
-            yield Finding(
+            yield found(
                 "action-no-due",
                 ERROR,
-                Target.ACTION,
-                action.id,
-                f"“{title}” has no due date. Agree on a date so it can be followed up.",
+                "No due date: agree on one",
+                "Agree on a date, so that it can be followed up.",
             )
         elif action.due < today:
             days = (today - action.due).days
-            yield Finding(
+            yield found(
                 "action-overdue",
                 WARNING,
-                Target.ACTION,
-                action.id,
-                f"“{title}” was due {action.due.isoformat()} ({days} day{'s' * (days != 1)} ago). "
-                "Review it: finish it, re-scope it with a new date, or drop it with a reason.",
+                f"Due {_day(action.due, today)}, {days} day{'s' * (days != 1)} ago: finish, "
+                "re-scope or drop it",
+                "Mark it done if it is; otherwise give it a new date with the reason it moved, "
+                "or drop it saying why.",
             )
     if action.cause_id is None:
-        yield Finding(
+        yield found(
             "action-no-cause",
             WARNING,
-            Target.ACTION,
-            action.id,
-            f"“{title}” is not tied to a cause. Link it to the cause it addresses, so the "
-            "review can see which conditions are being fixed.",
+            "Not tied to a cause: link the one it fixes",
+            "Link it to the cause it addresses, so the review can see which conditions are "
+            "being fixed.",
         )
 
 
@@ -272,8 +315,20 @@ def _blame_findings(pm: Postmortem) -> Iterator[Finding]:
                 ERROR,
                 target,
                 target_id,
-                f"“{hit.phrase}” puts the failure on a person. {hit.suggestion}",
+                text,
+                f"“{hit.phrase}” puts the failure on a person: reword it",
+                hit.suggestion,
+                quoted=True,
             )
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day(day: date, today: date) -> str:
+    """A date as it is said: "20 Mar", with its year when that is not this year's."""
+    said = f"{day.day} {MONTHS[day.month - 1]}"
+    return said if day.year == today.year else f"{said} {day.year}"
 
 
 def _clip(text: str, limit: int = 60) -> str:

@@ -143,7 +143,8 @@ def test_why_stops_early_on_a_leaf_that_is_not_systemic() -> None:
     cause(pm, "c7").systemic = False
     found = only(pm, "why-stops-early")
     assert (found.severity, found.target_id) == (WARNING, cause(pm, "c7").id)
-    assert "(why 2)" in found.message  # c1 is the problem, c6 why 1, c7 why 2
+    assert found.advice == "The chain stops at why 2: ask why once more"  # c1, c6 why 1, c7
+    assert (found.what, found.quoted) == (cause(pm, "c7").text, True)
     # an inner cause that is not systemic is fine: its children carry the chain on
     assert cause(pm, "c6").systemic is False
 
@@ -186,8 +187,8 @@ def test_action_overdue_only_while_open_or_in_progress() -> None:
     overdue = [f for f in findings(pm, date(2026, 3, 21)) if f.rule == "action-overdue"]
     # a1 (due 03-20, in progress) and a4 (due 03-15, open); a3 is done
     assert {f.target_id for f in overdue} == {action(pm, "a1").id, action(pm, "a4").id}
-    a1_message = next(f.message for f in overdue if f.target_id == action(pm, "a1").id)
-    assert "(1 day ago)" in a1_message
+    a1 = next(f for f in overdue if f.target_id == action(pm, "a1").id)
+    assert a1.advice == "Due 20 Mar, 1 day ago: finish, re-scope or drop it"
     assert "action-overdue" not in rules(pm, date(2026, 3, 15))  # due today is not overdue
 
 
@@ -248,3 +249,87 @@ def test_a_minimal_postmortem_lists_what_is_missing_in_reading_order() -> None:
         TimelineEvent(datetime(2026, 3, 2, 14, 0, tzinfo=CET), EventKind.EVENT, "Something")
     )
     assert rules(pm)[:3] == ["no-trigger", "no-detection", "no-resolution"]
+
+
+def every_rule_at_once() -> Postmortem:
+    """A postmortem that sets off every rule but `no-timeline`, `no-causes` (they stand in for
+    the ones they would repeat) and `no-detection` (moments out of order need one)."""
+    pm = example()
+    pm.kind = PostmortemKind.INCIDENT
+    pm.metrics.clear()
+    pm.summary = "The outage was caused by human error during the deploy."
+    for event in pm.timeline:
+        if event.kind in (EventKind.TRIGGER, EventKind.RESOLUTION):
+            event.kind = EventKind.EVENT
+    detection = next(e for e in pm.timeline if e.kind is EventKind.DETECTION)
+    mitigation = next(e for e in pm.timeline if e.kind is EventKind.MITIGATION)
+    mitigation.at = detection.at - timedelta(minutes=1)  # mitigated before it was noticed
+    pm.sort_timeline()
+    cause(pm, "c7").systemic = False
+    a1, a2, a4, a5 = (action(pm, ref) for ref in ("a1", "a2", "a4", "a5"))
+    a1.owner, a1.cause_id = None, None
+    a2.due = None
+    a4.title = "Improve monitoring"
+    a5.notes = ""
+    return pm
+
+
+def test_the_advice_is_one_short_line_that_does_not_repeat_what_it_is_about() -> None:
+    found = findings(every_rule_at_once(), date(2026, 12, 7))
+    assert {f.rule for f in found} == set(readiness.RULES) - {
+        "no-timeline",
+        "no-causes",
+        "no-detection",
+    }
+    empty = Postmortem(title="Empty")
+    found += findings(empty)
+    empty.timeline.append(
+        TimelineEvent(datetime(2026, 3, 2, 14, 0, tzinfo=CET), EventKind.EVENT, "Something")
+    )
+    found += findings(empty)
+    assert {f.rule for f in found} == set(readiness.RULES)
+    for f in found:
+        assert f.what and f.advice and f.detail, f
+        assert len(f.advice) <= 56, f.advice  # one line of a narrow panel
+        assert not f.advice.endswith("."), f.advice
+        assert f.what not in f.advice and f.what[:20] not in f.advice, f.advice
+        assert "“" not in f.advice or f.rule in (
+            "blame-language",
+            "no-trigger",
+            "no-detection",
+            "no-resolution",
+        ), f.advice
+        assert f.message.startswith(f"“{f.what[:20]}" if f.quoted else f.what)
+        assert f.advice in f.message and f.detail in f.message
+
+
+def test_an_overdue_action_says_its_date_and_how_long_ago_in_a_few_words() -> None:
+    pm = example()  # a1 is due 2026-03-20
+    (found,) = [f for f in findings(pm, date(2026, 12, 7)) if f.target_id == action(pm, "a1").id]
+    assert found.what == "Add schema validation to the config deployment pipeline"
+    assert found.advice == "Due 20 Mar, 262 days ago: finish, re-scope or drop it"
+    (next_year,) = [f for f in findings(pm, date(2027, 1, 4)) if f.target_id == action(pm, "a1").id]
+    assert next_year.advice == "Due 20 Mar 2026, 290 days ago: finish, re-scope or drop it"
+    assert next_year.message == (
+        "“Add schema validation to the config deployment pipeline”. Due 20 Mar 2026, 290 days "
+        "ago: finish, re-scope or drop it. Mark it done if it is; otherwise give it a new date "
+        "with the reason it moved, or drop it saying why."
+    )
+
+
+def test_each_finding_keeps_its_target() -> None:
+    pm = every_rule_at_once()
+    targets = {(f.rule, f.target, f.target_id) for f in findings(pm, date(2026, 12, 7))}
+    c7, a1, a2, a4, a5 = cause(pm, "c7"), *(action(pm, r) for r in ("a1", "a2", "a4", "a5"))
+    assert {
+        ("no-trigger", Target.TIMELINE, None),
+        ("no-resolution", Target.TIMELINE, None),
+        ("impact-not-quantified", Target.POSTMORTEM, None),
+        ("why-stops-early", Target.CAUSE, c7.id),
+        ("blame-language", Target.POSTMORTEM, None),
+        ("action-no-owner", Target.ACTION, a1.id),
+        ("action-no-cause", Target.ACTION, a1.id),
+        ("action-no-due", Target.ACTION, a2.id),
+        ("action-vague", Target.ACTION, a4.id),
+        ("dropped-without-reason", Target.ACTION, a5.id),
+    } <= targets
