@@ -26,6 +26,10 @@ class Theme(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Colours:
+    """A theme's colours. `muted` is secondary text and every placeholder: legible on its own
+    (4.5:1 or more against a field, 7:1 in high contrast) yet a clear step of lightness away from
+    typed text (2:1 or more), so an empty field never reads as filled."""
+
     window: str
     base: str
     alternate: str
@@ -74,12 +78,14 @@ COLOURS: dict[Theme, Colours] = {
         base="#000000",
         alternate="#111111",
         text="#ffffff",
-        muted="#ffff00",
+        # Grey, not yellow: yellow is as light as white (1.07:1), so a yellow placeholder passed
+        # for typed text, and yellow is the highlight, so muted and disabled words looked selected.
+        muted="#a6a6a6",
         button="#000000",
         highlight="#ffff00",
         highlighted_text="#000000",
         link="#00ffff",
-        error="#ff6060",
+        error="#ff7878",  # 7:1 on the alternate rows too
         warning="#ffff00",
         ok="#00ff00",
     ),
