@@ -28,13 +28,16 @@ class Theme(StrEnum):
 class Colours:
     """A theme's colours. `muted` is secondary text and every placeholder: legible on its own
     (4.5:1 or more against a field, 7:1 in high contrast) yet a clear step of lightness away from
-    typed text (2:1 or more), so an empty field never reads as filled."""
+    typed text (2:1 or more), so an empty field never reads as filled. `disabled` is the words and
+    edges of a disabled control: well dimmer than text, no brighter than `muted`, and never the
+    `highlight`, which marks the selection, the current item and the keyboard's place."""
 
     window: str
     base: str
     alternate: str
     text: str
     muted: str
+    disabled: str
     button: str
     highlight: str
     highlighted_text: str
@@ -51,6 +54,7 @@ COLOURS: dict[Theme, Colours] = {
         alternate="#f6f8fa",
         text="#1f2328",
         muted="#59636e",
+        disabled="#59636e",
         button="#e9ecef",
         highlight="#1f5fa8",
         highlighted_text="#ffffff",
@@ -65,6 +69,7 @@ COLOURS: dict[Theme, Colours] = {
         alternate="#1c2025",
         text="#e6e8eb",
         muted="#9aa4ae",
+        disabled="#7d8590",
         button="#2b3036",
         highlight="#3d7bd6",
         highlighted_text="#ffffff",
@@ -81,6 +86,7 @@ COLOURS: dict[Theme, Colours] = {
         # Grey, not yellow: yellow is as light as white (1.07:1), so a yellow placeholder passed
         # for typed text, and yellow is the highlight, so muted and disabled words looked selected.
         muted="#a6a6a6",
+        disabled="#767676",
         button="#000000",
         highlight="#ffff00",
         highlighted_text="#000000",
@@ -117,8 +123,11 @@ def palette_for(theme: Theme) -> QPalette:
     ):
         palette.setColor(role, QColor(colour))
     disabled = QPalette.ColorGroup.Disabled
-    for role in (roles.Text, roles.ButtonText, roles.WindowText):
-        palette.setColor(disabled, role, QColor(c.muted))
+    for role in (roles.Text, roles.ButtonText, roles.WindowText, roles.PlaceholderText):
+        palette.setColor(disabled, role, QColor(c.disabled))
+    # A disabled view's selection is drawn dim too: the highlight is for what can be acted on.
+    palette.setColor(disabled, roles.Highlight, QColor(c.disabled))
+    palette.setColor(disabled, roles.HighlightedText, QColor(c.base))
     return palette
 
 
@@ -126,21 +135,27 @@ def style_sheet_for(theme: Theme) -> str:
     """Colours and borders only: a font rule here would pin a widget's size against the zoom."""
     c = COLOURS[theme]
     high_contrast = theme is Theme.HIGH_CONTRAST
-    border = "2px solid #ffffff" if high_contrast else f"1px solid {c.button}"
-    # In high contrast every field shows its edge, so an empty one is still findable.
+    border = f"2px solid {c.text}" if high_contrast else f"1px solid {c.button}"
+    # In high contrast every field shows its edge, so an empty one is still findable; a disabled
+    # one's edge is dim, like its words.
     fields = (
-        f"QLineEdit, QPlainTextEdit, QTableView, QListView, QTreeView {{ border: {border}; }}"
+        f"""
+        QLineEdit, QPlainTextEdit, QTableView, QListView, QTreeView {{ border: {border}; }}
+        QLineEdit:disabled, QPlainTextEdit:disabled, QTableView:disabled, QListView:disabled,
+        QTreeView:disabled {{ border-color: {c.disabled}; }}"""
         if high_contrast
         else ""
     )
     # Fusion draws a check box's edge a shade darker than the window, which is lost on a dark
-    # one: there, an empty box has a clear edge and a ticked one is filled.
+    # one: there, an empty box has a clear edge and a ticked one is filled; a disabled box, ticked
+    # or not, is drawn in the disabled colour, never filled with the highlight.
+    edge = c.text if high_contrast else c.muted
     boxes = (
         ""
         if theme is Theme.LIGHT
         else f"""
         QCheckBox::indicator, QAbstractItemView::indicator {{
-            width: 0.9em; height: 0.9em; border: 2px solid {c.muted};
+            width: 0.9em; height: 0.9em; border: 2px solid {edge};
             border-radius: 3px; background: {c.base};
         }}
         QCheckBox::indicator:checked, QAbstractItemView::indicator:checked {{
@@ -148,6 +163,14 @@ def style_sheet_for(theme: Theme) -> str:
         }}
         QCheckBox::indicator:indeterminate, QAbstractItemView::indicator:indeterminate {{
             background: {c.muted};
+        }}
+        QCheckBox::indicator:disabled, QAbstractItemView::indicator:disabled {{
+            border-color: {c.disabled};
+        }}
+        QCheckBox::indicator:checked:disabled, QAbstractItemView::indicator:checked:disabled,
+        QCheckBox::indicator:indeterminate:disabled,
+        QAbstractItemView::indicator:indeterminate:disabled {{
+            background: {c.disabled}; border-color: {c.disabled};
         }}"""
     )
     return f"""

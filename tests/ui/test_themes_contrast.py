@@ -1,5 +1,6 @@
-"""Every theme is legible: placeholder text is told from typed text, and high contrast keeps all
-text at 7:1 or more against what it is drawn on.
+"""Every theme is legible: placeholder text is told from typed text, a disabled control looks
+disabled (and never like a selection), and high contrast keeps all text
+at 7:1 or more against what it is drawn on.
 
 The figures are WCAG 2 contrast ratios, measured both on the palette and on what Qt draws: a grab
 of the widget, whose "ink" is the pixel that stands out most from its background.
@@ -7,21 +8,26 @@ of the widget, whose "ink" is the pixel that stands out most from its background
 - A placeholder is at least 4.5:1 against the field (it carries the syntax of a line, so it must
   be read like text) and at least 2:1 against typed text (a step of lightness, not only of hue:
   yellow and white differ by 1.07:1, and look alike to many eyes).
+- A disabled control is drawn differently from an enabled one, its label at most two thirds of the
+  enabled label's contrast, and without a pixel of the selection colour.
 - In high contrast, body text is at least 7:1 (WCAG AAA), and so is every colour a word is drawn
   in (muted, placeholder, error, warning, ok, link).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QFont, QImage, QPalette
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
+    QComboBox,
     QLabel,
     QLineEdit,
+    QPushButton,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -30,6 +36,7 @@ from pmdesk.ui.themes import COLOURS, Theme, apply_theme, apply_zoom, palette_fo
 
 PLACEHOLDER_AGAINST_FIELD = 4.5
 PLACEHOLDER_AGAINST_TEXT = 2.0
+DISABLED_SHARE_OF_ENABLED = 2 / 3
 HIGH_CONTRAST_TEXT = 7.0
 # Big enough that a letter's stems are wider than a pixel, so the grab holds the text's own colour
 # and not only its anti-aliased edges.
@@ -154,6 +161,83 @@ def test_a_placeholder_is_drawn_legible_and_unlike_typed_text(
     assert near(hint, palette.color(QPalette.ColorRole.PlaceholderText), 8)
     assert contrast(hint, field) >= PLACEHOLDER_AGAINST_FIELD, (hint.name(), field.name())
     assert contrast(hint, text) >= PLACEHOLDER_AGAINST_TEXT, (hint.name(), text.name())
+
+
+# --- disabled controls --------------------------------------------------------------------------
+
+
+def button() -> QWidget:
+    return QPushButton("Remove")
+
+
+def ticked_box() -> QWidget:
+    box = QCheckBox("Due")
+    box.setChecked(True)
+    return box
+
+
+def empty_box() -> QWidget:
+    return QCheckBox("Due")
+
+
+def combo_box() -> QWidget:
+    combo = QComboBox()
+    combo.addItems(["P1 high", "P2"])
+    return combo
+
+
+def date_field() -> QWidget:
+    return QLineEdit("2026-12-07")
+
+
+CONTROLS = {
+    "button": button,
+    "ticked check box": ticked_box,
+    "empty check box": empty_box,
+    "combo box": combo_box,
+    "field": date_field,
+}
+
+
+@pytest.mark.parametrize("make", list(CONTROLS.values()), ids=list(CONTROLS))
+@pytest.mark.parametrize("theme", list(Theme))
+def test_a_disabled_control_looks_disabled_and_not_selected(
+    qtbot: QtBot, app: QApplication, theme: Theme, make: Callable[[], QWidget]
+) -> None:
+    apply_theme(app, theme)
+    enabled, disabled = make(), make()
+    disabled.setEnabled(False)
+    on, off = grab(shown(qtbot, enabled), 2), grab(shown(qtbot, disabled), 2)
+
+    assert on != off
+    # Its words (or its tick) are dimmer than an enabled control's, against the same ground.
+    ground = background(on)
+    assert contrast(ink(off), ground) <= DISABLED_SHARE_OF_ENABLED * contrast(ink(on), ground), (
+        ink(off).name(),
+        ink(on).name(),
+        ground.name(),
+    )
+    # Nothing of it is drawn in the colour of a selection, the current item or the focus.
+    highlight = QColor(COLOURS[theme].highlight)
+    lit = [c.name() for c in pixels(off) if near(c, highlight)]
+    assert lit == [], f"{len(lit)} pixels like the highlight {highlight.name()}: {set(lit)}"
+
+
+@pytest.mark.parametrize("theme", list(Theme))
+def test_the_disabled_palette_has_no_highlight_colour(theme: Theme) -> None:
+    palette = palette_for(theme)
+    disabled, roles = QPalette.ColorGroup.Disabled, QPalette.ColorRole
+    highlight = palette.color(QPalette.ColorGroup.Active, roles.Highlight)
+    for role in (
+        roles.Text,
+        roles.WindowText,
+        roles.ButtonText,
+        roles.PlaceholderText,
+        roles.Highlight,
+    ):
+        assert palette.color(disabled, role) != highlight, role
+    for role in (roles.Text, roles.WindowText, roles.ButtonText):
+        assert palette.color(disabled, role) != palette.color(QPalette.ColorGroup.Active, role)
 
 
 # --- high contrast ------------------------------------------------------------------------------
