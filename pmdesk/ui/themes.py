@@ -178,6 +178,7 @@ def style_sheet_for(theme: Theme) -> str:
         {boxes}
         QLabel[role="muted"] {{ color: {c.muted}; }}
         QLabel[role="error"] {{ color: {c.error}; }}
+        QLabel[role="warning"] {{ color: {c.warning}; }}
         QFrame[role="card"] {{ background: {c.base}; border: {border}; border-radius: 6px; }}
         QTableView, QTreeView, QListView {{ gridline-color: {c.button}; }}
         QLineEdit, QPlainTextEdit, QComboBox {{ padding: 3px; }}

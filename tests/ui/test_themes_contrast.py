@@ -1,5 +1,5 @@
 """Every theme is legible: placeholder text is told from typed text, a disabled control looks
-disabled (and never like a selection), and high contrast keeps all text
+disabled (and never like a selection), a warning has its colour, and high contrast keeps all text
 at 7:1 or more against what it is drawn on.
 
 The figures are WCAG 2 contrast ratios, measured both on the palette and on what Qt draws: a grab
@@ -240,6 +240,20 @@ def test_the_disabled_palette_has_no_highlight_colour(theme: Theme) -> None:
         assert palette.color(disabled, role) != palette.color(QPalette.ColorGroup.Active, role)
 
 
+# --- the warning role ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("theme", list(Theme))
+def test_a_label_with_the_warning_role_is_drawn_in_the_warning_colour(
+    qtbot: QtBot, app: QApplication, theme: Theme
+) -> None:
+    apply_theme(app, theme)
+    label = QLabel("Hillside")
+    label.setProperty("role", "warning")
+    drawn = ink(grab(shown(qtbot, label), 0))
+    assert near(drawn, QColor(COLOURS[theme].warning), 8), drawn.name()
+
+
 # --- high contrast ------------------------------------------------------------------------------
 
 
@@ -267,7 +281,7 @@ def test_high_contrast_words_of_every_colour_are_at_least_seven_to_one() -> None
             assert ratio >= HIGH_CONTRAST_TEXT, (name, ground, ratio)
 
 
-@pytest.mark.parametrize("role", ["", "muted", "error"])
+@pytest.mark.parametrize("role", ["", "muted", "error", "warning"])
 def test_high_contrast_labels_are_drawn_at_least_seven_to_one(
     qtbot: QtBot, app: QApplication, role: str
 ) -> None:
