@@ -16,14 +16,17 @@ from what the library then holds.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from enum import IntEnum
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
+    QPointF,
     QRect,
     QSize,
     Qt,
@@ -35,14 +38,21 @@ from PySide6.QtGui import (
     QDropEvent,
     QFont,
     QFontMetrics,
+    QFontMetricsF,
     QKeyEvent,
     QPainter,
     QPainterPath,
     QPen,
+    QResizeEvent,
+    QTextLayout,
+    QTextLine,
+    QTextOption,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QLineEdit,
+    QPlainTextEdit,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -147,7 +157,13 @@ class CauseTreeView(QTreeWidget):
         self.setAccessibleName("Cause tree")
         self.setHeaderHidden(True)
         self.setColumnCount(1)
-        self.setUniformRowHeights(True)  # a thousand causes scroll without measuring each row
+        # Rows grow with their text. Each row is measured once, in constant time, and the
+        # measure is kept until the tree is redrawn, so a thousand causes still scroll at once.
+        self.setUniformRowHeights(False)
+        self.setWordWrap(True)
+        # By the pixel: a cause taller than the view (a long one at a projector's zoom) is read
+        # by scrolling through it.
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setIndentation(22)
         self.setAnimated(False)
         self.setExpandsOnDoubleClick(False)
@@ -159,7 +175,8 @@ class CauseTreeView(QTreeWidget):
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setDropIndicatorShown(True)
-        self.setItemDelegate(CauseDelegate(self))
+        self.delegate = CauseDelegate(self)
+        self.setItemDelegate(self.delegate)
         self.rows: dict[str, CauseRow] = {}
         self.action_items: dict[str, ActionItem] = {}
         self.tree = CauseTree([])
@@ -173,6 +190,8 @@ class CauseTreeView(QTreeWidget):
         self.itemExpanded.connect(lambda item: self._collapsed.discard(item.data(0, ITEM_ID)))
         self.itemCollapsed.connect(lambda item: self._collapsed.add(item.data(0, ITEM_ID)))
         self.itemActivated.connect(self._activated)
+        # A wider or narrower column wraps every text anew.
+        self.header().sectionResized.connect(lambda *_: self.scheduleDelayedItemsLayout())
 
     # ---- showing ---------------------------------------------------------------------------
 
@@ -567,6 +586,15 @@ class CauseTreeView(QTreeWidget):
         if moving is None or target is None or self.tree.would_loop(moving, target[0]):
             event.ignore()  # a cause cannot hang below itself: show that before the drop
 
+    def drawBranches(self, painter: QPainter, rect: QRect, index: Index) -> None:
+        # The arrow that folds a branch stands beside the first line of a row that wraps.
+        first_line = round(QFontMetrics(self.font()).height() * 1.9)
+        super().drawBranches(
+            painter,
+            QRect(rect.left(), rect.top(), rect.width(), min(rect.height(), first_line)),
+            index,
+        )
+
     def dropEvent(self, event: QDropEvent) -> None:
         moving = self.current_id()
         pos = event.position().toPoint()
@@ -578,28 +606,281 @@ class CauseTreeView(QTreeWidget):
             self.move_requested.emit(moving, *target)
 
 
+# Room given to a cause's text beside the notes at its right before the notes move under it.
+NOTES_BESIDE_CHARS = 20
+# Room given to an action's title beside its owner and date before they move under it.
+DETAILS_BESIDE_CHARS = 24
+# Room beside the labels (depth, ref) below which the text starts under them instead.
+STACK_BELOW_CHARS = 12
+# The least width a text is wrapped to; a row with less room shows it on one line.
+LEAST_TEXT_CHARS = 4
+UNWRAPPED = 1_000_000
+NOTE_GAP = 12
+PLANS_KEPT = 20_000
+
+
+def wrapped(text: str, font: QFont, width: float) -> tuple[QTextLayout, float]:
+    """`text` laid out in lines at most `width` wide, broken between words (inside a word only
+    when it is longer than a line, such as a path): nothing is ever cut. Returns the layout, its
+    lines placed one under the other, and their height."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    height = 0.0
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        line.setPosition(QPointF(0, height))
+        height += line.height()
+    layout.endLayout()
+    return layout, height
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One of the quiet notes of a cause ("keep asking why", "no action"), or an action's owner
+    and date."""
+
+    text: str
+    colour: str  # a name in the theme's colours
+    filled: bool = False  # a badge
+    italic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RowSpec:
+    """What a row shows, which is all its layout depends on besides its width and font."""
+
+    text: str
+    lead: tuple[str, ...]  # a cause's depth and ref, or an action's status mark and ref
+    bold: bool  # a systemic cause
+    notes: tuple[Note, ...]
+
+    @property
+    def is_action(self) -> bool:
+        return len(self.lead) == 1
+
+
+@dataclass(slots=True)
+class RowPlan:
+    """Where everything of one row goes, relative to its top left. The same plan sizes the row
+    and paints it, so the painted text always fits in the row."""
+
+    height: int
+    pad: int  # above the first line, and below the last
+    text_x: int
+    text_y: int
+    middle: int  # the middle of the first line: the labels beside it are centred on it
+    note_font: QFont
+    notes: list[tuple[Note, int]]  # each with its width
+    notes_beside: bool  # at the right of the first line; else on a line of their own below
+    notes_y: int  # the top of that line of notes
+    pill_height: int
+    right: int
+    text: str
+    text_font: QFont
+    room: float  # the width the text wraps to
+    laid_out: QTextLayout | None = None  # the lines, once painted
+
+    def layout(self) -> QTextLayout:
+        """The text's lines: laid out when the row is first painted, since a text that fits
+        on one line is measured without them."""
+        if self.laid_out is None:
+            self.laid_out = wrapped(self.text, self.text_font, self.room)[0]
+        return self.laid_out
+
+
+class CauseEditor(QPlainTextEdit):
+    """Edits a row's cause in place (F2 or a double-click), wrapped as the row is and as tall
+    as the text needs, so the whole cause stays in view while a word of it changes. Enter
+    stores it, Escape leaves it as it was, Tab stores it and moves on."""
+
+    submitted = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Cause text")
+        self.setTabChangesFocus(True)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._least = 0  # the row's height
+        self.textChanged.connect(self._grow)
+
+    def place(self, rect: QRect) -> None:
+        """Over the row's text, and taller than the row if the text needs it."""
+        self._least = rect.height()
+        height = rect.height()
+        if self.isVisible() and rect.width() == self.width():
+            height = max(height, self._needed())
+        self.setGeometry(QRect(rect.topLeft(), QSize(rect.width(), height)))
+
+    def _needed(self) -> int:
+        lines = self.document().documentLayout().documentSize().height()  # lines, for plain text
+        frame = self.height() - self.viewport().height()
+        spacing = QFontMetricsF(self.font()).lineSpacing()
+        return math.ceil(lines * spacing + 2 * self.document().documentMargin()) + frame
+
+    def _grow(self) -> None:
+        if self.isVisible():
+            self.resize(self.width(), max(self._least, self._needed()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._grow()  # the text was wrapped anew
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submitted.emit()
+        else:
+            super().keyPressEvent(event)
+
+
 class CauseDelegate(QStyledItemDelegate):
-    """Paints a cause row (badge, text, hints) or an action row under its cause."""
+    """Paints a cause row (depth, ref, text, what it still needs) or an action row under its
+    cause.
+
+    A row's text wraps onto as many lines as it needs at the width the column gives its row (the
+    indentation of its depth taken off), and the row grows to hold them: in a review the room
+    reads every cause and every action in full, at any zoom. The depth and the ref stand beside
+    the first line; the quiet notes too, unless they would leave the text too little room, and
+    then they go on a line of their own under it.
+    """
 
     def __init__(self, view: CauseTreeView) -> None:
         super().__init__(view)
         self._view = view
+        # Each row's plan, by what it shows, its width and its font: a row is measured once and
+        # painted many times, and a redraw after an edit measures only the rows that changed.
+        self._plans: dict[tuple[RowSpec, int, str], RowPlan] = {}
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        size = super().sizeHint(option, index)
-        size.setHeight(max(size.height(), round(QFontMetrics(option.font).height() * 1.9)))
-        return size
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+    def _item(self, index: Index) -> QTreeWidgetItem | None:
         view = self._view
         if isinstance(index, QPersistentModelIndex):
             index = view.model().index(index.row(), index.column(), index.parent())
-        item = view.itemFromIndex(index)
-        if item is None or item.type() == RowKind.DRAFT.value:
+        return view.itemFromIndex(index)
+
+    # ---- sizing ------------------------------------------------------------------------------
+
+    def row_width(self, item: QTreeWidgetItem) -> int:
+        """The width the view gives `item`'s row: its column less the indentation. The depth
+        comes from the redraw's table, not from walking up the tree, so that measuring every row
+        of a chain thousands deep stays linear."""
+        view = self._view
+        item_id = str(item.data(0, ITEM_ID))
+        if item.type() == RowKind.ACTION.value:
+            action = view.action_items.get(item_id)
+            cause = view.rows.get(action.cause_id or "") if action is not None else None
+            level = cause.depth if cause is not None else 1
+        else:
+            row = view.rows.get(item_id)
+            level = row.depth - 1 if row is not None else 0
+        if view.rootIsDecorated():
+            level += 1
+        return view.columnWidth(0) - level * view.indentation()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        item = self._item(index)
+        width = 0 if item is None else self.row_width(item)
+        plan = None if item is None else self.plan(option.font, item, width)
+        if plan is None:  # the draft row: its line edit decides
+            return QSize(width, round(QFontMetrics(option.font).height() * 1.9))
+        return QSize(width, plan.height)
+
+    def plan(self, font: QFont, item: QTreeWidgetItem, width: int) -> RowPlan | None:
+        """How `item`'s row is laid out at `width` in `font`; None for the draft row."""
+        spec = self._spec(item)
+        if spec is None:
+            return None
+        key = (spec, width, font.key())
+        found = self._plans.get(key)
+        if found is None:
+            if len(self._plans) > PLANS_KEPT:  # a window dragged through many widths
+                self._plans.clear()
+            found = self._plans[key] = _plan(spec, font, width)
+        return found
+
+    def _spec(self, item: QTreeWidgetItem) -> RowSpec | None:
+        view = self._view
+        item_id = str(item.data(0, ITEM_ID))
+        if item.type() == RowKind.ACTION.value:
+            action = view.action_items.get(item_id)
+            if action is None:
+                return None
+            details = " · ".join(
+                (
+                    action.owner or "no owner",
+                    action.due.isoformat() if action.due else "no due date",
+                )
+            )
+            return RowSpec(action.title, (_action_mark(action),), False, (Note(details, "muted"),))
+        row = view.rows.get(item_id) if item.type() == RowKind.CAUSE.value else None
+        if row is None:
+            return None
+        cause = row.cause
+        notes: list[Note] = []
+        if cause.evidence:
+            count = len(cause.evidence)
+            notes.append(Note(f"⏱ {count} event{'s' * (count != 1)}", "muted"))
+        if row.needs_action:
+            notes.append(Note("no action", "warning", filled=True))
+        if row.keep_asking:
+            notes.append(Note("keep asking why", "muted", italic=True))
+        return RowSpec(cause.text, (why_label(row.depth), cause.ref), cause.systemic, tuple(notes))
+
+    # ---- editing in place --------------------------------------------------------------------
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        editor = CauseEditor(parent)
+        editor.submitted.connect(lambda: self._submit(editor))
+        return editor
+
+    def _submit(self, editor: CauseEditor) -> None:
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, CauseEditor):
+            editor.setPlainText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+            editor.selectAll()
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        if isinstance(editor, CauseEditor):
+            model.setData(index, " ".join(editor.toPlainText().splitlines()))
+        else:
+            super().setModelData(editor, model, index)
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        rect = QRect(option.rect)
+        item = self._item(index)
+        plan = None if item is None else self.plan(option.font, item, rect.width())
+        if plan is not None:  # over the text, which stays where it was
+            rect.setLeft(rect.left() + plan.text_x - 6)
+            rect.setTop(rect.top() + plan.text_y - plan.pad)
+        if isinstance(editor, CauseEditor):
+            editor.place(rect)
+        else:
+            editor.setGeometry(rect)
+
+    # ---- painting ----------------------------------------------------------------------------
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        view = self._view
+        item = self._item(index)
+        rect = QRect(option.rect)
+        plan = None if item is None else self.plan(option.font, item, rect.width())
+        if item is None or plan is None:
             return
         colours = current_colours()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        rect: QRect = option.rect
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if selected:
@@ -608,161 +889,266 @@ class CauseDelegate(QStyledItemDelegate):
             option.palette.highlightedText().color() if selected else option.palette.text().color()
         )
         muted = QColor(text_colour if selected else colours.muted)
-        font = QFont(option.font)
-        metrics = QFontMetrics(font)
-        x, right = rect.left() + 6, rect.right() - 8
-        middle = rect.center().y()
-        if item.type() == RowKind.ACTION.value:
-            action = view.action_items.get(str(item.data(0, ITEM_ID)))
-            if action is not None:
-                self._paint_action(painter, action, rect, x, right, text_colour, muted, selected)
-            painter.restore()
-            return
-        row = view.rows.get(str(item.data(0, ITEM_ID)))
-        if row is None:
-            painter.restore()
-            return
+        middle = rect.top() + plan.middle
+        item_id = str(item.data(0, ITEM_ID))
+        row = view.rows.get(item_id) if item.type() == RowKind.CAUSE.value else None
+        action = view.action_items.get(item_id) if item.type() == RowKind.ACTION.value else None
+        if row is not None:
+            self._paint_labels(
+                painter, option.font, row, rect, middle, text_colour, muted, selected
+            )
+        elif action is not None:
+            painter.setFont(option.font)
+            painter.setPen(text_colour if selected else QColor(colours.link))
+            painter.drawText(
+                QRect(
+                    rect.left() + 6, middle - plan.pill_height, rect.width(), 2 * plan.pill_height
+                ),
+                Qt.AlignmentFlag.AlignVCenter,
+                _action_mark(action),
+            )
+        self._paint_notes(painter, plan, rect, middle, text_colour, selected)
+        painter.setPen(text_colour)
+        origin = QPointF(rect.left() + plan.text_x, rect.top() + plan.text_y)
+        plan.layout().draw(painter, origin)
+        if row is not None and row.blame is not None:
+            self._underline(painter, plan.layout(), row.blame, origin, QColor(colours.error))
+        painter.restore()
+
+    @staticmethod
+    def _paint_labels(
+        painter: QPainter,
+        font: QFont,
+        row: CauseRow,
+        rect: QRect,
+        middle: int,
+        text_colour: QColor,
+        muted: QColor,
+        selected: bool,
+    ) -> None:
+        """The systemic bar, and the depth pill and the ref beside the first line."""
+        colours = current_colours()
         cause = row.cause
         if cause.systemic:
             painter.fillRect(
                 QRect(rect.left(), rect.top() + 3, 4, rect.height() - 6), QColor(colours.ok)
             )
-        # the depth pill
-        small = QFont(font)
-        small.setPointSizeF(font.pointSizeF() * 0.85)
-        small_metrics = QFontMetrics(small)
-        label = why_label(row.depth)
-        pill_w = small_metrics.horizontalAdvance(label) + 14
-        pill_h = small_metrics.height() + 4
-        pill = QRect(x, middle - pill_h // 2, pill_w, pill_h)
+        small = _smaller(font)
+        pill = _pill_rect(row, small, rect.left() + 6, middle)
         pill_colour = QColor(colours.ok if cause.systemic else colours.muted)
         painter.setPen(QPen(text_colour if selected else pill_colour, 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(pill, pill_h / 2, pill_h / 2)
+        painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
         painter.setFont(small)
-        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
-        x = pill.right() + 8
-        # what the row still needs, at the right
-        notes: list[tuple[str, QColor, bool]] = []  # text, colour, filled badge
-        if cause.evidence:
-            count = len(cause.evidence)
-            notes.append((f"⏱ {count} event{'s' * (count != 1)}", muted, False))
-        if row.needs_action:
-            notes.append(("no action", QColor(colours.warning), True))
-        if row.keep_asking:
-            notes.append(("keep asking why", muted, False))
-        for text, colour, filled in reversed(notes):
-            width = small_metrics.horizontalAdvance(text) + (14 if filled else 0)
-            box = QRect(right - width, middle - pill_h // 2, width, pill_h)
-            if filled:
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(colour)
-                painter.drawRoundedRect(box, pill_h / 2, pill_h / 2)
-                painter.setPen(QColor(colours.base))
-            else:
-                small.setItalic(text == "keep asking why")
-                painter.setFont(small)
-                painter.setPen(text_colour if selected else colour)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-            small.setItalic(False)
-            painter.setFont(small)
-            right = box.left() - 12
-        # ref and text
-        painter.setFont(small)
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, why_label(row.depth))
         painter.setPen(muted)
-        ref_w = small_metrics.horizontalAdvance(cause.ref) + 8
+        ref_x = pill.right() + 8
         painter.drawText(
-            QRect(x, rect.top(), ref_w, rect.height()), Qt.AlignmentFlag.AlignVCenter, cause.ref
-        )
-        x += ref_w
-        font.setBold(cause.systemic)
-        metrics = QFontMetrics(font)
-        painter.setFont(font)
-        painter.setPen(text_colour)
-        width = max(0, right - x)
-        shown = metrics.elidedText(" ".join(cause.text.split()), Qt.TextElideMode.ElideRight, width)
-        baseline = middle + (metrics.ascent() - metrics.descent()) // 2
-        painter.drawText(QPoint(x, baseline), shown)
-        if row.blame is not None:
-            self._underline(
-                painter, cause.text, shown, row.blame, metrics, x, baseline, QColor(colours.error)
-            )
-        painter.restore()
-
-    def _paint_action(
-        self,
-        painter: QPainter,
-        action: ActionItem,
-        rect: QRect,
-        x: int,
-        right: int,
-        text: QColor,
-        muted: QColor,
-        selected: bool,
-    ) -> None:
-        colours = current_colours()
-        link = text if selected else QColor(colours.link)
-        painter.setPen(link)
-        mark = f"→ {STATUS_MARKS[action.status]} {action.ref}"
-        metrics = QFontMetrics(painter.font())
-        painter.drawText(
-            QRect(x, rect.top(), rect.width(), rect.height()), Qt.AlignmentFlag.AlignVCenter, mark
-        )
-        x += metrics.horizontalAdvance(mark) + 8
-        details = " · ".join(
-            (action.owner or "no owner", action.due.isoformat() if action.due else "no due date")
-        )
-        details_w = metrics.horizontalAdvance(details)
-        if right - x - details_w - 16 < metrics.averageCharWidth() * 24:
-            details_w = 0  # too narrow for both: the title matters more
-        else:
-            painter.setPen(muted)
-            painter.drawText(
-                QRect(right - details_w, rect.top(), details_w, rect.height()),
-                Qt.AlignmentFlag.AlignVCenter,
-                details,
-            )
-        painter.setPen(text)
-        room = max(0, right - x - (details_w + 16 if details_w else 0))
-        title = metrics.elidedText(action.title, Qt.TextElideMode.ElideRight, room)
-        painter.drawText(
-            QRect(x, rect.top(), room, rect.height()), Qt.AlignmentFlag.AlignVCenter, title
+            QRect(ref_x, pill.top(), max(0, rect.right() - ref_x), pill.height()),
+            Qt.AlignmentFlag.AlignVCenter,
+            cause.ref,
         )
 
     @staticmethod
-    def _underline(
+    def _paint_notes(
         painter: QPainter,
-        full: str,
-        shown: str,
-        hit: BlameHit,
-        metrics: QFontMetrics,
-        x: int,
-        baseline: int,
-        colour: QColor,
+        plan: RowPlan,
+        rect: QRect,
+        middle: int,
+        text_colour: QColor,
+        selected: bool,
     ) -> None:
-        """A wavy line under the blaming words, as far as they are visible."""
-        collapsed = " ".join(full.split())
-        start = collapsed.find(" ".join(hit.phrase.split()))
+        """The notes: at the right of the first line, or on a line of their own under the
+        text (from its left edge)."""
+        if not plan.notes:
+            return
+        colours = current_colours()
+        if plan.notes_beside:
+            right = rect.left() + plan.right
+            centre = middle
+        else:
+            right = rect.left() + plan.text_x + _notes_width(plan.notes)
+            centre = rect.top() + plan.notes_y + plan.pill_height // 2
+        radius = plan.pill_height / 2
+        for note, width in reversed(plan.notes):
+            box = QRect(right - width, centre - plan.pill_height // 2, width, plan.pill_height)
+            font = QFont(plan.note_font)
+            font.setItalic(note.italic)
+            painter.setFont(font)
+            colour = QColor(getattr(colours, note.colour))
+            if note.filled:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(colour)
+                painter.drawRoundedRect(box, radius, radius)
+                painter.setPen(QColor(colours.base))
+            else:
+                painter.setPen(text_colour if selected else colour)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, note.text)
+            right = box.left() - NOTE_GAP
+
+    @staticmethod
+    def _underline(
+        painter: QPainter, layout: QTextLayout, hit: BlameHit, origin: QPointF, colour: QColor
+    ) -> None:
+        """A wavy line under the blaming words, on every line they run over."""
+        text = layout.text()
+        phrase = " ".join(hit.phrase.split())
+        start = text.find(phrase)
         if start < 0:
             return
-        visible = shown[:-1] if shown.endswith("…") else shown
-        end = min(start + len(" ".join(hit.phrase.split())), len(visible))
-        if end <= start:
-            return
-        left = x + metrics.horizontalAdvance(visible[:start])
-        right = x + metrics.horizontalAdvance(visible[:end])
-        y = baseline + max(2, metrics.descent() // 2 + 1)
+        end = start + len(phrase)
         path = QPainterPath()
-        path.moveTo(left, y)
-        step, up = 3.0, True
-        position = float(left)
-        while position < right:
-            position = min(position + step, right)
-            path.lineTo(position, y - 2 if up else y)
-            up = not up
+        for number in range(layout.lineCount()):
+            line = layout.lineAt(number)
+            first, last = line.textStart(), line.textStart() + line.textLength()
+            if last <= start or first >= end:
+                continue
+            left = origin.x() + _x_of(line, max(start, first))
+            right = origin.x() + _x_of(line, min(end, last))
+            y = origin.y() + line.y() + line.ascent() + max(2.0, line.descent() / 2 + 1)
+            path.moveTo(left, y)
+            step, up = 3.0, True
+            position = left
+            while position < right:
+                position = min(position + step, right)
+                path.lineTo(position, y - 2 if up else y)
+                up = not up
         painter.setPen(QPen(colour, 1.2))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
+
+
+def _smaller(font: QFont) -> QFont:
+    small = QFont(font)
+    small.setPointSizeF(font.pointSizeF() * 0.85)
+    return small
+
+
+def _pill_rect(row: CauseRow, small: QFont, x: int, middle: int) -> QRect:
+    """The depth pill ("why 2") of a row, centred on `middle`."""
+    metrics = QFontMetrics(small)
+    height = metrics.height() + 4
+    width = metrics.horizontalAdvance(why_label(row.depth)) + 14
+    return QRect(x, middle - height // 2, width, height)
+
+
+def _action_mark(action: ActionItem) -> str:
+    return f"→ {STATUS_MARKS[action.status]} {action.ref}"
+
+
+def _notes_width(notes: list[tuple[Note, int]]) -> int:
+    return sum(width for _, width in notes) + NOTE_GAP * max(0, len(notes) - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Measures:
+    """What laying a row out needs of its font, worked out once per font."""
+
+    regular: QFont
+    bold: QFont
+    small: QFont  # the labels' and notes' size
+    metrics: QFontMetrics
+    small_metrics: QFontMetrics
+    text_metrics: dict[bool, QFontMetricsF]  # by boldness
+    char: int  # an average character's width
+    least: int  # a one-line row's height
+    pad: int  # above the first line and below the last
+
+    @staticmethod
+    def of(font: QFont) -> Measures:
+        key = font.key()
+        found = _MEASURES.get(key)
+        if found is None:
+            regular, bold, small = QFont(font), QFont(font), _smaller(font)
+            bold.setBold(True)
+            metrics = QFontMetrics(regular)
+            least = round(metrics.height() * 1.9)
+            found = _MEASURES[key] = Measures(
+                regular,
+                bold,
+                small,
+                metrics,
+                QFontMetrics(small),
+                {False: QFontMetricsF(regular), True: QFontMetricsF(bold)},
+                metrics.averageCharWidth(),
+                least,
+                (least - metrics.height()) // 2,
+            )
+        return found
+
+
+_MEASURES: dict[str, Measures] = {}
+
+
+def _plan(spec: RowSpec, font: QFont, width: int) -> RowPlan:
+    """Lay a row out: its text wraps from after its labels to the right edge, or to the notes
+    when they fit beside it; the row is at least as high as a one-line row and grows with the
+    text. In a row too narrow for the labels and a few words beside them, the text starts under
+    the labels, from the row's left edge."""
+    m = Measures.of(font)
+    if spec.is_action:  # the owner and date as large as the title
+        note_font, note_metrics = m.regular, m.metrics
+        text_x = 6 + m.metrics.horizontalAdvance(spec.lead[0]) + 8
+        beside_chars = DETAILS_BESIDE_CHARS
+    else:
+        note_font, note_metrics = m.small, m.small_metrics
+        label, ref = spec.lead
+        text_x = 6 + note_metrics.horizontalAdvance(label) + 14 + 8
+        text_x += note_metrics.horizontalAdvance(ref) + 8
+        beside_chars = NOTES_BESIDE_CHARS
+    notes = spec.notes
+    pill_height = note_metrics.height() + 4
+    pad = m.pad
+    right = width - 8
+    stacked = right - text_x < m.char * STACK_BELOW_CHARS
+    text_y = pad
+    if stacked:
+        text_x, text_y = 6, pad + max(m.metrics.height(), pill_height) + 2
+    measured = [
+        (note, note_metrics.horizontalAdvance(note.text) + (14 if note.filled else 0))
+        for note in notes
+    ]
+    beside_room = right - text_x - (_notes_width(measured) + NOTE_GAP if notes else 0)
+    beside = not notes or (not stacked and beside_room >= m.char * beside_chars)
+    room: float = beside_room if beside else right - text_x
+    if room < m.char * LEAST_TEXT_CHARS:
+        # A row indented past the column's edge (a chain of whys deeper than the view is wide)
+        # has no room to wrap into: one line.
+        room = UNWRAPPED
+    text = " ".join(spec.text.split())
+    text_font = m.bold if spec.bold else m.regular
+    text_metrics = m.text_metrics[spec.bold]
+    layout: QTextLayout | None = None
+    if text_metrics.horizontalAdvance(text) < room:  # one line: no need to lay it out yet
+        text_height = first_line = text_metrics.height()
+    else:
+        layout, text_height = wrapped(text, text_font, room)
+        first_line = layout.lineAt(0).height() if layout.lineCount() else text_metrics.height()
+    text_bottom = text_y + math.ceil(max(text_height, first_line))
+    notes_y = text_bottom + 2
+    bottom = notes_y + pill_height if notes and not beside else text_bottom
+    return RowPlan(
+        height=max(m.least, bottom + pad),
+        pad=pad,
+        text_x=text_x,
+        text_y=text_y,
+        middle=pad + (m.metrics.height() // 2 if stacked else round(first_line / 2)),
+        note_font=note_font,
+        notes=measured,
+        notes_beside=beside,
+        notes_y=notes_y,
+        pill_height=pill_height,
+        right=right,
+        text=text,
+        text_font=text_font,
+        room=room,
+        laid_out=layout,
+    )
+
+
+def _x_of(line: QTextLine, position: int) -> float:
+    found = line.cursorToX(position)  # PySide answers (x, position)
+    return float(found[0] if isinstance(found, tuple) else found)  # type: ignore[arg-type]
 
 
 def _clip(text: str, limit: int = 50) -> str:
