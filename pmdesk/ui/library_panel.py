@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from pmdesk.domain.model import PostmortemKind, PostmortemStatus, PostmortemSummary, Severity
 from pmdesk.services.search import SearchFilters, SearchHit, snippet_parts
 from pmdesk.ui.library_model import ID_ROLE, SORT_ROLE, SUMMARY_ROLE, Column, LibraryModel
+from pmdesk.ui.widgets import SideStrip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -257,6 +258,7 @@ class LibraryPanel(QWidget):
     opened = Signal(str)  # postmortem id
     new_requested = Signal(object)  # PostmortemKind
     delete_requested = Signal(str)  # postmortem id
+    collapse_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -297,6 +299,15 @@ class LibraryPanel(QWidget):
         self.filters_box.hide()
         self.filters_box.changed.connect(self.run_search)
         self.filters_button.toggled.connect(self.filters_box.setVisible)
+        self.collapse_button = QToolButton()
+        self.collapse_button.setText("«")
+        self.collapse_button.setAccessibleName("Collapse the library list")
+        self.collapse_button.setAutoRaise(True)
+        self.collapse_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.collapse_button.clicked.connect(self.collapse_requested)
+        # Collapsed, the list is this strip along the window's left edge; a click brings it back.
+        self.strip = SideStrip("Library", Qt.Edge.LeftEdge)
+        self.strip.setAccessibleName("Library list")
 
         self.list = QListView()
         self.list.setAccessibleName("Postmortems in this library")
@@ -326,6 +337,7 @@ class LibraryPanel(QWidget):
         search_row = QHBoxLayout()
         search_row.addWidget(self.filter_edit, 1)
         search_row.addWidget(self.filters_button)
+        search_row.addWidget(self.collapse_button)
         layout.addLayout(search_row)
         layout.addWidget(self.filters_box)
         layout.addWidget(self.list, 1)

@@ -6,19 +6,27 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QUndoGroup
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QFontMetrics,
+    QKeySequence,
+    QResizeEvent,
+    QUndoGroup,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDockWidget,
+    QHBoxLayout,
     QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
-    QSplitter,
     QStackedWidget,
     QWidget,
 )
@@ -54,9 +62,9 @@ from pmdesk.ui.report_export import ReportExporter
 from pmdesk.ui.settings import UiSettings
 from pmdesk.ui.similar_panel import SimilarPanel
 from pmdesk.ui.team_library import TeamLibraryDialog
-from pmdesk.ui.themes import Theme, apply_theme, apply_zoom, next_zoom
+from pmdesk.ui.themes import BASE_POINT_SIZE, Theme, apply_theme, apply_zoom, next_zoom
 from pmdesk.ui.timeline.evidence_dialog import EvidenceDialog
-from pmdesk.ui.widgets import is_typing
+from pmdesk.ui.widgets import ShareSplitter, is_typing
 from pmdesk.ui.workspace import Workspace
 
 EXPORT_EXTENSIONS = {
@@ -67,6 +75,12 @@ EXPORT_EXTENSIONS = {
 EXPORT_FILTER = ";;".join(EXPORT_EXTENSIONS)
 JSON_FILTER = "pmdesk interchange files (*.json);;All files (*)"
 LIBRARY_FILTER = "pmdesk libraries (*.pmdesk *.sqlite3 *.db);;All files (*)"
+# Below these widths of the window at 100% (and in proportion at other zooms: 2,100 pixels for
+# the readiness panel at 150%), a side panel collapses to a strip by itself. The editor needs
+# about 800 pixels at 100%: the cause tree half of the Causes tab, and the pane beside it room for
+# a sentence; the library list and the readiness panel about 300 each. So all three fit from
+# 1,400 on, the list and the editor from 1,100.
+COLLAPSE_BELOW = {"library": 1100, "readiness": 1400}
 
 
 def library_name(library: Library) -> str:
@@ -106,17 +120,31 @@ class MainWindow(QMainWindow):
         self.center.addWidget(self.followup)
         self.center.addWidget(self.overview_page)
 
-        splitter = QSplitter()
-        splitter.addWidget(self.library_panel)
-        splitter.addWidget(self.center)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 980])
-        self.setCentralWidget(splitter)
+        # The library list takes a share of the width that suits its two-line rows; the open
+        # postmortem takes the rest.
+        self.body_splitter = ShareSplitter([0.22, 0.78], narrowest=[30, None], widest=[40, None])
+        self.body_splitter.addWidget(self.library_panel)
+        self.body_splitter.addWidget(self.center)
+        self.body_splitter.setStretchFactor(1, 1)
 
         self.readiness = ReadinessPanel()
         self.readiness.finding_activated.connect(self.show_finding)
+        # Collapsed, each side panel is a strip along its edge of the window.
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.library_panel.strip)
+        row.addWidget(self.body_splitter, 1)
+        row.addWidget(self.readiness.strip)
+        self.setCentralWidget(body)
         self.readiness_dock: QDockWidget = QDockWidget("Readiness", self)
         self.readiness_dock.setObjectName("ReadinessDock")
+        # Collapsed rather than closed (View ▸ Readiness, its » button): it always has a strip.
+        self.readiness_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self.readiness_dock.setWidget(self.readiness)
         self.readiness.setMinimumWidth(240)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.readiness_dock)
@@ -129,6 +157,12 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.similar_dock)
         self.tabifyDockWidget(self.readiness_dock, self.similar_dock)
         self.readiness_dock.raise_()
+        self._opened_narrow: set[str] = set()  # panels brought back in a too narrow window
+        self._readiness_folded: bool | None = None
+        self._panels_ready = False
+        for panel, side in (("library", self.library_panel), ("readiness", self.readiness)):
+            side.collapse_requested.connect(partial(self.toggle_panel, panel))
+            side.strip.clicked.connect(partial(self.toggle_panel, panel))
 
         self.meeting: MeetingMode | None = None
         self.meeting_clock: Callable[[], float] = time.monotonic  # tests hand in a fake one
@@ -158,6 +192,9 @@ class MainWindow(QMainWindow):
         self.zoom = 1.0
         self._actual_size: QSize | None = None  # the size at 100%, while zoomed
         self._restore_layout()
+        self._panels_ready = True
+        self._label_panel_keys()
+        self.fit_panels()
         self.refresh_library()
         self.show_nothing()
 
@@ -631,6 +668,8 @@ class MainWindow(QMainWindow):
         self.commands["view.full_screen"].setChecked(self.isFullScreen())
 
     def focus_filter(self) -> None:
+        if self.panel_collapsed("library"):
+            self.toggle_panel("library")  # finding a postmortem needs the list
         self.library_panel.filter_edit.setFocus()
         self.library_panel.filter_edit.selectAll()
 
@@ -643,6 +682,111 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         self.set_zoom(self.settings.zoom)
         self.set_theme(self.settings.theme)
+
+    # ---- side panels -------------------------------------------------------------------------
+
+    def panel_collapsed(self, panel: str) -> bool:
+        """Whether a side panel ("library", "readiness") is collapsed to its strip: because the
+        user collapsed it, or by itself, the window being too narrow for it at this zoom (unless
+        the user brought it back since)."""
+        if self.settings.panel_collapsed(panel):
+            return True
+        return self._too_narrow_for(panel) and panel not in self._opened_narrow
+
+    def _too_narrow_for(self, panel: str) -> bool:
+        if panel == "readiness" and self.readiness_dock.isFloating():
+            return False  # in a window of its own, it takes nothing from the editor
+        zoom = QApplication.font().pointSizeF() / BASE_POINT_SIZE
+        return self.width() < COLLAPSE_BELOW[panel] * zoom
+
+    def toggle_panel(self, panel: str) -> None:
+        """Collapse a side panel to its strip, or bring it back (its key, its button, its
+        strip). A panel the user collapsed stays so, across restarts; one brought back in a
+        narrow window stays until the window has been wide enough for it again."""
+        collapse = not self.panel_collapsed(panel)
+        self.settings.set_panel_collapsed(panel, collapse)
+        if collapse:
+            self._opened_narrow.discard(panel)
+        elif self._too_narrow_for(panel):
+            self._opened_narrow.add(panel)
+        self.fit_panels()
+
+    def fit_panels(self) -> None:
+        """Collapse or bring back each side panel, as the user has it and the width allows."""
+        if not self._panels_ready:
+            return
+        for panel in COLLAPSE_BELOW:
+            if not self._too_narrow_for(panel):
+                self._opened_narrow.discard(panel)
+        self._fold_library(self.panel_collapsed("library"))
+        self._fold_readiness(self.panel_collapsed("readiness"))
+
+    def _fold_library(self, collapsed: bool) -> None:
+        panel = self.library_panel
+        if panel.isHidden() != collapsed:
+            had_keyboard = _holds_focus(panel)
+            panel.setVisible(not collapsed)
+            if had_keyboard:
+                self._keyboard_to_editor()
+        panel.strip.setVisible(collapsed)
+        self.command("view.library_list").setChecked(not collapsed)
+
+    def _fold_readiness(self, collapsed: bool) -> None:
+        if collapsed and self._readiness_folded is not True:
+            had_keyboard = _holds_focus(self.readiness_dock)
+            if self.readiness_dock.isVisibleTo(self):
+                # Similar shares the right edge: it goes and comes back with readiness.
+                self.settings.similar_beside_readiness = self.similar_dock.isVisibleTo(self)
+            self.readiness_dock.hide()
+            self.similar_dock.hide()
+            if had_keyboard:
+                self._keyboard_to_editor()
+        elif not collapsed and self._readiness_folded is not False:
+            self.readiness_dock.show()
+            if self.settings.similar_beside_readiness:
+                self.similar_dock.show()
+            self.readiness_dock.raise_()
+            self._size_readiness_dock()
+        self._readiness_folded = collapsed
+        self.readiness.strip.setVisible(collapsed)
+        self.command("view.readiness").setChecked(not collapsed)
+
+    def _size_readiness_dock(self) -> None:
+        """A share of the window's width, held to what suits its compact rows at this zoom."""
+        char = QFontMetrics(QApplication.font()).averageCharWidth()
+        width = min(max(round(self.width() * 0.24), 32 * char), 52 * char)
+        self.resizeDocks([self.readiness_dock], [width], Qt.Orientation.Horizontal)
+
+    def _keyboard_to_editor(self) -> None:
+        """The keyboard was in a panel that collapsed: to where the next thing is typed."""
+        if self.current_id() is not None:
+            self.editor.focus_entry()
+        elif (page := self.center.currentWidget()) is not None:
+            page.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _label_panel_keys(self) -> None:
+        """The panels' buttons and strips name the keys that do the same."""
+        for panel, name, side in (
+            ("library", "view.library_list", self.library_panel),
+            ("readiness", "view.readiness", self.readiness),
+        ):
+            keys = self.command(name).shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            what = "the library list" if panel == "library" else "the readiness panel"
+            side.collapse_button.setToolTip(f"Collapse {what} ({keys})")
+            side.strip.setToolTip(f"Show {what} ({keys})")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_panels()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The zoom: a panel may no longer fit (or fit again), and a shown one takes a width
+        # that suits its text at the new size.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self.fit_panels()
+            if self._readiness_folded is False:
+                self._size_readiness_dock()
 
     # ---- reports -----------------------------------------------------------------------------
 
@@ -753,6 +897,11 @@ class MainWindow(QMainWindow):
         current = self.current_id()
         if current is not None:
             self.open_postmortem(current)
+
+
+def _holds_focus(widget: QWidget) -> bool:
+    focus = QApplication.focusWidget()
+    return focus is not None and (focus is widget or widget.isAncestorOf(focus))
 
 
 def safe_file_name(title: str) -> str:

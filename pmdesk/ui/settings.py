@@ -42,6 +42,28 @@ class UiSettings:
     def zoom(self, zoom: float) -> None:
         self._settings.setValue("view/zoom", zoom)
 
+    def panel_collapsed(self, panel: str) -> bool:
+        """Whether the user collapsed a side panel ("library", "readiness") and left it so."""
+        return self._flag(f"panels/{panel}_collapsed", False)
+
+    def set_panel_collapsed(self, panel: str, collapsed: bool) -> None:
+        self._settings.setValue(f"panels/{panel}_collapsed", collapsed)
+
+    @property
+    def similar_beside_readiness(self) -> bool:
+        """Whether the Similar panel comes back with the readiness panel when it is restored."""
+        return self._flag("panels/similar_shown", True)
+
+    @similar_beside_readiness.setter
+    def similar_beside_readiness(self, shown: bool) -> None:
+        self._settings.setValue("panels/similar_shown", shown)
+
+    def _flag(self, key: str, default: bool) -> bool:
+        value = self._settings.value(key, default)
+        if isinstance(value, str):  # an INI file gives "true" and "false" back as text
+            return value.strip().lower() in ("true", "1")
+        return bool(value)
+
     def geometry(self, key: str) -> QByteArray | None:
         value = self._settings.value(f"window/{key}")
         return value if isinstance(value, QByteArray) else None

@@ -242,11 +242,25 @@ COMMANDS: tuple[Entry, ...] = (
         ("F11",),
         checkable=True,
     ),
+    # The side panels collapse to a strip along their edge, and come back (checked: shown).
+    Command(
+        "view.library_list",
+        "View",
+        "&Library list",
+        lambda w: w.toggle_panel("library"),
+        ("Ctrl+B",),
+        separator=True,
+        checkable=True,
+        tip="Collapse the library list to a strip, or bring it back (Ctrl+B)",
+    ),
     Command(
         "view.readiness",
         "View",
         "&Readiness",
-        made=lambda w: _named(w.readiness_dock.toggleViewAction(), "&Readiness"),
+        lambda w: w.toggle_panel("readiness"),
+        ("Ctrl+Shift+B",),
+        checkable=True,
+        tip="Collapse the readiness panel to a strip with its count, or bring it back",
     ),
     Command(
         "view.similar",

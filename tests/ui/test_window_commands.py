@@ -183,6 +183,23 @@ def toggles_dock(attribute: str) -> Check:
     return before
 
 
+def toggles_panel(panel: str) -> Check:
+    """The side panel collapses to its strip, or comes back from it."""
+
+    def before(window: MainWindow, _seen: Seen, _library: Library) -> Callable[[], None]:
+        was = window.panel_collapsed(panel)
+        side = window.library_panel if panel == "library" else window.readiness
+
+        def after() -> None:
+            assert window.panel_collapsed(panel) != was
+            assert side.strip.isVisible() != was
+            window.toggle_panel(panel)  # back, for the next command
+
+        return after
+
+    return before
+
+
 def shows(page: str) -> Check:
     def before(window: MainWindow, _seen: Seen, _library: Library) -> Callable[[], None]:
         def after() -> None:
@@ -256,7 +273,8 @@ DOES: dict[str, Check] = {
     "view.zoom_out": zooms(-1),
     "view.actual_size": zooms(0),
     "view.full_screen": toggles_full_screen,
-    "view.readiness": toggles_dock("readiness_dock"),
+    "view.library_list": toggles_panel("library"),
+    "view.readiness": toggles_panel("readiness"),
     "view.similar": toggles_dock("similar_dock"),
     "view.follow_up": shows("followup"),
     "view.library_overview": shows("overview_page"),

@@ -26,7 +26,7 @@ from pmdesk.ui.actions.action_line import ActionLine
 from pmdesk.ui.actions.board import EVERYONE, NO_OWNER, ActionBoard
 from pmdesk.ui.actions.detail import ActionDetail
 from pmdesk.ui.edits import Edits
-from pmdesk.ui.widgets import ShareSplitter
+from pmdesk.ui.widgets import ShareSplitter, elide_choices
 
 # (window title, question) → the typed answer, or None when cancelled. Tests replace it.
 AskText = Callable[[str, str], str | None]
@@ -65,11 +65,11 @@ class ActionsSection(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.new_action, 1)
         top.addWidget(self.owner_filter)
-        self.splitter = ShareSplitter([0.74, 0.26])
+        self.splitter = ShareSplitter([0.72, 0.28], narrowest=[None, 30], widest=[None, 50])
         self.splitter.addWidget(self.board)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 1)
-        self.detail.setMinimumWidth(240)
+        elide_choices(self.detail)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.new_action.preview)

@@ -26,7 +26,7 @@ from pmdesk.ui.causes.diagram import CauseDiagram
 from pmdesk.ui.causes.tree import CauseTreeView, Draft
 from pmdesk.ui.edits import Edits
 from pmdesk.ui.file_dialogs import FolderMemory, save_file_name
-from pmdesk.ui.widgets import ShareSplitter, muted
+from pmdesk.ui.widgets import ShareSplitter, elide_choices, muted
 
 DIAGRAM_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 
@@ -100,12 +100,16 @@ class CausesSection(QWidget):
             "Export diagram…", self.choose_and_export, "Ctrl+Shift+S"
         )
 
-        self.splitter = splitter = ShareSplitter([0.62, 0.38])
+        # The tree gets the room, at least half of it; the pane beside it keeps room for its
+        # text at every zoom, without growing into long lines on a wide screen.
+        self.splitter = splitter = ShareSplitter(
+            [0.6, 0.4], narrowest=[None, 30], widest=[None, 56]
+        )
         splitter.addWidget(self.views)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 0)
-        self.detail.setMinimumWidth(240)
+        elide_choices(self.detail)
         layout = QVBoxLayout(self)
         layout.addWidget(
             muted(
