@@ -634,22 +634,26 @@ class MainWindow(QMainWindow):
         self.zoom = zoom
         if remember:
             self.settings.zoom = zoom
-        # The least size at the new type size, before any resize: every layout asked to
-        # re-measure by the new fonts does so now, the window's own last.
-        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
+        self._settle_layout()  # its least size at the new type size, before any resize
         if zoom == 1.0 and self._actual_size is not None:
             self.resize(self._actual_size)
             self._actual_size = None
         self._keep_on_screen()
         self.statusBar().showMessage(f"Zoom {round(zoom * 100)}%", 2000)
 
+    def _settle_layout(self) -> None:
+        """Every layout asked to re-measure (by new fonts, a panel shown) does so now, the
+        window's own last, so that its least size is the one that holds from here on."""
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+
     def _keep_on_screen(self) -> None:
-        """Lay the window out at its new type size now, then pull it back within its screen."""
+        """Lay the window out now, then pull it back within its screen."""
         if not self.isVisible() or self.isFullScreen() or self.isMaximized():
             return
+        self._settle_layout()
         room = self.screen().availableGeometry()
         frame = self.frameGeometry()
         extra = frame.size() - self.size()  # the window manager's frame around it
@@ -710,6 +714,7 @@ class MainWindow(QMainWindow):
         elif self._too_narrow_for(panel):
             self._opened_narrow.add(panel)
         self.fit_panels()
+        self._keep_on_screen()  # a panel brought back may make the window grow
 
     def fit_panels(self) -> None:
         """Collapse or bring back each side panel, as the user has it and the width allows."""
