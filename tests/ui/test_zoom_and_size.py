@@ -110,7 +110,9 @@ def imported(tmp_path: Path, fixture_file: Path) -> tuple[Path, str]:
     return db, done.stdout.strip()
 
 
-@pytest.mark.parametrize(("size", "zoom"), [((1366, 768), "100"), ((1920, 1080), "200")])
+@pytest.mark.parametrize(
+    ("size", "zoom"), [((1366, 768), "100"), ((1280, 720), "150"), ((1920, 1080), "200")]
+)
 def test_a_smoke_screenshot_is_exactly_the_size_asked_at_the_zoom_asked(
     imported: tuple[Path, str], tmp_path: Path, size: tuple[int, int], zoom: str
 ) -> None:
