@@ -606,10 +606,9 @@ class CauseTreeView(QTreeWidget):
             self.move_requested.emit(moving, *target)
 
 
-# Room given to a cause's text beside the notes at its right before the notes move under it.
-NOTES_BESIDE_CHARS = 20
-# Room given to an action's title beside its owner and date before they move under it.
-DETAILS_BESIDE_CHARS = 24
+# The notes (or an action's owner and date) stand beside a text that fits on one line next to
+# them, or that has at least this many characters' room there; else on a line under the text.
+BESIDE_CHARS = 36
 # Room beside the labels (depth, ref) below which the text starts under them instead.
 STACK_BELOW_CHARS = 12
 # The least width a text is wrapped to; a row with less room shows it on one line.
@@ -1089,13 +1088,11 @@ def _plan(spec: RowSpec, font: QFont, width: int) -> RowPlan:
     if spec.is_action:  # the owner and date as large as the title
         note_font, note_metrics = m.regular, m.metrics
         text_x = 6 + m.metrics.horizontalAdvance(spec.lead[0]) + 8
-        beside_chars = DETAILS_BESIDE_CHARS
     else:
         note_font, note_metrics = m.small, m.small_metrics
         label, ref = spec.lead
         text_x = 6 + note_metrics.horizontalAdvance(label) + 14 + 8
         text_x += note_metrics.horizontalAdvance(ref) + 8
-        beside_chars = NOTES_BESIDE_CHARS
     notes = spec.notes
     pill_height = note_metrics.height() + 4
     pad = m.pad
@@ -1109,17 +1106,20 @@ def _plan(spec: RowSpec, font: QFont, width: int) -> RowPlan:
         for note in notes
     ]
     beside_room = right - text_x - (_notes_width(measured) + NOTE_GAP if notes else 0)
-    beside = not notes or (not stacked and beside_room >= m.char * beside_chars)
+    text = " ".join(spec.text.split())
+    text_font = m.bold if spec.bold else m.regular
+    text_metrics = m.text_metrics[spec.bold]
+    advance = text_metrics.horizontalAdvance(text)
+    beside = not notes or (
+        not stacked and (advance < beside_room or beside_room >= m.char * BESIDE_CHARS)
+    )
     room: float = beside_room if beside else right - text_x
     if room < m.char * LEAST_TEXT_CHARS:
         # A row indented past the column's edge (a chain of whys deeper than the view is wide)
         # has no room to wrap into: one line.
         room = UNWRAPPED
-    text = " ".join(spec.text.split())
-    text_font = m.bold if spec.bold else m.regular
-    text_metrics = m.text_metrics[spec.bold]
     layout: QTextLayout | None = None
-    if text_metrics.horizontalAdvance(text) < room:  # one line: no need to lay it out yet
+    if advance < room:  # one line: no need to lay it out yet
         text_height = first_line = text_metrics.height()
     else:
         layout, text_height = wrapped(text, text_font, room)
