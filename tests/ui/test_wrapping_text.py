@@ -1,9 +1,13 @@
-"""Nothing the room must read is cut off: every cause and action in the cause tree wraps onto
-as many lines as it needs, at a laptop's size and a projector's zoom. Checked on the window's
-real geometry: a row is never shorter than its text needs even if the text had the row's whole
-width."""
+"""Nothing the room must read is cut off: every cause and action in the cause tree, and every
+event's "What happened", wraps onto as many lines as it needs, at a laptop's size and a
+projector's zoom. Checked on the window's real geometry: a row is never shorter than its text
+needs even if the text had the row's whole width."""
 
 from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSize, Qt
@@ -17,6 +21,9 @@ from pmdesk.services import postmortems
 from pmdesk.ui.causes.section import CausesSection
 from pmdesk.ui.editor import View
 from pmdesk.ui.main_window import MainWindow
+from pmdesk.ui.timeline.model import Column
+from pmdesk.ui.timeline.section import TimelineSection
+from tests import documents
 
 # A laptop at 100%, a small laptop at 150%, a projector's 1920 at 200%.
 SIZES = [(1366, 768, 1.0), (1280, 720, 1.5), (1920, 1080, 2.0)]
@@ -91,6 +98,25 @@ def cut_rows(causes: CausesSection, postmortem: Postmortem) -> list[str]:
     return cut
 
 
+def cut_events(qtbot: QtBot, timeline: TimelineSection) -> list[str]:
+    """The events whose "What happened" cell is shorter than its text needs, each looked at
+    scrolled into view."""
+    table = timeline.table
+    cut = []
+    for row in range(timeline.model.rowCount()):
+        index = timeline.model.index(row, Column.TEXT)
+        table.scrollTo(index)
+        table.viewport().grab()  # painted, as when the user scrolls there
+        qtbot.wait(1)  # and the scroll bar follows
+        rect = table.visualRect(index)
+        text = str(index.data())
+        if not readable(rect, table.viewport().height(), table.verticalScrollBar()):
+            cut.append(f"{text[:40]}… out of reach ({rect})")
+        elif rect.height() < needed_height(text, table.font(), rect.width()):
+            cut.append(f"{text[:40]}… ({rect.width()}x{rect.height()})")
+    return cut
+
+
 def add_long_cause(opened: MainWindow, causes: CausesSection) -> None:
     """Typed as the scribe does: select c3, Tab asks why, type, Enter, Escape."""
     causes.select_cause(next(c.id for c in stored(opened).causes if c.ref == "c3"))
@@ -114,6 +140,20 @@ def test_every_cause_and_action_in_the_tree_reads_in_full(
     add_long_cause(opened, causes)
     show_at(qtbot, opened, width, height, zoom)
     assert cut_rows(causes, stored(opened)) == []
+
+
+@pytest.mark.parametrize(("width", "height", "zoom"), SIZES, ids=SIZE_IDS)
+def test_every_event_reads_in_full(
+    qtbot: QtBot, opened: MainWindow, width: int, height: int, zoom: float
+) -> None:
+    opened.editor.show_view(View.TIMELINE)
+    timeline = opened.editor.timeline
+    show_at(qtbot, opened, width, height, zoom)
+    timeline.quick_add.setFocus()
+    QTest.keyClicks(timeline.quick_add, "+5m " + LONG_CAUSE)
+    QTest.keyClick(timeline.quick_add, Qt.Key.Key_Return)
+    assert stored(opened).timeline[-1].text == LONG_CAUSE
+    assert cut_events(qtbot, timeline) == []
 
 
 def test_a_long_cause_wraps_anew_when_the_window_narrows_or_zooms(
@@ -177,3 +217,36 @@ def test_f2_edits_a_wrapped_cause_in_place_with_all_of_it_in_view(
     )
     opened.command("edit.undo").trigger()
     assert next(c for c in stored(opened).causes if c.id == long_id).text == LONG_CAUSE
+
+
+def test_ctrl_end_shows_the_last_of_a_long_timeline_in_full(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    document = documents.example()
+    start = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
+    document["postmortem"]["timeline"] += [
+        {"at": (start + timedelta(minutes=n)).isoformat(), "kind": "event", "text": LONG_CAUSE}
+        for n in range(400)
+    ]
+    source = tmp_path / "long.json"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    (postmortem_id,) = postmortems.import_files(window.library, [source]).postmortem_ids
+    window.refresh_library()
+    assert window.open_postmortem(postmortem_id)
+    window.editor.show_view(View.TIMELINE)
+    show_at(qtbot, window, 1366, 768, 1.0)
+    table = window.editor.timeline.table
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    table.viewport().grab()
+    qtbot.wait(1)
+    last = window.editor.timeline.model.rowCount() - 1
+    assert table.currentIndex().row() == last
+    index = table.model().index(last, Column.TEXT)
+    rect = table.visualRect(index)
+    assert readable(rect, table.viewport().height(), table.verticalScrollBar())
+    assert rect.height() >= needed_height(LONG_CAUSE, table.font(), rect.width())
+    # only the rows seen were measured: a long timeline is never measured whole
+    header = table.verticalHeader()
+    grown = sum(header.sectionSize(r) != header.defaultSectionSize() for r in range(last + 1))
+    assert grown < 100
