@@ -5,15 +5,22 @@ A card shows what makes an action followable at a glance: its title, its owner, 
 card. Cards move between columns by drag and drop, with Alt+Left / Alt+Right, or straight to a
 column with Alt+1 … Alt+4; the board never moves a card itself: it asks, and redraws from what the
 library holds after the change.
+
+Nothing a meeting reads is cut off: a card grows to hold its whole title, owner and due date, at
+any width and zoom; only the line naming the cause it addresses is cut to one line (its ref always
+shown, its whole text on the card's tooltip and in the Causes tab). A column is never narrower than
+a card of about eleven characters a line: where four do not fit, the board scrolls sideways.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum, auto
 
 from PySide6.QtCore import (
+    QEvent,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -22,18 +29,32 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QDropEvent, QFont, QFontMetrics, QKeyEvent, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QDropEvent,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QPen,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -52,7 +73,10 @@ STATUS_LABELS = {
     ActionStatus.DONE: "Done",
     ActionStatus.DROPPED: "Dropped",
 }
-TITLE_LINES = 3
+# The narrowest card holds about this many characters of its title on a line.
+READABLE_CHARACTERS = 11
+CARD_MARGIN = QSize(2, 1)  # around the card's border, inside its row
+CARD_PADDING = QSize(10, 7)  # inside the border, around the text
 # Alt+1 … Alt+4 on a card: straight to that column, counted from the left.
 COLUMN_KEYS = {Qt.Key.Key_1: 0, Qt.Key.Key_2: 1, Qt.Key.Key_3: 2, Qt.Key.Key_4: 3}
 ALT = Qt.KeyboardModifier.AltModifier
@@ -69,7 +93,9 @@ class BoardList(QListWidget):
         self.status = status
         self.setAccessibleName(f"{STATUS_LABELS[status]} actions")
         self.setItemDelegate(CardDelegate(self))
-        self.setUniformItemSizes(True)
+        # Each card as tall as its text: laid out again whenever the column's width changes.
+        self.setUniformItemSizes(False)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setSpacing(3)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -83,6 +109,31 @@ class BoardList(QListWidget):
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
+
+    def card_width(self) -> int:
+        """How wide a card is in this column now: the whole width inside it."""
+        return max(1, self.viewport().width() - 2 * self.spacing())
+
+    def least_width(self) -> int:
+        """The narrowest this column may be: a readable card, with room for a scroll bar."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        text = READABLE_CHARACTERS * QFontMetrics(bold).averageCharWidth()
+        card = text + 2 * (CARD_PADDING.width() + CARD_MARGIN.width())
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        return card + 2 * self.spacing() + 2 * self.frameWidth() + scroll_bar
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.least_width(), super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        # Every column asks for the same width, so the board shares its width out evenly.
+        return QSize(self.least_width(), super().sizeHint().height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.updateGeometry()
 
     def current_action_id(self) -> str | None:
         item = self.currentItem()
@@ -143,19 +194,35 @@ class ActionBoard(QWidget):
         self.headers: dict[ActionStatus, QLabel] = {}
         self._building = False
         self._shown: object = None
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for status in BOARD_COLUMNS:
+        # The columns share the board's width evenly; narrower than four readable cards, the
+        # board scrolls sideways (each column scrolls its own cards up and down).
+        self.sideways = QScrollArea()
+        self.sideways.setFrameShape(QFrame.Shape.NoFrame)
+        self.sideways.setWidgetResizable(True)
+        self.sideways.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sideways.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        strip = QWidget()
+        strip.setAccessibleName("Action columns")
+        grid = QGridLayout(strip)  # headers in one row, so the columns' tops line up
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setRowStretch(1, 1)
+        for at, status in enumerate(BOARD_COLUMNS):
             column = BoardList(self, status)
             column.itemSelectionChanged.connect(lambda c=column: self._selected_in(c))
             column.itemChanged.connect(self._item_changed)
             header = emphasise(QLabel(STATUS_LABELS[status]))
-            box = QVBoxLayout()
-            box.addWidget(header)
-            box.addWidget(column, 1)
-            layout.addLayout(box, 1)
+            header.setWordWrap(True)  # "In progress  (1)" on two lines rather than a wider column
+            header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            header.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+            grid.addWidget(header, 0, at)
+            grid.addWidget(column, 1, at)
+            grid.setColumnStretch(at, 1)
             self.columns[status] = column
             self.headers[status] = header
+        self.sideways.setWidget(strip)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.sideways)
 
     def show_postmortem(self, postmortem: Postmortem) -> None:
         key = (
@@ -262,6 +329,7 @@ class ActionBoard(QWidget):
         column.setCurrentItem(item)
         item.setSelected(True)
         column.scrollToItem(item)
+        self.sideways.ensureWidgetVisible(column, 0, 0)
         if focus:
             column.setFocus()
         return True
@@ -278,6 +346,7 @@ class ActionBoard(QWidget):
     def focus_column(self, status: ActionStatus, step: int) -> None:
         order = list(BOARD_COLUMNS)
         target = self.columns[order[max(0, min(len(order) - 1, order.index(status) + step))]]
+        self.sideways.ensureWidgetVisible(target, 0, 0)
         target.setFocus()
         if target.currentItem() is None and target.count():
             target.setCurrentRow(0)
@@ -302,100 +371,6 @@ class ActionBoard(QWidget):
         action = self.action_items.get(str(item.data(ACTION_ID)))
         if action is not None and item.text() != action.title:
             self.title_edited.emit(action.id, item.text())
-
-
-class CardDelegate(QStyledItemDelegate):
-    """Paints an action as a card: ref and priority, title, owner and due date, the cause."""
-
-    def __init__(self, column: BoardList) -> None:
-        super().__init__(column)
-        self._column = column
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        editor = QLineEdit(parent)
-        editor.setAccessibleName("Action title")
-        editor.textEdited.connect(self._column.board.title_typed)
-        return editor
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        line = QFontMetrics(option.font).lineSpacing()
-        return QSize(200, line * (TITLE_LINES + 4) + 18)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        board = self._column.board
-        action = board.action_items.get(str(index.data(ACTION_ID)))
-        if action is None:
-            return
-        colours = current_colours()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        rect: QRect = option.rect.adjusted(2, 1, -2, -1)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        border = QColor(colours.highlight if selected else colours.muted)
-        painter.setPen(QPen(border, 2.5 if selected else 1))
-        painter.setBrush(QColor(colours.base))
-        painter.drawRoundedRect(rect, 6, 6)
-        inner = rect.adjusted(10, 7, -10, -7)
-        font = QFont(option.font)
-        metrics = QFontMetrics(font)
-        line = metrics.lineSpacing()
-        small = QFont(font)
-        small.setPointSizeF(font.pointSizeF() * 0.9)
-        small_metrics = QFontMetrics(small)
-
-        # first line: ref, priority, and what is missing or vague
-        painter.setFont(small)
-        painter.setPen(QColor(colours.muted))
-        x = inner.left()
-        painter.drawText(QRect(x, inner.top(), inner.width(), line), 0, action.ref)
-        x += small_metrics.horizontalAdvance(action.ref) + 8
-        if action.priority is not None:
-            label = action.priority.value
-            width = small_metrics.horizontalAdvance(label) + 10
-            pill = QRect(x, inner.top() + 1, width, small_metrics.height())
-            urgent = action.priority.value in ("P0", "P1")
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(colours.error if urgent else colours.muted))
-            painter.drawRoundedRect(pill, 4, 4)
-            painter.setPen(QColor(colours.base))
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
-        if action.status.is_active and find_vagueness(action.title) is not None:
-            painter.setPen(QColor(colours.warning))
-            painter.drawText(
-                QRect(inner.left(), inner.top(), inner.width(), line),
-                Qt.AlignmentFlag.AlignRight,
-                "vague: say what changes",
-            )
-
-        # the title, up to three lines
-        bold = QFont(font)
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.setPen(QColor(colours.text))
-        title_rect = QRect(inner.left(), inner.top() + line, inner.width(), line * TITLE_LINES)
-        painter.drawText(title_rect, _wrapped(action.title, QFontMetrics(bold), inner.width()))
-
-        # owner, due date and cause, one line each; what an open action lacks is said
-        cause = board.causes.get(action.cause_id or "")
-        looks = {
-            Look.PLAIN: (colours.text, font),
-            Look.LACKING: (colours.warning, font),
-            Look.LATE: (colours.error, font),
-            Look.QUIET: (colours.muted, font),
-        }
-        rows = []
-        for text, look in card_rows(action, cause, board.today()):
-            colour, row_font = looks[look]
-            rows.append((text, colour, small if text.startswith("→") else row_font))
-        y = inner.top() + line * (1 + TITLE_LINES)
-        for text, colour, row_font in rows:
-            painter.setFont(row_font)
-            painter.setPen(QColor(colour))
-            row_metrics = QFontMetrics(row_font)
-            shown = row_metrics.elidedText(text, Qt.TextElideMode.ElideRight, inner.width())
-            painter.drawText(inner.left(), y + row_metrics.ascent(), shown)
-            y += line
-        painter.restore()
 
 
 class Look(Enum):
@@ -425,17 +400,168 @@ def card_rows(action: ActionItem, cause: Cause | None, today: date) -> list[tupl
     return rows
 
 
-def _wrapped(text: str, metrics: QFontMetrics, width: int) -> str:
-    """The text wrapped by words into at most TITLE_LINES lines, the last elided if it runs over."""
-    words = text.split()
+class CardDelegate(QStyledItemDelegate):
+    """Paints an action as a card: ref and priority, the whole title, owner and due date, the
+    cause. Each card is as tall as its text needs at its column's width."""
+
+    def __init__(self, column: BoardList) -> None:
+        super().__init__(column)
+        self._column = column
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        editor = QLineEdit(parent)
+        editor.setAccessibleName("Action title")
+        editor.textEdited.connect(self._column.board.title_typed)
+        return editor
+
+    def card(self, index: Index, font: QFont, width: int) -> CardText | None:
+        """The text of the card at `index`, laid out for a card `width` wide."""
+        board = self._column.board
+        action = board.action_items.get(str(index.data(ACTION_ID)))
+        if action is None:
+            return None
+        cause = board.causes.get(action.cause_id or "")
+        inside = width - 2 * (CARD_MARGIN.width() + CARD_PADDING.width())
+        return CardText(action, cause, board.today(), font, inside)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        width = self._column.card_width()
+        card = self.card(index, option.font, width)
+        text = card.height if card is not None else QFontMetrics(option.font).lineSpacing()
+        return QSize(width, text + 2 * (CARD_MARGIN.height() + CARD_PADDING.height()))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        card = self.card(index, option.font, option.rect.width())
+        if card is None:
+            return
+        colours = current_colours()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        margin, padding = CARD_MARGIN, CARD_PADDING
+        rect: QRect = option.rect.adjusted(
+            margin.width(), margin.height(), -margin.width(), -margin.height()
+        )
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        border = QColor(colours.highlight if selected else colours.muted)
+        painter.setPen(QPen(border, 2.5 if selected else 1))
+        painter.setBrush(QColor(colours.base))
+        painter.drawRoundedRect(rect, 6, 6)
+        inner = rect.adjusted(padding.width(), padding.height(), -padding.width(), 0)
+        origin = inner.topLeft()
+        if card.pill is not None:
+            pill, label, urgent = card.pill
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(colours.error if urgent else colours.muted))
+            painter.drawRoundedRect(pill.translated(origin), 4, 4)
+            painter.setFont(card.small)
+            painter.setPen(QColor(colours.base))
+            painter.drawText(pill.translated(origin), Qt.AlignmentFlag.AlignCenter, label)
+        for piece in card.pieces:
+            painter.setFont(piece.font)
+            painter.setPen(QColor(getattr(colours, piece.colour)))
+            painter.drawText(piece.rect.translated(origin), piece.flags, piece.text)
+        painter.restore()
+
+
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextSingleLine
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextSingleLine
+NO_BREAK = "\u00a0"
+COLOUR_OF = {Look.PLAIN: "text", Look.LACKING: "warning", Look.LATE: "error", Look.QUIET: "muted"}
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One line of a card's text and where it goes, inside the card's padding."""
+
+    text: str
+    font: QFont
+    colour: str  # the name of one of the theme's colours
+    rect: QRect
+    flags: int = LEFT
+
+
+class CardText:
+    """What a card shows, line by line, in `font` at `width` inside its padding; `height` is how
+    tall that is. The title, owner and due date wrap onto as many lines as they need (a word
+    wider than the card breaks where it must); the cause keeps to one line."""
+
+    def __init__(
+        self, action: ActionItem, cause: Cause | None, today: date, font: QFont, width: int
+    ) -> None:
+        width = max(1, width)
+        self.pieces: list[Piece] = []
+        self.pill: tuple[QRect, str, bool] | None = None
+        self.small = QFont(font)
+        self.small.setPointSizeF(font.pointSizeF() * 0.9)
+        small = QFontMetrics(self.small)
+        bold = QFont(font)
+        bold.setBold(True)
+        line = QFontMetrics(font).lineSpacing()
+        box = line_box(self.small)
+
+        # first line: ref, priority, and what is vague (beside them, or under them if too long)
+        self.pieces.append(Piece(action.ref, self.small, "muted", QRect(0, 0, width, box)))
+        x = small.horizontalAdvance(action.ref) + 8
+        if action.priority is not None:
+            label = action.priority.value
+            pill = QRect(x, 0, small.horizontalAdvance(label) + 10, small.height() + 2)
+            self.pill = (pill, label, label in ("P0", "P1"))
+            x = pill.right() + 1
+        y = line
+        if action.status.is_active and find_vagueness(action.title) is not None:
+            vague = "vague: say what changes"
+            if x + 8 + small.horizontalAdvance(vague) <= width:
+                self.pieces.append(
+                    Piece(vague, self.small, "warning", QRect(0, 0, width, box), RIGHT)
+                )
+            else:
+                y = self._wrap(vague, self.small, "warning", y, width)
+
+        y = self._wrap(action.title, bold, "text", y, width)
+
+        # owner, due date and cause; what an open action lacks is said
+        for text, look in card_rows(action, cause, today):
+            if text.startswith("→"):  # the cause: one line, its ref first
+                shown = small.elidedText(text, Qt.TextElideMode.ElideRight, width)
+                rect = QRect(0, y, width, box)
+                self.pieces.append(Piece(shown, self.small, COLOUR_OF[look], rect))
+                y += small.lineSpacing()
+            else:
+                if text.startswith("due "):  # "due 2026-04-10 · 3 d late" breaks at the dot
+                    text = " · ".join(part.replace(" ", NO_BREAK) for part in text.split(" · "))
+                y = self._wrap(text, font, COLOUR_OF[look], y, width)
+        self.height = y
+
+    def _wrap(self, text: str, font: QFont, colour: str, top: int, width: int) -> int:
+        step, box = QFontMetrics(font).lineSpacing(), line_box(font)
+        for shown in wrap_lines(text, font, width):
+            self.pieces.append(Piece(shown, font, colour, QRect(0, top, width, box)))
+            top += step
+        return top
+
+
+def line_box(font: QFont) -> int:
+    """How tall a rectangle one line of text in `font` is drawn in without clipping it (a pixel
+    more than the line spacing, in some fonts and sizes)."""
+    metrics = QFontMetrics(font)
+    return max(
+        metrics.lineSpacing(),
+        metrics.boundingRect(QRect(0, 0, 1 << 16, 1 << 16), LEFT, "Ág").height(),
+    )
+
+
+def wrap_lines(text: str, font: QFont, width: int) -> list[str]:
+    """`text` in lines no wider than `width`: broken between words, or inside a word wider than
+    the whole width. Nothing is left out."""
+    text = " ".join(text.split())
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
     lines: list[str] = []
-    while words and len(lines) < TITLE_LINES - 1:
-        line = ""
-        while words and metrics.horizontalAdvance(f"{line} {words[0]}".strip()) <= width:
-            line = f"{line} {words.pop(0)}".strip()
-        if not line:  # one word wider than the card: cut it
-            line = metrics.elidedText(words.pop(0), Qt.TextElideMode.ElideRight, width)
-        lines.append(line)
-    if words:
-        lines.append(metrics.elidedText(" ".join(words), Qt.TextElideMode.ElideRight, width))
-    return "\n".join(lines)
+    layout.beginLayout()
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(max(1, width))
+        lines.append(text[line.textStart() : line.textStart() + line.textLength()].strip())
+    layout.endLayout()
+    return lines or [""]
