@@ -1,6 +1,7 @@
-"""Nothing the room must read is cut off: every action's title drawn whole on its card, on a
-laptop (1366x768 at 100%), a small projector (1280x720 at 150%) and a large screen at 200%
-(1920x1080).
+"""Nothing the room must read is cut off: every action's title drawn whole on its card, on the
+Actions tab and on the meeting's stage, and every row of the wrap-up's "who owns what by when"
+whole, on a laptop (1366x768 at 100%), a small projector (1280x720 at 150%) and a large screen
+at 200% (1920x1080).
 
 What is checked is what the card's painter draws, where, and how big the card is: each line of
 text fits the rectangle it is drawn in (text drawn in a rectangle is clipped to it), that
@@ -9,19 +10,23 @@ rectangle lies inside the card, and the lines of the title, read in order, are t
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QTextLayout, QTextOption
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
+    QStyle,
     QStyleOptionViewItem,
+    QTreeWidget,
     QWidget,
 )
 
+from pmdesk.domain.meeting import Step
 from pmdesk.domain.model import ActionStatus
 from pmdesk.ui.actions.board import (
     ACTION_ID,
@@ -33,6 +38,7 @@ from pmdesk.ui.actions.board import (
 )
 from pmdesk.ui.editor import View
 from pmdesk.ui.main_window import MainWindow
+from pmdesk.ui.meeting.mode import MeetingMode
 
 SIZES = [
     pytest.param(QSize(1366, 768), 1.0, id="1366x768-100"),
@@ -160,6 +166,51 @@ def assert_cards_whole(board: ActionBoard, recorder: Recorder) -> int:
     return looked
 
 
+def wrapped_height(text: str, font: QFont, width: int) -> int:
+    """How tall `text` is when wrapped at `width`, breaking inside a word only if it must."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    height = 0.0
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        height += line.height()
+    layout.endLayout()
+    return round(height)
+
+
+def on_screen(widget: QWidget, rect: QRect) -> QRect:
+    """`rect`, in `widget`'s coordinates, in its window's."""
+    return QRect(widget.mapTo(widget.window(), rect.topLeft()), rect.size())
+
+
+def assert_rows_whole(tree: QTreeWidget, page: QWidget) -> int:
+    """Going down the list with the arrow keys, every row comes into sight whole, within the
+    list and the page it is on, and every cell is tall enough for its text wrapped at its width.
+    """
+    margin = tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, tree) + 1
+    tree.setFocus()
+    QTest.keyClick(tree, Qt.Key.Key_Home)
+    rows = tree.topLevelItemCount()
+    for row in range(rows):
+        if row:
+            QTest.keyClick(tree, Qt.Key.Key_Down)
+        QApplication.processEvents()
+        item = tree.topLevelItem(row)
+        assert item is not None and tree.currentItem() is item
+        for column in range(tree.columnCount()):
+            cell = tree.visualRect(tree.model().index(row, column))
+            text = item.text(column)
+            seen = on_screen(tree.viewport(), cell)
+            assert on_screen(tree.viewport(), tree.viewport().rect()).contains(seen), (text, cell)
+            assert on_screen(page, page.rect()).contains(seen), (text, seen)
+            needed = wrapped_height(text, tree.font(), cell.width() - 2 * margin)
+            assert cell.height() >= needed, (text, cell.height(), needed)
+    return rows
+
+
 def within(inner: QWidget, outer: QWidget) -> bool:
     """`inner` lies wholly inside `outer` on the screen."""
     top_left = inner.mapTo(outer.window(), inner.rect().topLeft())
@@ -226,3 +277,65 @@ def test_the_arrow_keys_bring_a_column_the_board_scrolls_to_into_view(
         assert column.hasFocus()
         assert within(column, board), status
     assert assert_cards_whole(board, recorder) == 5
+
+
+@pytest.fixture
+def presenting(board_day: MainWindow) -> Iterator[MainWindow]:
+    yield board_day
+    if board_day.meeting is not None:
+        board_day.meeting.leave()
+
+
+def start(window: MainWindow, size: QSize, zoom: float) -> MeetingMode:
+    at_size(window, size, zoom)
+    mode = window.start_meeting(size)  # the stage as big as the projector's screen
+    assert mode is not None
+    assert QTest.qWaitForWindowExposed(mode.stage)
+    mode.action_items.board.today = lambda: TODAY
+    mode.action_items.board.show_postmortem(mode.postmortem)
+    QApplication.processEvents()
+    return mode
+
+
+def go_to(mode: MeetingMode, step: Step) -> None:
+    mode.stage.setFocus()
+    QTest.keyClick(mode.stage, getattr(Qt.Key, f"Key_{step.number}"))
+    QApplication.processEvents()
+    assert mode.step is step
+
+
+@pytest.mark.parametrize(("size", "zoom"), SIZES)
+def test_on_the_stage_every_card_and_every_owned_action_is_whole(
+    presenting: MainWindow, size: QSize, zoom: float, recorder: Recorder
+) -> None:
+    mode = start(presenting, size, zoom)
+    assert mode.stage.size() == size  # the ground rules do not make it taller than the screen
+
+    go_to(mode, Step.ACTIONS)
+    assert mode.stage.size() == size  # nor does a wide page of another step make it wider
+    assert within(mode.action_items.board, mode.stage)
+    assert assert_cards_whole(mode.action_items.board, recorder) == 5
+
+    go_to(mode, Step.WRAP_UP)
+    assert mode.stage.size() == size
+    assert within(mode.wrap_up, mode.stage)
+    assert assert_rows_whole(mode.wrap_up.owners, mode.wrap_up) == 3  # open and in progress
+
+
+def test_ground_rules_too_long_for_a_small_stage_scroll_with_the_arrow_keys(
+    presenting: MainWindow,
+) -> None:
+    size = QSize(1280, 720)
+    mode = start(presenting, size, 1.5)
+    rules = mode.ground_rules
+    assert mode.step is Step.GROUND_RULES and mode.stage.size() == size
+    assert not within(rules.opening, rules.scroller.viewport())  # below the fold at first
+    for _ in range(20):
+        QTest.keyClick(mode.stage, Qt.Key.Key_Down)
+    QApplication.processEvents()
+    assert within(rules.opening, rules.scroller.viewport())
+    assert mode.step is Step.GROUND_RULES  # the arrows scroll; they do not change the step
+    for _ in range(20):
+        QTest.keyClick(mode.stage, Qt.Key.Key_Up)
+    QApplication.processEvents()
+    assert within(rules.heading, rules.scroller.viewport())

@@ -4,17 +4,37 @@ wrap-up that closes it. The other steps show the postmortem's own editors."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
+    QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionViewItem,
+    QTreeView,
+    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,6 +49,7 @@ from pmdesk.ui.themes import current_colours
 from pmdesk.ui.widgets import emphasise, flat_table, muted, tint
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
 
 # What the facilitator reads on the laptop while the room looks at the step.
 GUIDE: dict[Step, str] = {
@@ -87,11 +108,53 @@ def in_the_room(meeting: Meeting) -> str:
     return "   ·   ".join(parts)
 
 
+class PageScroller(QScrollArea):
+    """A page's contents at the page's width and at its height, or, where the page is too
+    short for them (large type on a small screen), at the least height they need, scrolled.
+    (Qt's own resizable scroll area gives wrapped text its preferred height, not its least, so
+    lists that could fit would make the page scroll.)"""
+
+    def __init__(self, contents: QWidget) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setWidget(contents)
+        contents.installEventFilter(self)
+        self.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize):
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        contents, room = self.widget(), self.viewport().size()
+        layout = contents.layout() if contents is not None else None
+        if contents is None or layout is None:
+            return
+        width = room.width()
+        if layout.hasHeightForWidth():
+            least = layout.totalMinimumHeightForWidth(width)
+        else:
+            least = layout.totalMinimumSize().height()
+        size = QSize(width, max(room.height(), least))
+        if contents.size() != size:
+            contents.resize(size)
+
+
 class GroundRulesPage(QWidget):
+    """The rules, read aloud to open the meeting. Where the stage's type is too large for them
+    all (a small screen, a high zoom) they scroll, rather than make the stage taller than its
+    screen for every step after this one."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.heading = emphasise(QLabel("This review is blameless"), 1.4)
-        layout = QVBoxLayout(self)
+        self.heading.setWordWrap(True)
+        rules = QWidget()
+        layout = QVBoxLayout(rules)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.addWidget(self.heading)
         layout.addSpacing(12)
@@ -112,10 +175,116 @@ class GroundRulesPage(QWidget):
         layout.addStretch(1)
         self.people = muted("")
         layout.addWidget(self.people)
+        self.scroller = PageScroller(rules)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroller)
 
     def show_meeting(self, meeting: Meeting) -> None:
         self.people.setText(in_the_room(meeting))
         tint(self.opening, current_colours().link)
+
+
+class WrappedRows(RoomyRows):
+    """Rows as tall as their cells' text wrapped at the columns' widths, so a table the room
+    reads shows every word. The first column takes the width the others leave; each other
+    column is as wide as its text, up to its share of the table (`shares`), and wraps beyond."""
+
+    def __init__(self, tree: QTreeWidget, shares: dict[int, float]) -> None:
+        super().__init__(tree)
+        self._tree = tree
+        self._shares = shares
+        tree.setWordWrap(True)
+        tree.setUniformRowHeights(False)
+        tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        tree.setAlternatingRowColors(True)
+        # A row taller than the list still scrolls into view line by line.
+        tree.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in shares:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        header.sectionResized.connect(self._column_resized)
+        tree.installEventFilter(self)
+        tree.model().rowsInserted.connect(lambda *_: self.share_columns())
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        # Qt's tree asks with no width, which wraps nothing: give the cell its column's.
+        sized = QStyleOptionViewItem(option)
+        sized.rect = QRect(0, 0, self._tree.header().sectionSize(index.column()), 1 << 16)
+        size = super().sizeHint(sized, index)
+        # Wrapped rows a little apart, so where one action ends and the next begins is plain.
+        line = option.fontMetrics.lineSpacing()
+        return size if size.height() < 2 * line else QSize(size.width(), size.height() + line // 2)
+
+    def share_columns(self) -> None:
+        tree, header = self._tree, self._tree.header()
+        width = tree.viewport().width()
+        margin = 2 * (tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        metrics = tree.fontMetrics()
+        for column, share in self._shares.items():
+            rows = [tree.headerItem()] + [
+                tree.topLevelItem(r) for r in range(tree.topLevelItemCount())
+            ]
+            texts = [row.text(column) for row in rows if row is not None]
+            needed = max(metrics.horizontalAdvance(text) for text in texts) + margin + 2
+            header.resizeSection(column, min(needed, round(width * share)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._tree and event.type() in (
+            QEvent.Type.Resize,
+            QEvent.Type.FontChange,
+            QEvent.Type.Show,
+        ):
+            self.share_columns()
+        return False
+
+    def _column_resized(self, column: int, old: int, new: int) -> None:
+        if new != old and self._tree.topLevelItemCount():
+            self.sizeHintChanged.emit(self._tree.model().index(0, column))
+
+
+class AsTallAsItsRows(QObject):
+    """Keeps a list at least as tall as all its rows, at its width now, so none of them is out
+    of sight in it: where the page is too short for everything, the page scrolls instead. With
+    `exactly`, no taller either: the room left goes to the lists around it."""
+
+    def __init__(self, view: QAbstractItemView, *, exactly: bool = False) -> None:
+        super().__init__(view)
+        self._view = view
+        self._exactly = exactly
+        view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(0)
+        self._later.timeout.connect(self.fit)
+        model = view.model()
+        for changed in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            changed.connect(self._later.start)
+        if isinstance(view, QTreeView):
+            view.header().sectionResized.connect(self._later.start)
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange, QEvent.Type.Show):
+            self._later.start()
+        return False
+
+    def fit(self) -> None:
+        view = self._view
+        view.doItemsLayout()
+        model = view.model()
+        spacing = view.spacing() if isinstance(view, QListView) else 0
+        height = 2 * view.frameWidth() + spacing
+        if isinstance(view, QTreeView) and not view.isHeaderHidden():
+            height += view.header().sizeHint().height()
+        for row in range(model.rowCount()):
+            height += view.visualRect(model.index(row, 0)).height() + spacing
+        if view.minimumHeight() != height:
+            view.setMinimumHeight(height)
+        if self._exactly and view.maximumHeight() != height:
+            view.setMaximumHeight(height)
 
 
 class WrapUpPage(QWidget):
@@ -134,7 +303,7 @@ class WrapUpPage(QWidget):
         super().__init__(parent)
         self.owners = flat_table("Who owns what by when", ["Action", "Owner", "Due"])
         self.owners.itemActivated.connect(self._action_activated)
-        self.owners.setItemDelegate(RoomyRows(self.owners))
+        self.owners.setItemDelegate(WrappedRows(self.owners, {1: 0.3, 2: 0.25}))
 
         self.decisions = self._list("Decisions", self.decision_removed)
         self.parked = self._list("Parking lot", self.point_removed)
@@ -144,6 +313,7 @@ class WrapUpPage(QWidget):
         self.findings.setWordWrap(True)
         self.findings.itemActivated.connect(self._finding_activated)
         self.findings.setSpacing(6)
+        self.findings.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._finding_list: list[Finding] = []
         self._converted: set[str] = set()
 
@@ -167,33 +337,72 @@ class WrapUpPage(QWidget):
         self.decisions_heading = emphasise(QLabel("Decisions"), 1.1)
         self.parked_heading = emphasise(QLabel("Parking lot"), 1.1)
         self.findings_heading = emphasise(QLabel("Still open before review"), 1.1)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(24)
-        grid.addWidget(self.owners_heading, 0, 0)
-        grid.addWidget(self.owners, 1, 0)
-        grid.addWidget(self.decisions_heading, 2, 0)
-        grid.addWidget(self.decisions, 3, 0)
-        grid.addWidget(self.parked_heading, 0, 1)
-        parked = QVBoxLayout()
-        parked.addWidget(self.parked, 1)
-        parked.addWidget(self.convert, 0, Qt.AlignmentFlag.AlignLeft)
-        grid.addLayout(parked, 1, 1)
-        grid.addWidget(self.findings_heading, 2, 1)
-        grid.addWidget(self.findings, 3, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        grid.setRowStretch(1, 3)
-        grid.setRowStretch(3, 2)
+        for heading in (
+            self.owners_heading,
+            self.decisions_heading,
+            self.parked_heading,
+            self.findings_heading,
+        ):
+            heading.setWordWrap(True)  # on two lines rather than wider than the stage
+            heading.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # Who owns what by when, what the room reads back, has the page's whole height at the
+        # left; decisions, parked points and what readiness still finds share the right.
+        owned = QVBoxLayout()
+        owned.addWidget(self.owners_heading)
+        owned.addWidget(self.owners, 1)
+        rest = QVBoxLayout()
+        rest.addWidget(self.decisions_heading)
+        rest.addWidget(self.decisions)
+        rest.addWidget(self.parked_heading)
+        rest.addWidget(self.parked)
+        rest.addWidget(self.convert, 0, Qt.AlignmentFlag.AlignLeft)
+        rest.addWidget(self.findings_heading)
+        rest.addWidget(self.findings, 1)
+        grid = QHBoxLayout()
+        grid.addLayout(owned, 3)
+        grid.addSpacing(24)
+        grid.addLayout(rest, 2)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.end)
         bottom.addWidget(self.ready)
-        layout = QVBoxLayout(self)
+        # What is read back (who owns what, the decisions, the parked points) is as tall as its
+        # rows, never cut; where the stage is too short for them (large type on a small
+        # screen), the page scrolls, following the row the keyboard is on. The findings, the
+        # facilitator's list, take what is left and scroll on their own.
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(grid, 1)
         layout.addLayout(bottom)
+        self.scroller = PageScroller(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroller)
+        self._fitted: list[AsTallAsItsRows] = []
+        for view in (self.owners, self.decisions, self.parked, self.findings):
+            if view is not self.findings:
+                self._fitted.append(AsTallAsItsRows(view, exactly=view is not self.owners))
+            follow = partial(self._show_row, view)
+            view.selectionModel().currentChanged.connect(lambda index, _old, f=follow: f(index))
         self.setFocusProxy(self.owners)
         self._sync()
+
+    def _show_row(self, view: QAbstractItemView, index: QModelIndex) -> None:
+        """Scroll the page so the row the keyboard moved to is in sight, whole if it fits."""
+        content = self.scroller.widget()
+        if not index.isValid() or content is None:
+            return
+        for fitted in self._fitted:  # the page as it is to be, not as it was a moment ago
+            fitted.fit()
+        layout = content.layout()
+        if layout is not None:
+            layout.activate()
+        view.scrollTo(index)
+        row = view.visualRect(index)
+        top = view.viewport().mapTo(content, row.topLeft()).y()
+        middle = row.height() // 2
+        self.scroller.ensureVisible(0, top + middle, 0, row.height() - middle)
 
     def _list(self, name: str, removed: SignalInstance) -> QListWidget:
         widget = QListWidget()

@@ -3,6 +3,8 @@
 The stage is a window of its own, so it can fill a projector while the controls stay on the
 laptop. It only shows and asks: every key it handles becomes a signal the meeting mode acts on.
 Keys that move between steps work whenever no editor has focus; the Ctrl forms work always.
+Up and Down scroll a step whose page is taller than the stage (the ground rules or the wrap-up in
+large type on a small screen).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -114,6 +117,23 @@ class AgendaStrip(QWidget):
         super().mousePressEvent(event)
 
 
+class StepStack(QStackedWidget):
+    """The steps' pages, one shown at a time, asking for the room of the page shown only: a
+    wide page of another step never makes the stage wider than its screen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+
 class CaptureBar(QFrame):
     """One line at the foot of the stage for a parked point or a decision: typed, Return, gone,
     and the step never left."""
@@ -208,7 +228,7 @@ class MeetingStage(QWidget):
         top.addWidget(self.step_title, 1)
         top.addWidget(self.countdown)
 
-        self.stack = QStackedWidget()
+        self.stack = StepStack()
         for page in pages.values():
             self.stack.addWidget(page)
 
@@ -280,6 +300,17 @@ class MeetingStage(QWidget):
         self._return_focus = None
         (target if target is not None and target.isVisible() else self).setFocus()
 
+    def _scrolled(self, key: Qt.Key) -> bool:
+        """Scroll the step's page two lines up or down, if it is taller than the stage."""
+        page = self.stack.currentWidget()
+        for area in page.findChildren(QScrollArea) if page is not None else []:
+            bar = area.verticalScrollBar()
+            if bar.maximum() > 0 and area.isVisible():
+                lines = 2 * area.fontMetrics().lineSpacing()
+                bar.setValue(bar.value() + (lines if key == Qt.Key.Key_Down else -lines))
+                return True
+        return False
+
     def closeEvent(self, event: QCloseEvent) -> None:
         # Closed by the window manager (Alt+F4, say): the meeting ends the same way as with F5.
         self.leave_requested.emit()
@@ -303,6 +334,8 @@ class MeetingStage(QWidget):
             self.timer_toggled.emit()
         elif plain and key == Qt.Key.Key_Escape:
             self.setFocus()  # out of whatever had focus, so the keys above work again
+        elif plain and key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self._scrolled(key):
+            pass
         else:
             super().keyPressEvent(event)
             return
