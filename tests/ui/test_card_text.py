@@ -314,7 +314,18 @@ def test_on_the_stage_every_card_and_every_owned_action_is_whole(
     go_to(mode, Step.ACTIONS)
     assert mode.stage.size() == size  # nor does a wide page of another step make it wider
     assert within(mode.action_items.board, mode.stage)
+    # With no card selected the board has the section's whole width: at 100% all four columns
+    # are in view; in larger type the room scrolls sideways (Left and Right).
+    section = mode.action_items
+    assert section.board.current_action() is None and not section.detail.isVisible()
+    assert section.board.width() == section.splitter.width()
+    if zoom == 1.0:
+        viewport = section.board.sideways.viewport()
+        assert all(within(column, viewport) for column in section.board.columns.values())
     assert assert_cards_whole(mode.action_items.board, recorder) == 5
+    first = mode.postmortem.actions[0]
+    section.board.select_action(first.id)
+    assert section.detail.isVisible() and section.detail.action is not None
 
     go_to(mode, Step.WRAP_UP)
     assert mode.stage.size() == size

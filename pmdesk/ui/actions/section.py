@@ -38,6 +38,7 @@ class ActionsSection(QWidget):
         self._edits = edits
         self.postmortem: Postmortem | None = None
         self.ask_text: AskText = self._ask_with_dialog
+        self.presenting = False  # on the meeting's stage (see _show_detail)
 
         self.new_action = ActionLine()
         self.new_action.setAccessibleName("New action")
@@ -109,6 +110,11 @@ class ActionsSection(QWidget):
             # the board's copy may predate a history entry: show the stored action
             action = next((a for a in self.postmortem.actions if a.id == action.id), action)
         self.detail.show_action(self.postmortem, action)
+        if self.presenting:
+            # On the meeting's stage the room reads the board: the card's pane, in the stage's
+            # large type half the width, comes out only for a card that is selected.
+            self.detail.setVisible(action is not None)
+            self.splitter.fit()
 
     def _owner_chosen(self, index: int) -> None:
         self.board.set_owner_filter(self.owner_filter.itemData(index))

@@ -105,6 +105,7 @@ class MeetingMode(QObject):
         self.impact = ImpactSection(edits)
         self.causes = CausesSection(edits)
         self.action_items = ActionsSection(edits)
+        self.action_items.presenting = True
         self.follow_up = FollowUpView(edits)
         self.follow_up.keep = lambda item: (
             item.group in FOLLOW_UP_GROUPS and item.postmortem_id != self.postmortem.id
