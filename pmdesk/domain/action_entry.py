@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from pmdesk.domain.model import Priority
+from pmdesk.domain.model import ActionChange, ActionItem, ActionStatus, Priority
 
 WEEKDAYS = {
     name: number
@@ -63,6 +64,25 @@ class ActionEntry:
     @property
     def ready(self) -> bool:
         return bool(self.title) and self.problem is None
+
+    def action(
+        self,
+        *,
+        status: ActionStatus = ActionStatus.OPEN,
+        cause_id: str | None = None,
+        history: Sequence[ActionChange] = (),
+    ) -> ActionItem:
+        """The action the line makes, to be stored (its ref is given then)."""
+        return ActionItem(
+            "",
+            self.title,
+            owner=self.owner,
+            due=self.due,
+            status=status,
+            priority=self.priority,
+            cause_id=cause_id,
+            history=list(history),
+        )
 
 
 @dataclass(frozen=True)

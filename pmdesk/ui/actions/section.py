@@ -142,15 +142,7 @@ class ActionsSection(QWidget):
                 datetime.now(UTC), ActionField.STATUS, ActionStatus.OPEN.value, status.value, reason
             )
             history.append(dropped)
-        new = ActionItem(
-            "",
-            entry.title,
-            owner=entry.owner,
-            due=entry.due,
-            status=status,
-            priority=entry.priority,
-            history=history,
-        )
+        new = entry.action(status=status, history=history)
         new_id = self._edits.add_action(self.postmortem.id, new)
         if new_id is not None:
             self.new_action.clear_entry()  # with no typing left to undo: Ctrl+Z undoes the add

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.action_entry import ActionEntry
-from pmdesk.domain.model import ActionItem, ActionStatus, Cause, Postmortem
+from pmdesk.domain.model import ActionStatus, Cause, Postmortem
 from pmdesk.ui.causes.detail import CauseDetail, event_label
 from pmdesk.ui.causes.diagram import CauseDiagram
 from pmdesk.ui.causes.tree import CauseTreeView, Draft
@@ -400,15 +400,7 @@ class CausesSection(QWidget):
         open, Alt+2 in progress, Alt+3 done): one undo step, all its fields."""
         if self.postmortem is None:
             return
-        new = ActionItem(
-            "",
-            entry.title,
-            owner=entry.owner,
-            due=entry.due,
-            status=status,
-            priority=entry.priority,
-            cause_id=cause_id,
-        )
+        new = entry.action(status=status, cause_id=cause_id)
         if self._edits.add_action(self.postmortem.id, new) is not None:
             self.detail.new_action.clear_entry()  # no typing left for Ctrl+Z to undo
             self._show_detail()
