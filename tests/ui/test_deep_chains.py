@@ -58,15 +58,21 @@ def test_a_deep_outline_keeps_what_was_folded_across_a_redraw(qtbot: QtBot) -> N
     view.show_postmortem(Postmortem(title="Empty"))
 
 
-def test_a_chain_3000_deep_opens_in_the_window(
-    window: MainWindow, library: Library, tmp_path: Path
-) -> None:
+def open_deep_chain(window: MainWindow, library: Library, tmp_path: Path) -> str:
+    """A chain of whys 3,000 deep, imported from a file and open on the Causes tab."""
     source = tmp_path / "deep.json"
     source.write_text(json.dumps(documents.deep_chain(3000)), encoding="utf-8")
     (postmortem_id,) = postmortems.import_files(library, [source]).postmortem_ids
     window.refresh_library()
     assert window.open_postmortem(postmortem_id)
     window.editor.show_view(View.CAUSES)
+    return postmortem_id
+
+
+def test_a_chain_3000_deep_opens_in_the_window(
+    window: MainWindow, library: Library, tmp_path: Path
+) -> None:
+    postmortem_id = open_deep_chain(window, library, tmp_path)
     tree = window.editor.causes.tree
     stored = postmortems.get_postmortem(library, postmortem_id)
     deepest = next(c for c in stored.causes if c.ref == "c2999")
@@ -78,12 +84,7 @@ def test_closing_the_window_takes_a_deep_outline_apart_first(
     window: MainWindow, library: Library, tmp_path: Path
 ) -> None:
     # Qt's teardown of the view would delete the chain as one branch: n squared (6 s at 10,000).
-    source = tmp_path / "deep.json"
-    source.write_text(json.dumps(documents.deep_chain(3000)), encoding="utf-8")
-    (postmortem_id,) = postmortems.import_files(library, [source]).postmortem_ids
-    window.refresh_library()
-    assert window.open_postmortem(postmortem_id)
-    window.editor.show_view(View.CAUSES)
+    open_deep_chain(window, library, tmp_path)
     tree = window.editor.causes.tree
     rows = [tree.item_for(cause_id) for cause_id in tree.rows]
     assert tree.topLevelItemCount() == 1
