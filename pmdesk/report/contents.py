@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pmdesk.domain.actions import board_order
@@ -30,18 +29,7 @@ from pmdesk.domain.model import (
     TimelineEvent,
 )
 from pmdesk.domain.moments import KeyMoments, format_duration, key_moments
-
-
-class Audience(StrEnum):
-    TEAM = "team"  # everything
-    # no participant or attendee names, no action notes, no parked points left open; an action's
-    # reason (why it was dropped, why its date moved) is shown: it explains, it is no private note
-    STAKEHOLDERS = "stakeholders"
-
-    @property
-    def label(self) -> str:
-        return "Team" if self is Audience.TEAM else "Stakeholders"
-
+from pmdesk.report.audience import Audience as Audience
 
 STATUS_LABELS = {
     ActionStatus.OPEN: "Open",

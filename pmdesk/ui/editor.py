@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
@@ -16,16 +14,8 @@ from pmdesk.ui.sections.impact import ImpactSection
 from pmdesk.ui.sections.lessons import LessonsSection
 from pmdesk.ui.sections.overview import OverviewSection
 from pmdesk.ui.timeline.section import TimelineSection
+from pmdesk.ui.views import View as View
 from pmdesk.ui.widgets import emphasise
-
-
-class View(StrEnum):
-    OVERVIEW = "overview"
-    IMPACT = "impact"
-    TIMELINE = "timeline"
-    CAUSES = "causes"
-    ACTIONS = "actions"
-    LESSONS = "lessons"
 
 
 class PostmortemEditor(QWidget):

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.model import PostmortemKind
 from pmdesk.domain.readiness import Finding
-from pmdesk.report.contents import Audience
+from pmdesk.report.audience import Audience
 from pmdesk.services import locations, postmortems, search
 from pmdesk.services.changes import EVERYTHING, Changes, Entity
 from pmdesk.services.library_stats import library_stats

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal
 
 from pmdesk.domain.model import Postmortem
-from pmdesk.report.contents import Audience
+from pmdesk.report.audience import Audience
 from pmdesk.services import postmortems
 from pmdesk.services.postmortems import ReportLine
 

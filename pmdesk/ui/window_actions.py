@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.model import PostmortemKind
-from pmdesk.report.contents import Audience
-from pmdesk.ui.editor import View
+from pmdesk.report.audience import Audience
 from pmdesk.ui.themes import Theme
+from pmdesk.ui.views import View
 
 if TYPE_CHECKING:
     from pmdesk.ui.main_window import MainWindow
