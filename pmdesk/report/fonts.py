@@ -32,14 +32,13 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
+from typing import TYPE_CHECKING
 
-from arabic_reshaper import ArabicReshaper
-from arabic_reshaper.ligatures import LIGATURES
-from arabic_reshaper.reshaper_config import default_config
-from bidi import get_display
 from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfgen.canvas import Canvas
+
+if TYPE_CHECKING:
+    from arabic_reshaper import ArabicReshaper
+    from reportlab.pdfgen.canvas import Canvas
 
 REGULAR = "pmdesk-sans"
 BOLD = "pmdesk-sans-bold"
@@ -62,7 +61,9 @@ _ARABIC = "\u0600-\u06ff\u0750-\u077f\u0870-\u08ff"
 _ARABIC_WORD = re.compile(f"[{_ARABIC}][{_ARABIC}\u200d]*")
 _LINE_BREAK = re.compile(r"\r\n?")
 _ANY_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
-_QUOTES = {'"': "&quot;", "'": "&#39;"}
+# What `_escape` replaces, "&" first (xml.sax.saxutils.escape with quotes; importing it would
+# bring in urllib.request and the email package, a third of ReportLab's own import time).
+_ESCAPES = (("&", "&amp;"), (">", "&gt;"), ("<", "&lt;"), ('"', "&quot;"), ("'", "&#39;"))
 _ELLIPSIS = "…"
 
 
@@ -75,7 +76,6 @@ class _Fonts:
     glyphs: dict[str, dict[int, int]]  # font name -> its code point -> glyph map
     plain: dict[bool, frozenset[str]]  # by `bold`: characters the text font draws as they are
     sans: frozenset[int]  # code points both DejaVu faces have
-    reshaper: ArabicReshaper
 
 
 _fonts: _Fonts | None = None
@@ -129,7 +129,7 @@ def _load() -> _Fonts:
         for bold in (False, True)
     }
     sans = frozenset(glyphs[REGULAR].keys() & glyphs[BOLD].keys())
-    _fonts = _Fonts(glyphs, plain, sans, _reshaper(sans))
+    _fonts = _Fonts(glyphs, plain, sans)
     return _fonts
 
 
@@ -161,14 +161,20 @@ def _fallback_glyphs(fonts: _Fonts, name: str) -> dict[int, int]:
     return found
 
 
+@functools.cache
 def _reshaper(covered: frozenset[int]) -> ArabicReshaper:
     """arabic_reshaper with its default ligatures, less those DejaVu has no glyph for (ﷲ would
-    print as a box), and with the harakat kept: user text is never dropped.
+    print as a box), and with the harakat kept: user text is never dropped. Made, and the
+    package imported, the first time a report holds Arabic text.
 
     Reversal leaves each mark (harakat, Hebrew points) just before its letter, and that is where
     DejaVu wants it: its RTL marks have no width and extend rightwards from the pen, over the
     glyph drawn next. So the marks are not shifted (`shift_harakat_position`).
     """
+    from arabic_reshaper import ArabicReshaper
+    from arabic_reshaper.ligatures import LIGATURES
+    from arabic_reshaper.reshaper_config import default_config
+
     configuration: dict[str, bool] = {"delete_harakat": False}
     for name, (_, forms) in LIGATURES:
         if default_config.get(name) and not all(ord(form) in covered for form in forms if form):
@@ -272,6 +278,8 @@ def _attaches(ch: str) -> bool:
 def _visual(line: str) -> str:
     if not any(unicodedata.bidirectional(ch) in _REORDERING for ch in line):
         return line
+    from bidi import get_display  # only right-to-left text needs it
+
     return str(get_display(_ARABIC_WORD.sub(lambda word: _shaped(word.group()), line)))
 
 
@@ -282,7 +290,8 @@ def _shaped(word: str) -> str:
     fonts = _loaded()
     # A few Urdu and Persian letters have presentation forms DejaVu lacks; their nominal letter
     # (NFKC) prints unjoined, which reads better than a box.
-    return "".join(_nominal(ch, fonts.sans) for ch in fonts.reshaper.reshape(word))
+    shaped = _reshaper(fonts.sans).reshape(word)
+    return "".join(_nominal(ch, fonts.sans) for ch in shaped)
 
 
 def _nominal(ch: str, covered: frozenset[int]) -> str:
@@ -305,9 +314,16 @@ def markup(text: str, *, bold: bool = False) -> str:
     """
     out = []
     for font, part in runs(text, bold=bold):
-        body = escape(part, _QUOTES).replace("\n", "<br/>")
+        body = _escape(part).replace("\n", "<br/>")
         out.append(f'<font name="{font}">{body}</font>')
     return "".join(out)
+
+
+def _escape(text: str) -> str:
+    for ch, entity in _ESCAPES:
+        if ch in text:
+            text = text.replace(ch, entity)
+    return text
 
 
 def string_width(text: str, size: float, *, bold: bool = False) -> float:
