@@ -4,6 +4,7 @@ exactly, user text that looks like markup printed literally, and wrapping by mea
 from __future__ import annotations
 
 import io
+import subprocess
 import sys
 import time
 import unicodedata
@@ -407,3 +408,24 @@ def test_runs_keep_up_with_a_large_timeline() -> None:
         for cell in row:
             fonts.markup(cell)
     assert time.perf_counter() - started < 2.0
+
+
+def test_a_report_without_right_to_left_text_loads_no_shaper() -> None:
+    """arabic_reshaper and python-bidi are imported only for a line that needs them, and the
+    escaping imports nothing (xml.sax would bring urllib and the email package along)."""
+    script = """
+import sys
+from pmdesk.report import fonts
+fonts.markup("Crème brûlée <b> & 'quotes' 中文 🔥")
+fonts.wrap("Ελληνικά και Кириллица", 100, 9)
+lazy = ("arabic_reshaper", "bidi", "xml.sax", "urllib.request")
+print(sorted(m for m in lazy if m in sys.modules))
+fonts.markup("שלום עולם")
+print(sorted(m for m in ("arabic_reshaper", "bidi") if m in sys.modules))
+fonts.markup("مرحبا")
+print(sorted(m for m in ("arabic_reshaper", "bidi") if m in sys.modules))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == ["[]", "['bidi']", "['arabic_reshaper', 'bidi']"]
