@@ -36,6 +36,7 @@ from pmdesk.domain.clauses import (
     person_names,
 )
 from pmdesk.domain.clauses import words as _words
+from pmdesk.domain.patterns import LazyPattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +94,13 @@ _COUNTERFACTUAL = (
     r"(?:bothered|looked|checked|read|followed|tested|paid|noticed|waited|asked|listened"
     r"|double-checked|reviewed|been\s+(?:paying|more|careful|watching))"
 )
-_JUDGEMENT = re.compile(
+_JUDGEMENT = LazyPattern(
     rf"\b(?:(?P<error>{_ERROR})|(?P<character>{_CHARACTER})|(?P<fault>{_FAULT}))"
     rf"|(?P<hindsight>{_COUNTERFACTUAL})",
     re.IGNORECASE,
 )
 # "This was not human error", "no blame", "without blaming anyone": the writer rules blame out.
-_NEGATED_BEFORE = re.compile(
+_NEGATED_BEFORE = LazyPattern(
     r"(?:\b(?:not|no|never|nor|without|rather than|instead of|free of|avoid|avoiding|isn't"
     r"|wasn't|aren't|weren't|don't|doesn't|didn't|won't|nobody)\b"
     r"\W+(?:\w+\W+){0,2})$",
@@ -144,16 +145,16 @@ _WRONG = (
     r"|buggy|untested)"
     r"|(?:on|against|in|into|to|from)\s+the\s+(?:wrong|incorrect)|instead\s+of"
 )
-_SLIP_TRIGGER = re.compile(
+_SLIP_TRIGGER = LazyPattern(
     rf"\b(?:(?P<hindsight>{_HINDSIGHT})|(?P<omission>{_OMISSION})|(?P<forget>{_FORGET})"
     rf"|(?P<ignore>{_IGNORE})|(?P<slip>{_SLIP})|(?P<without>{_WITHOUT})|(?P<wrong>{_WRONG}))\b",
     re.IGNORECASE,
 )
 _KINDS = ("hindsight", "omission", "forget", "ignore", "slip", "without", "wrong")
 # "the developer not following the checklist": bare "not" + -ing, right after a person.
-_NOT_DOING = re.compile(r"\bnot\s+(?P<verb>\w+ing)\b", re.IGNORECASE)
+_NOT_DOING = LazyPattern(r"\bnot\s+(?P<verb>\w+ing)\b", re.IGNORECASE)
 # "should have a canary stage" is about having something, not hindsight about a person.
-_HAVE_NOUN = re.compile(
+_HAVE_NOUN = LazyPattern(
     r"\s+(?:a|an|the|some|any|no|more|less|one|two|its|their|our|enough|access|had)\b",
     re.IGNORECASE,
 )
@@ -316,9 +317,9 @@ def _is_blame(clause: Clause, kind: str, after: str) -> bool:
 # The same patterns without IGNORECASE, for lower-cased text: Python's regex engine runs them
 # about three times faster, which matters when every text of a 5,000-event timeline is checked.
 # (Their literals are all lower case; the only capital is the P of "(?P<name>".)
-_JUDGEMENT_LOWER = re.compile(_JUDGEMENT.pattern)
-_SLIP_TRIGGER_LOWER = re.compile(_SLIP_TRIGGER.pattern)
-_NOT_DOING_LOWER = re.compile(_NOT_DOING.pattern)
+_JUDGEMENT_LOWER = LazyPattern(_JUDGEMENT.pattern)
+_SLIP_TRIGGER_LOWER = LazyPattern(_SLIP_TRIGGER.pattern)
+_NOT_DOING_LOWER = LazyPattern(_NOT_DOING.pattern)
 
 
 def _has_trigger(text: str, owners: str) -> bool:

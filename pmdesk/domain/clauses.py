@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+from pmdesk.domain.patterns import LazyPattern
+
 
 def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -84,8 +86,8 @@ _REPORTING = _words(
     "found saw knew said thought showed shows means meant realized realised noticed notices "
     "confirmed confirms learned learnt discovered turned out is was so such"
 )
-_TOKEN = re.compile(r"\w(?:[\w'.-]*\w)?|[^\w\s]")
-_TEAM = re.compile(
+_TOKEN = LazyPattern(r"\w(?:[\w'.-]*\w)?|[^\w\s]")
+_TEAM = LazyPattern(
     r"\b(?:team|squad|crew|group|guild|department|dept|org|organi[sz]ation|sres?|ops|devops"
     r"|on-?call|rotation|platform|infra|infrastructure|support|engineering|security|payments?"
     r"|checkout|billing|database|dba|network|networking|staff|committee|board|vendor|inc|ltd"

@@ -40,6 +40,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from pmdesk.domain.model import EventKind, TimelineEvent
+from pmdesk.domain.patterns import LazyPattern
 
 _TOO_FAR = "“{}” is too far from the other events to place; check the date and time."
 EXAMPLES = "for example “14:05 Config pushed”, “2:05 PM Alert fired” or “+5m Rolled back”"
@@ -53,19 +54,19 @@ _STAMP = (
     r"(?P<offset>[Zz]|[+-][0-9]{2}:?[0-9]{2})?)"
 )
 _END = r"(?=\s|:(?:\s|$)|$)"  # a time ends at a space, a "14:05: ..." colon or the line's end
-_STAMP_RE = re.compile(_STAMP + _END)
-_RELATIVE_RE = re.compile(
+_STAMP_RE = LazyPattern(_STAMP + _END)
+_RELATIVE_RE = LazyPattern(
     r"(?P<stamp>\+(?=[0-9])(?:(?P<d>[0-9]{1,5})d)?(?:(?P<h>[0-9]{1,6})h)?"
     r"(?:(?P<m>[0-9]{1,8})m)?(?:(?P<s>[0-9]{1,9})s)?)" + _END,
     re.IGNORECASE,
 )
-_SEPARATOR_RE = re.compile(r"^\s*(?:[-\u2013\u2014|:](?:\s+|$))?")  # "14:05 - text", "14:05: text"
-_KIND_RE = re.compile(r"(?:\[\s*(?P<bracketed>[A-Za-z]+)\s*\]|(?P<labelled>[A-Za-z]+)\s*:)\s*")
-_BRACKETED_RE = re.compile(rf"\[\s*{_STAMP}\s*\]\s*(?P<rest>.*)", re.DOTALL)
-_NICK_LINE_RE = re.compile(rf"{_STAMP}\s+(?P<rest><[^<>\s]+>.*)", re.DOTALL)
-_NICK_RE = re.compile(r"<(?P<nick>[^<>\s]+)>\s*(?P<said>.*)", re.DOTALL)
-_SLACK_RE = re.compile(rf"(?:(?P<name>[^\s\d\[<+]\S*(?: \S+){{0,3}})(?: {{2,}}|\t)\s*)?{_STAMP}")
-_TIMELIKE_RE = re.compile(r"[\[(]?\s*(?:[0-9]{1,2}:[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}|\+[0-9])")
+_SEPARATOR_RE = LazyPattern(r"^\s*(?:[-\u2013\u2014|:](?:\s+|$))?")  # "14:05 - text", "14:05: text"
+_KIND_RE = LazyPattern(r"(?:\[\s*(?P<bracketed>[A-Za-z]+)\s*\]|(?P<labelled>[A-Za-z]+)\s*:)\s*")
+_BRACKETED_RE = LazyPattern(rf"\[\s*{_STAMP}\s*\]\s*(?P<rest>.*)", re.DOTALL)
+_NICK_LINE_RE = LazyPattern(rf"{_STAMP}\s+(?P<rest><[^<>\s]+>.*)", re.DOTALL)
+_NICK_RE = LazyPattern(r"<(?P<nick>[^<>\s]+)>\s*(?P<said>.*)", re.DOTALL)
+_SLACK_RE = LazyPattern(rf"(?:(?P<name>[^\s\d\[<+]\S*(?: \S+){{0,3}})(?: {{2,}}|\t)\s*)?{_STAMP}")
+_TIMELIKE_RE = LazyPattern(r"[\[(]?\s*(?:[0-9]{1,2}:[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}|\+[0-9])")
 
 _KIND_WORDS: dict[str, EventKind] = {kind.value: kind for kind in EventKind} | {
     "triggered": EventKind.TRIGGER, "detect": EventKind.DETECTION, "detected": EventKind.DETECTION,

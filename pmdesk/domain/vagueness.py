@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pmdesk.domain.patterns import LazyPattern
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -59,42 +61,42 @@ _MEASURE = (
 )
 
 # "We need to ...", "Let's ...", "TODO: ...": the lead verb comes after these.
-_PREFIX = re.compile(
+_PREFIX = LazyPattern(
     r"^(?:(?:we|team|you|everyone|engineers|devs?|sres?|ops)\s+(?:should|must|need to|will|shall"
     r"|have to|to|are going to)\s+|(?:let'?s|please|need to|must|should|todo:?|action:?)\s+)+",
     re.IGNORECASE,
 )
-_LEAD = re.compile(
+_LEAD = LazyPattern(
     rf"^(?P<verb>(?P<study>{_STUDY})|(?P<wish>{_WISH})|(?P<behaviour>{_BEHAVIOUR})"
     rf"|(?P<measure>{_MEASURE}))\b",
     re.IGNORECASE,
 )
 # "make deployments safer", "make the alerts more useful": an adjective instead of a change.
-_MAKE_COMPARATIVE = re.compile(
+_MAKE_COMPARATIVE = LazyPattern(
     r"^make\b.*\b(?:\w+er|more\s+\w+|less\s+\w+|better|safer|robust|reliable|resilient|stable"
     r"|secure|visible|clear|easier|faster)$",
     re.IGNORECASE,
 )
 # A noun-phrase title led by a comparative: "Better communication during incidents".
-_COMPARATIVE_LEAD = re.compile(
+_COMPARATIVE_LEAD = LazyPattern(
     r"^(?:better|more|less|fewer|improved|increased|enhanced|stronger|clearer|faster|greater"
     r"|proper|additional|extra|further|general|overall)\b",
     re.IGNORECASE,
 )
-_CADENCE = re.compile(
+_CADENCE = LazyPattern(
     r"\b(?:daily|weekly|bi-?weekly|fortnightly|monthly|quarterly|yearly|annually|every|each)\b",
     re.IGNORECASE,
 )
 # A number is what makes "improve" or "reduce" checkable: "to 60 seconds", "at 80%".
-_NUMBER = re.compile(r"\d")
+_NUMBER = LazyPattern(r"\d")
 # "Improve alerting by adding a p99 alert ...": the method after "by" is the real deliverable.
-_BY_CLAUSE = re.compile(r"\b(?:by|via|through)\s+(?P<how>\w+ing\b.*)$", re.IGNORECASE)
+_BY_CLAUSE = LazyPattern(r"\b(?:by|via|through)\s+(?P<how>\w+ing\b.*)$", re.IGNORECASE)
 # "... : add X" or "... - add X" or "... and add X": a second, possibly concrete, part.
-_PART_SPLIT = re.compile(
+_PART_SPLIT = LazyPattern(
     r"\s*(?:[:;(]|\s[-\u2013\u2014]\s|\band then\b|\band\b|\bthen\b)\s*", re.IGNORECASE
 )
-_WORDS = re.compile(r"[^\W_](?:[\w'\u2019./#*-]*\w)?")
-_GERUND_TO_BASE = re.compile(r"^(\w+?)(?:ing)$", re.IGNORECASE)
+_WORDS = LazyPattern(r"[^\W_](?:[\w'\u2019./#*-]*\w)?")
+_GERUND_TO_BASE = LazyPattern(r"^(\w+?)(?:ing)$", re.IGNORECASE)
 
 # Nouns too general to say which thing changes: "add monitoring", "fix the bug".
 _GENERIC_NOUNS = _words("""
