@@ -16,26 +16,23 @@ import textwrap
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TextIO
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pmdesk import __version__
-from pmdesk.domain import readiness
-from pmdesk.domain.model import (
-    Postmortem,
-    PostmortemKind,
-    PostmortemStatus,
-    PostmortemSummary,
-    Severity,
-)
-from pmdesk.domain.similarity import Match
-from pmdesk.domain.validation import is_timezone_name
-from pmdesk.interchange import json_v1
-from pmdesk.interchange.errors import InterchangeError
-from pmdesk.interchange.evidence import EvidenceError
-from pmdesk.services import copy_library, evidence, followup, postmortems, search, similar
-from pmdesk.storage.errors import LibraryError
-from pmdesk.storage.library import Library, default_library_path, open_library
+from pmdesk.domain.model import PostmortemKind, PostmortemStatus, Severity
+from pmdesk.services.export_formats import EXPORT_FORMATS, Audience
+from pmdesk.services.locations import SERVER_EXAMPLE
+from pmdesk.storage.default_location import default_library_path
+
+# Everything else is imported by the command that needs it: parsing the command line, and
+# starting the window, load no database layer, and `pmdesk list` no report or interchange code.
+# tests/cli/test_lazy_imports.py keeps it so.
+if TYPE_CHECKING:
+    from pmdesk.domain import readiness
+    from pmdesk.domain.model import Postmortem, PostmortemSummary
+    from pmdesk.domain.similarity import Match
+    from pmdesk.services import followup, search
+    from pmdesk.storage.library import Library
 
 EXIT_OK = 0
 EXIT_NOT_READY = 1
@@ -137,11 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--to", required=True, metavar="FILE", help="the file to write")
     exp.add_argument(
         "--audience",
-        choices=[a.value for a in postmortems.Audience],
+        choices=[a.value for a in Audience],
         help="for a pdf or md report: team (everything, the default) or stakeholders (no "
         "participant names, no action notes)",
     )
-    exp.add_argument("--format", choices=postmortems.EXPORT_FORMATS)
+    exp.add_argument("--format", choices=EXPORT_FORMATS)
 
     lst = commands.add_parser(
         "list",
@@ -234,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="copy the whole library to another database (SQLite or PostgreSQL)",
         description="Copy every postmortem of the library (--db) into an empty library "
         "elsewhere: a new SQLite file, or an empty PostgreSQL database such as "
-        f"{copy_library.SERVER_EXAMPLE}. Ids, cause trees, evidence, action history, "
+        f"{SERVER_EXAMPLE}. Ids, cause trees, evidence, action history, "
         "recurrences and meetings come across as they are, in one transaction; the row count "
         "of every table is checked at the end, and any difference undoes the whole copy. A "
         "target that holds anything is refused and left as it is.",
@@ -333,21 +330,20 @@ def run(
         if args.command == "check" and _looks_like_file(args.target):
             return _check_file(args, stdout, stderr)
         if args.command == "copy-library":
-            return _copy_library(args, stdout)
+            return _copy_library(args, stdout, stderr)
+        from pmdesk.storage.library import open_library
+
         with open_library(library_location(args)) as library:
             return _dispatch(args, library, stdout, stderr)
-    except (UsageError, copy_library.CopyError) as error:
+    except UsageError as error:
         print(error, file=stderr)
         return EXIT_BAD_INPUT
-    except (
-        LibraryError,
-        InterchangeError,
-        postmortems.ImportRefusedError,
-        EvidenceError,
-    ) as error:
+    # These two name their classes through functions, called only once something has failed,
+    # so that a command loads no module for the sake of an error it cannot raise.
+    except _refusals() as error:
         print(error, file=stderr)
         return EXIT_BAD_INPUT
-    except (postmortems.NotFoundError, postmortems.ExportFormatError) as error:
+    except _unknown_targets() as error:
         print(f"pmdesk: {error}", file=stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
@@ -361,7 +357,26 @@ def run(
         return EXIT_BAD_INPUT
 
 
+def _refusals() -> tuple[type[Exception], ...]:
+    """What the library or the files given refused: printed as they are, exit 2."""
+    from pmdesk.interchange.errors import InterchangeError
+    from pmdesk.services.postmortems import ImportRefusedError
+    from pmdesk.storage.errors import LibraryError
+
+    return LibraryError, InterchangeError, ImportRefusedError
+
+
+def _unknown_targets() -> tuple[type[Exception], ...]:
+    """A postmortem or an export format that is not there: printed after "pmdesk:", exit 2."""
+    from pmdesk.services.postmortems import ExportFormatError, NotFoundError
+
+    return NotFoundError, ExportFormatError
+
+
 def _dispatch(args: argparse.Namespace, library: Library, stdout: TextIO, stderr: TextIO) -> int:
+    # Each command imports the services it uses, and only those (see the imports at the top).
+    from pmdesk.services import postmortems
+
     if args.command == "import":
         report = postmortems.import_files(library, args.files)
         for warning in report.warnings:
@@ -370,7 +385,7 @@ def _dispatch(args: argparse.Namespace, library: Library, stdout: TextIO, stderr
             print(postmortem_id, file=stdout)
         return EXIT_OK
     if args.command == "export":
-        audience = postmortems.Audience(args.audience) if args.audience else None
+        audience = Audience(args.audience) if args.audience else None
         postmortems.export_postmortem(library, args.id, args.to, args.format, audience)
         return EXIT_OK
     if args.command == "list":
@@ -380,6 +395,8 @@ def _dispatch(args: argparse.Namespace, library: Library, stdout: TextIO, stderr
         postmortem = postmortems.get_postmortem(library, args.target)
         return _report_check(postmortem, args, stdout)
     if args.command == "search":
+        from pmdesk.services import search
+
         filters = search.SearchFilters(
             tag=args.tag,
             severity=args.severity,
@@ -392,20 +409,30 @@ def _dispatch(args: argparse.Namespace, library: Library, stdout: TextIO, stderr
         _print_search(search.search(library, args.query, filters), args.json, stdout, stderr)
         return EXIT_OK
     if args.command == "similar":
+        from pmdesk.services import similar
+
         _print_similar(similar.similar_postmortems(library, args.id), args.json, stdout, stderr)
         return EXIT_OK
     if args.command == "add-events":
-        return _add_events(args, library, stdout)
+        return _add_events(args, library, stdout, stderr)
     if args.command == "followup":
+        from pmdesk.services import followup
+
         items = followup.follow_up(library, args.today or date.today())
         _print_follow_up(items, args.json, stdout, stderr)
         return EXIT_OK
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 
-def _copy_library(args: argparse.Namespace, out: TextIO) -> int:
-    with copy_library.open_source(library_location(args)) as source:
-        report = copy_library.copy_to(source, args.to)
+def _copy_library(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pmdesk.services import copy_library
+
+    try:
+        with copy_library.open_source(library_location(args)) as source:
+            report = copy_library.copy_to(source, args.to)
+    except copy_library.CopyError as error:
+        print(error, file=err)
+        return EXIT_BAD_INPUT
     if args.json:
         document = {
             "source": report.source,
@@ -433,6 +460,8 @@ def _looks_like_file(target: str) -> bool:
 
 
 def _check_file(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from pmdesk.interchange import json_v1
+
     imported = json_v1.read_file(args.target)
     for warning in imported.warnings:
         print(f"pmdesk: warning: {args.target}: {warning}", file=stderr)
@@ -440,7 +469,9 @@ def _check_file(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 
 
 def _report_check(postmortem: Postmortem, args: argparse.Namespace, stdout: TextIO) -> int:
-    findings = postmortems.check_postmortem(postmortem, args.today or date.today())
+    from pmdesk.domain import readiness  # not through the services: a file needs no library
+
+    findings = readiness.check(postmortem, args.today or date.today())
     ready = readiness.is_ready(findings)
     if args.json:
         document = {
@@ -465,6 +496,8 @@ def _report_check(postmortem: Postmortem, args: argparse.Namespace, stdout: Text
 def interchange_id(postmortem: Postmortem, finding: readiness.Finding) -> str | int | None:
     """How the interchange file names a finding's target: a cause's or an action's id, an
     event's index in time order, a lesson's index in file order, null for the postmortem."""
+    from pmdesk.domain import readiness
+
     if finding.target_id is None:
         return None
     target = finding.target
@@ -482,6 +515,8 @@ def interchange_id(postmortem: Postmortem, finding: readiness.Finding) -> str | 
 def _print_findings(
     postmortem: Postmortem, findings: list[readiness.Finding], ready: bool, out: TextIO
 ) -> None:
+    from pmdesk.domain import readiness
+
     errors = sum(f.severity is readiness.ERROR for f in findings)
     warnings = len(findings) - errors
     verdict = "ready" if ready else "not ready"
@@ -508,13 +543,15 @@ def _count(n: int, word: str) -> str:
 
 
 def summary_json(summary: PostmortemSummary) -> dict[str, Any]:
+    from pmdesk.interchange.json_v1 import format_datetime
+
     return {
         "id": summary.id,
         "title": summary.title,
         "kind": summary.kind.value,
         "severity": summary.severity.value if summary.severity else None,
         "status": summary.status.value,
-        "started": json_v1.format_datetime(summary.started) if summary.started else None,
+        "started": format_datetime(summary.started) if summary.started else None,
         "open_actions": summary.open_actions,
     }
 
@@ -550,7 +587,13 @@ def _print_list(
         )
 
 
-def _add_events(args: argparse.Namespace, library: Library, out: TextIO) -> int:
+def _add_events(args: argparse.Namespace, library: Library, out: TextIO, err: TextIO) -> int:
+    from zoneinfo import ZoneInfo
+
+    from pmdesk.domain.validation import is_timezone_name
+    from pmdesk.interchange.evidence import EvidenceError
+    from pmdesk.services import evidence, postmortems
+
     postmortem = postmortems.get_postmortem(library, args.id)
     zone = ZoneInfo(postmortem.timezone) if is_timezone_name(postmortem.timezone) else UTC
 
@@ -559,14 +602,18 @@ def _add_events(args: argparse.Namespace, library: Library, out: TextIO) -> int:
             return moment
         return moment.replace(tzinfo=zone)
 
-    candidates = evidence.read_evidence(
-        Path(args.source),
-        postmortem.timezone,
-        channel=args.channel,
-        since=aware(args.since),
-        until=aware(args.until),
-    )
-    report = evidence.add_evidence(library, postmortem.id, candidates)
+    try:
+        candidates = evidence.read_evidence(
+            Path(args.source),
+            postmortem.timezone,
+            channel=args.channel,
+            since=aware(args.since),
+            until=aware(args.until),
+        )
+        report = evidence.add_evidence(library, postmortem.id, candidates)
+    except EvidenceError as error:
+        print(error, file=err)
+        return EXIT_BAD_INPUT
     added = len(report.added)
     print(
         f"Added {added} event{'s' * (added != 1)}; skipped {report.already_there} already on "
@@ -577,6 +624,8 @@ def _add_events(args: argparse.Namespace, library: Library, out: TextIO) -> int:
 
 
 def _print_search(hits: list[search.SearchHit], as_json: bool, out: TextIO, err: TextIO) -> None:
+    from pmdesk.services import search
+
     if as_json:
         rows = [
             {

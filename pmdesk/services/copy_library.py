@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import URL, Connection, Table, func, make_url, select, text
 from sqlalchemy.exc import ArgumentError, DataError, IntegrityError
 
+from pmdesk.services.locations import SERVER_EXAMPLE as SERVER_EXAMPLE
 from pmdesk.storage import search
 from pmdesk.storage.held_files import is_held
 from pmdesk.storage.library import Library, open_library
@@ -35,8 +36,6 @@ from pmdesk.storage.sqlite_file import examined, read_contents
 
 # Rows per INSERT batch (one executemany), and per fetch from the source.
 BATCH_ROWS = 2000
-
-SERVER_EXAMPLE = "postgresql+psycopg://user@host/dbname"
 
 
 class CopyError(Exception):

@@ -8,8 +8,8 @@ places (a ~/.pgpass file, the PGPASSWORD or PGPASSFILE environment variables) or
 
 from __future__ import annotations
 
-from sqlalchemy import URL, make_url
-from sqlalchemy.exc import ArgumentError
+# SQLAlchemy is imported by the functions that parse a URL: the command line and the window name
+# SERVER_EXAMPLE without loading it.
 
 SERVER_EXAMPLE = "postgresql+psycopg://user@host/dbname"
 
@@ -24,6 +24,9 @@ def is_url(location: str) -> bool:
 
 def check_server_url(text: str) -> str:
     """The URL as typed, if it names a PostgreSQL database; LocationError saying what is wrong."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError
+
     typed = text.strip()
     if not typed:
         raise LocationError(f"Type the server's address, such as {SERVER_EXAMPLE}.")
@@ -49,6 +52,8 @@ def with_password(location: str, password: str) -> str:
     """The URL with this password, for one connection; a path, or no password, as it is."""
     if not password or not is_url(location):
         return location
+    from sqlalchemy import make_url
+
     return make_url(location).set(password=password).render_as_string(hide_password=False)
 
 
@@ -56,6 +61,9 @@ def remembered(location: str) -> str:
     """What the recent-libraries list may keep: a path as it is, a URL without its password."""
     if not is_url(location):
         return location
+    from sqlalchemy import URL, make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(location)
     except ArgumentError:

@@ -12,27 +12,26 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pmdesk.domain import readiness
 from pmdesk.domain.model import Postmortem, PostmortemSummary
-from pmdesk.interchange import json_v1
 from pmdesk.interchange.errors import InterchangeError, Problem
-from pmdesk.report import actions_csv, actions_ics
-from pmdesk.report.contents import Audience as Audience  # the CLI names audiences through here
-from pmdesk.report.contents import build_contents
-from pmdesk.report.markdown import render_markdown
 from pmdesk.services.changes import Changes, Entity
+from pmdesk.services.export_formats import EXPORT_FORMATS as EXPORT_FORMATS
+from pmdesk.services.export_formats import REPORT_FORMATS as REPORT_FORMATS
+from pmdesk.services.export_formats import Audience as Audience
 from pmdesk.storage import repository
 from pmdesk.storage.held_files import held_library
 from pmdesk.storage.library import Library
 
+# The interchange format, the readiness rules and the report writers are imported by the
+# functions that use them: listing the library, or exporting one format, loads none of the rest.
+if TYPE_CHECKING:
+    from pmdesk.domain import readiness
+    from pmdesk.interchange import json_v1
+
 # Shortest id prefix accepted where a person types an id; full ids always work.
 MIN_ID_PREFIX = 4
-
-# json: the whole postmortem (interchange file); csv: its action items; ics: their due dates;
-# pdf and md: the report, for stakeholders or for a wiki.
-EXPORT_FORMATS = ("json", "csv", "ics", "pdf", "md")
-REPORT_FORMATS = ("pdf", "md")
 
 
 class NotFoundError(Exception):
@@ -65,6 +64,8 @@ class ImportRefusedError(Exception):
 
 def import_files(library: Library, paths: Sequence[str | os.PathLike[str]]) -> ImportReport:
     """Check every file first, then store all of them in one transaction: all land or none."""
+    from pmdesk.interchange import json_v1
+
     read: list[json_v1.ImportedFile] = []
     errors: list[InterchangeError] = []
     for path in paths:
@@ -207,13 +208,21 @@ def render_export(
 ) -> bytes:
     """The exported file's bytes. Pure: no library, no clock (the window runs it in a thread)."""
     if fmt == "csv":
+        from pmdesk.report import actions_csv
+
         return actions_csv.dumps(postmortem).encode("utf-8")
     if fmt == "ics":
+        from pmdesk.report import actions_ics
+
         return actions_ics.dumps(postmortem, now=generated).encode("utf-8")
     if fmt in REPORT_FORMATS:
+        from pmdesk.report.contents import build_contents
+
         earlier, later = links
         contents = build_contents(postmortem, audience, generated, generated.date(), earlier, later)
         if fmt == "md":
+            from pmdesk.report.markdown import render_markdown
+
             return render_markdown(contents).encode("utf-8")
         from pmdesk.report.fonts import FontError  # ReportLab takes a while to import
         from pmdesk.report.pdf import render_pdf
@@ -224,6 +233,8 @@ def render_export(
             FontError
         ) as error:  # a broken installation: say so, as for any format we cannot write
             raise ExportFormatError(str(error)) from error
+    from pmdesk.interchange import json_v1
+
     return json_v1.dumps(postmortem).encode("utf-8")
 
 
@@ -237,8 +248,10 @@ def write_export(path: str | os.PathLike[str], data: bytes) -> Path:
             "it, and writing there would destroy the library; choose another file name"
         )
         raise ExportWriteError(errno.EEXIST, why, str(target))
+    from pmdesk.interchange.json_v1 import write_bytes_atomically
+
     try:
-        json_v1.write_bytes_atomically(target, data)
+        write_bytes_atomically(target, data)
     except OSError as error:
         raise ExportWriteError(error.errno, _what_went_wrong(error, target), str(target)) from error
     return target
@@ -276,4 +289,6 @@ def _what_went_wrong(error: OSError, target: Path) -> str:
 
 
 def check_postmortem(postmortem: Postmortem, today: date) -> list[readiness.Finding]:
+    from pmdesk.domain import readiness
+
     return readiness.check(postmortem, today)

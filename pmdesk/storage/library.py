@@ -25,11 +25,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
-import platformdirs
 from sqlalchemy import URL, Connection, Engine, RootTransaction, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from pmdesk.storage import errors, held_files, search
+from pmdesk.storage import errors, held_files
+from pmdesk.storage.default_location import default_library_path as default_library_path
 from pmdesk.storage.engine import DEFAULT_BUSY_TIMEOUT_MS, for_writing, make_engine
 from pmdesk.storage.held_files import FileHold, Loss
 from pmdesk.storage.schema import REVISION, metadata
@@ -195,11 +195,6 @@ class Library:
 
     def __repr__(self) -> str:
         return f"<Library {self.location}>"
-
-
-def default_library_path() -> Path:
-    """Where the library lives when the user names none: e.g. ~/.local/share/pmdesk on Linux."""
-    return Path(platformdirs.user_data_dir("pmdesk", appauthor=False)) / "library.pmdesk"
 
 
 def open_library(
@@ -461,7 +456,8 @@ def _check_server_database(conn: Connection, where: str) -> None:
 
 def _create(engine: Engine) -> None:
     """Create the tables and stamp the head revision in one transaction: all or nothing."""
-    from pmdesk.storage import migrator  # Alembic only when needed (0.3 s to import)
+    # Alembic only when needed (0.3 s to import); the search index only for a new library.
+    from pmdesk.storage import migrator, search
 
     with engine.connect() as conn, for_writing(conn).begin():
         if not _contents(conn).is_empty:
