@@ -404,14 +404,14 @@ def wrap(
 def _wrap_words(
     words: list[str], width: float, size: float, bold: bool, limit: int | None
 ) -> list[str]:
-    space = string_width(" ", size, bold=bold)
+    space = _word_width(" ", size, bold)
     out: list[str] = []
     line = ""
     line_width = 0.0
     for word in words:
         if limit is not None and len(out) >= limit:
             break
-        word_width = string_width(word, size, bold=bold)
+        word_width = _word_width(word, size, bold)
         if not line and word_width <= width:
             line, line_width = word, word_width
         elif line and line_width + space + word_width <= width:
@@ -436,6 +436,13 @@ def _wrap_words(
     if line:
         out.append(line)
     return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_width(word: str, size: float, bold: bool) -> float:
+    """`string_width` of one word, remembered: a report measures the same words again and again
+    (a 5,000-event timeline wraps some 100,000 of them), and a width never changes."""
+    return string_width(word, size, bold=bold)
 
 
 def _fitting(word: str, width: float, size: float, bold: bool) -> int:
