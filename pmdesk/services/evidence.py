@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 from pmdesk.interchange.evidence import Candidate, EvidenceError, dedupe, read_csv_events
-from pmdesk.interchange.slack import SlackExport
 from pmdesk.services import timeline
 from pmdesk.services.changes import Changes
 from pmdesk.services.postmortems import get_postmortem
@@ -59,6 +58,9 @@ def read_evidence(
             "Choose the CSV file, or the Slack export's zip file or folder.",
         )
     if is_slack_export(path):
+        # The Slack reader only for a Slack export: a CSV file needs none of it.
+        from pmdesk.interchange.slack import SlackExport
+
         export = SlackExport.open(path, progress)
         if channel is None and len(export.channels) == 1:
             channel = export.channels[0].id

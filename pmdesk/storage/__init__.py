@@ -6,6 +6,7 @@
 - `schema`, `migrations/`, `migrator`: the tables and how a library gets to the newest ones.
 - `search`, `search_postgres`: full-text search, with FTS5 on SQLite and tsvector on PostgreSQL.
 - `engine`, `sqlite_file`, `values`: connection set-up, file checks, stored forms of values.
+- `default_location`: where the library lives when none is named (imports only platformdirs).
 - `held_files`: the library files this process has open, kept from any descriptor but SQLite's,
   and a hold on them lost anyway noticed and mended.
 
