@@ -10,17 +10,21 @@ from pmdesk import cli
 
 
 def _start_gui(args: argparse.Namespace) -> int:
-    # Before Qt loads: without the system libraries it needs, it would abort with a message that
-    # names the wrong package.
+    # Without the system libraries Qt needs, it would abort with a message that names the wrong
+    # package. The linker is asked now and answered before Qt opens its display; Qt's modules
+    # import meanwhile (those of its widgets fail to, should their own libraries be missing).
     from pmdesk.ui import qt_libraries
 
-    problem = qt_libraries.problem()
-    if problem is not None:
+    check = qt_libraries.start_check()
+    try:
+        # Imported here so that the command-line paths never load Qt.
+        from pmdesk.ui.app import run_app
+    except ImportError:
+        problem = check.problem()
+        if problem is None:
+            raise
         print(problem, file=sys.stderr)
         return 2
-    # Imported here so that the command-line paths never load Qt.
-    from pmdesk.ui.app import run_app
-
     return run_app(
         cli.library_location(args),
         smoke=args.smoke,
@@ -29,6 +33,7 @@ def _start_gui(args: argparse.Namespace) -> int:
         view=args.view,
         size=args.size,
         zoom=args.zoom,
+        qt_problem=check.problem,
     )
 
 

@@ -124,25 +124,48 @@ def qt_files(pyside: Path | None, xcb: bool) -> list[Path]:
 
 def linked_libraries(files: Sequence[Path]) -> dict[str, str | None]:
     """What the linker (`ldd` on PATH) finds for `files`: nothing when it cannot be asked."""
-    if not files:
-        return {}
-    try:
-        listed = subprocess.run(
-            ["ldd", *map(str, files)],
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    return resolved(listed.stdout)
+    return _Ldd(files).linked()
+
+
+class _Ldd:
+    """`ldd` on `files`, started at once and read when its answer is needed."""
+
+    def __init__(self, files: Sequence[Path]) -> None:
+        self._process: subprocess.Popen[str] | None = None
+        if not files:
+            return
+        try:
+            self._process = subprocess.Popen(
+                ["ldd", *map(str, files)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                errors="replace",
+            )
+        except (OSError, subprocess.SubprocessError):
+            self._process = None
+
+    def linked(self) -> dict[str, str | None]:
+        if self._process is None:
+            return {}
+        try:
+            out, _ = self._process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.communicate()
+            return {}
+        finally:
+            self._process = None
+        return resolved(out)
 
 
 def missing_libraries(files: Sequence[Path]) -> list[str]:
     """The system libraries of PACKAGE_OF that the linker cannot find for `files`."""
-    linked = linked_libraries(files)
+    return _missing(linked_libraries(files))
+
+
+def _missing(linked: Mapping[str, str | None]) -> list[str]:
     return [name for name, path in linked.items() if path is None and name in PACKAGE_OF]
 
 
@@ -168,9 +191,29 @@ def advice(missing: Iterable[str], as_root: bool) -> str:
 def problem(env: Mapping[str, str] = os.environ) -> str | None:
     """Why Qt could not open a window here for want of a library, and what to install; None when
     nothing is missing or it cannot be told (not Linux, no ldd, PySide6 not where expected)."""
+    return start_check(env).problem()
+
+
+class PendingCheck:
+    """`problem()`, asked now and answered later: the linker is asked while Qt's modules import
+    (they load without the xcb plugin's libraries; a missing library of Qt's widgets fails the
+    import, which the caller catches), so the check costs the start-up no time of its own."""
+
+    def __init__(self, ldd: _Ldd | None) -> None:
+        self._ldd = ldd
+        self._answer: str | None = None
+
+    def problem(self) -> str | None:
+        if self._ldd is not None:
+            missing = _missing(self._ldd.linked())
+            self._ldd = None
+            if missing:
+                self._answer = advice(missing, as_root=os.geteuid() == 0)
+        return self._answer
+
+
+def start_check(env: Mapping[str, str] = os.environ) -> PendingCheck:
+    """Start `problem()`'s check; its `problem()` waits for the answer."""
     if not sys.platform.startswith("linux"):
-        return None
-    missing = missing_libraries(qt_files(pyside_folder(), uses_xcb(env)))
-    if not missing:
-        return None
-    return advice(missing, as_root=os.geteuid() == 0)
+        return PendingCheck(None)
+    return PendingCheck(_Ldd(qt_files(pyside_folder(), uses_xcb(env))))
