@@ -1,24 +1,39 @@
-"""Start the Qt application on a library; the only place a QApplication is made."""
+"""Start the Qt application on a library; the only place a QApplication is made.
+
+The window is on screen before the library is open: its frame paints first, with nothing of the
+storage layer imported; a thread then imports it and opens the library (SQLite's checks, a
+server's round trips) while the window takes input; the list, and the postmortem the user left
+open, follow on the GUI thread. Set PMDESK_STARTUP_TIMES=1 to have those moments printed to
+stderr (seconds on the monotonic clock, as the start-up benchmark reads them).
+"""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QObject, QSize, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from pmdesk import APP_ID, __version__
-from pmdesk.services import locations, postmortems
-from pmdesk.storage.errors import LibraryError
-from pmdesk.storage.held_files import held_library
-from pmdesk.storage.library import open_library
 from pmdesk.ui.collector import GuiThreadCollector
 from pmdesk.ui.crash import CrashHandler
-from pmdesk.ui.editor import View
 from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.resources import app_icon
 from pmdesk.ui.settings import UiSettings
+from pmdesk.ui.views import View
+
+if TYPE_CHECKING:
+    from pmdesk.storage.library import Library
+
+TIMES_ENV = "PMDESK_STARTUP_TIMES"
+# How long the library waits for the frame's first paint at most.
+FRAME_WAIT_MS = 250
 
 
 def make_application() -> QApplication:
@@ -48,6 +63,47 @@ def missing_display() -> str | None:
     )
 
 
+def startup_time(moment: str) -> None:
+    """With PMDESK_STARTUP_TIMES set, say when a moment of the start-up came."""
+    if os.environ.get(TIMES_ENV):
+        print(f"startup {moment} {time.monotonic():.6f}", file=sys.stderr, flush=True)
+
+
+class LibraryOpener(QObject):
+    """Opens a library on a thread of its own, importing the storage layer there.
+
+    One of the signals comes back on the GUI thread: `opened` with the Library, `refused` with
+    the LibraryError's message for the user, or `crashed` with anything else, to be raised
+    there, where the crash handler reports it.
+    """
+
+    opened = Signal(object)
+    refused = Signal(str)
+    crashed = Signal(object)
+
+    def start(self, location: str) -> None:
+        threading.Thread(
+            target=self._open, args=(location,), name="pmdesk-open-library", daemon=True
+        ).start()
+
+    def _open(self, location: str) -> None:
+        try:
+            from pmdesk.storage.errors import LibraryError
+            from pmdesk.storage.library import open_library
+
+            try:
+                library = open_library(location)
+            except LibraryError as error:
+                self.refused.emit(str(error))
+                return
+            # What the window reads first, imported here rather than while it waits.
+            from pmdesk.services import postmortems, search  # noqa: F401
+        except BaseException as error:  # reported on the GUI thread
+            self.crashed.emit(error)
+            return
+        self.opened.emit(library)
+
+
 def run_app(
     location: str,
     *,
@@ -57,8 +113,9 @@ def run_app(
     view: str | None = None,
     size: tuple[int, int] | None = None,
     zoom: float | None = None,
+    qt_problem: Callable[[], str | None] = lambda: None,
 ) -> int:
-    problem = missing_display()
+    problem = missing_display() or qt_problem()
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2
@@ -67,108 +124,181 @@ def run_app(
     crashes = CrashHandler(parent=app)
     crashes.install()
     GuiThreadCollector(parent=app).install()
-    try:
-        library = open_library(location)
-    except LibraryError as error:
-        print(error, file=sys.stderr)
-        if not smoke:
-            QMessageBox.critical(None, "pmdesk cannot open the library", str(error))
-        return 2
-    with library:
-        settings = UiSettings()
-        settings.remember_library(locations.remembered(location))
-        window = MainWindow(library, settings)
-        if zoom is not None:
-            window.set_zoom(zoom, remember=False)
-        if size is not None:
-            window.resize(*size)
-        if open_id is not None:
+    settings = UiSettings()
+    window = MainWindow(settings=settings)
+    if zoom is not None:
+        window.set_zoom(zoom, remember=False)
+    if size is not None:
+        window.resize(*size)
+    window.show_opening(location)
+    start = Startup(
+        app,
+        window,
+        location,
+        smoke=smoke,
+        screenshot=screenshot,
+        open_id=open_id,
+        view=view,
+        size=size,
+    )
+    window.first_painted.connect(start.frame_painted)
+    window.show()
+    # A window shown where nothing paints it (minimised, say) still opens its library.
+    QTimer.singleShot(FRAME_WAIT_MS, start.open_library)
+    status = app.exec()
+    if window.attached:
+        window.library.close()
+    return start.status if start.status is not None else status
+
+
+class Startup(QObject):
+    """What follows the frame's first paint: the library, then what the command line asked for
+    (a postmortem, a section, the follow-up review, meeting mode) or the remembered session;
+    with --smoke, one paint of that and the exit."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        window: MainWindow,
+        location: str,
+        *,
+        smoke: bool,
+        screenshot: str | None,
+        open_id: str | None,
+        view: str | None,
+        size: tuple[int, int] | None,
+    ) -> None:
+        super().__init__(window)
+        self.app, self.window, self.location = app, window, location
+        self.smoke, self.screenshot, self.open_id, self.view = smoke, screenshot, open_id, view
+        self.size = size
+        self.status: int | None = None  # the exit status, when the start-up decides it
+        self._opening = False
+        self.opener = LibraryOpener(self)
+        self.opener.opened.connect(self._opened)
+        self.opener.refused.connect(self._refused)
+        self.opener.crashed.connect(self._crashed)
+
+    def frame_painted(self) -> None:
+        startup_time("frame")
+        self.open_library()
+
+    def open_library(self) -> None:
+        if not self._opening:
+            self._opening = True
+            self.opener.start(self.location)
+
+    def _exit(self, status: int) -> None:
+        """Quit with `status`, before anything was shown of the library: nothing is remembered
+        of this session (the window's close would remember an empty one)."""
+        self.status = status
+        self.app.exit(status)
+
+    def _refused(self, message: str) -> None:
+        print(message, file=sys.stderr)
+        if not self.smoke:
+            QMessageBox.critical(self.window, "pmdesk cannot open the library", message)
+        self._exit(2)
+
+    def _crashed(self, error: BaseException) -> None:
+        raise error
+
+    def _opened(self, library: Library) -> None:
+        from pmdesk.services import locations, postmortems
+
+        if not self.window.isVisible():  # closed while the library opened
+            library.close()
+            return
+        self.window.settings.remember_library(locations.remembered(self.location))
+        self.window.attach(library)
+        startup_time("library")
+        window, view = self.window, self.view
+        if self.open_id is not None:
             try:
-                postmortem_id = postmortems.resolve_id(library, open_id)
+                postmortem_id = postmortems.resolve_id(library, self.open_id)
             except postmortems.NotFoundError as error:
                 print(f"pmdesk: {error}", file=sys.stderr)
-                return 2
+                self._exit(2)
+                return
             window.open_postmortem(postmortem_id)
             if view is not None and view not in ("followup", "meeting"):
                 window.editor.show_view(View(view))
         if view == "followup":
             window.show_follow_up()
-        window.show()
-        if open_id is None:
-            # Where the user left off; once shown, so that the section is laid out at the
-            # window's size (hidden, the cause tree came back squeezed to a sliver).
-            window.restore_session()
+        if self.open_id is None:
+            window.restore_session()  # where the user left off
+        startup_time("ready")
+        # What the start-up made stays for the session: set aside from the cycle collector's
+        # full passes, which then look only at what came after (see GuiThreadCollector).
+        gc.freeze()
         if view == "meeting":
-            return _present(app, window, smoke=smoke, screenshot=screenshot, size=size)
-        if smoke:
-            return _paint_once(app, window, screenshot, size)
-        return app.exec()
+            self._present()
+        elif self.smoke:
+            self._paint_once(window)
 
+    def _present(self) -> None:
+        """Start in meeting mode on the postmortem asked for, or else on the library's first."""
+        from pmdesk.services import postmortems
 
-def _present(
-    app: QApplication,
-    window: MainWindow,
-    *,
-    smoke: bool,
-    screenshot: str | None,
-    size: tuple[int, int] | None,
-) -> int:
-    """Start in meeting mode on the postmortem asked for, or else on the library's first."""
-    if window.current_id() is None:
-        listed = postmortems.list_postmortems(window.library)
-        if not listed:
+        window = self.window
+        if window.current_id() is None:
+            listed = postmortems.list_postmortems(window.library)
+            if not listed:
+                print(
+                    "pmdesk: meeting mode needs a postmortem, and this library has none yet. "
+                    "Import one (pmdesk import FILE.json) or start the app and create one.",
+                    file=sys.stderr,
+                )
+                self._exit(2)
+                return
+            window.open_postmortem(listed[0].id)
+        # With --smoke, a projector's size, whatever the screen here is (the offscreen one is
+        # small).
+        size = self.size
+        stage_size = QSize(*size) if size is not None else QSize(1920, 1080) if self.smoke else None
+        mode = window.start_meeting(stage_size)
+        if mode is None:
+            print("pmdesk: meeting mode could not start on that postmortem.", file=sys.stderr)
+            self._exit(2)
+            return
+        if self.smoke:
+            self._paint_once(mode.stage)
+
+    def _paint_once(self, shown: QWidget) -> None:
+        """Let the window paint, save it if asked, and quit: for CI and screenshots. With a
+        size, the window (and so the screenshot) is exactly that size, or nothing is saved."""
+
+        def finish() -> None:
+            self.status = self._save(shown)
+            shown.close()
+            self.app.exit(self.status)
+
+        QTimer.singleShot(0, finish)
+
+    def _save(self, window: QWidget) -> int:
+        from pmdesk.storage.held_files import held_library
+
+        size, screenshot = self.size, self.screenshot
+        if size is not None and (window.width(), window.height()) != size:
+            # The layout's least size at this zoom is larger than asked: a PNG of another
+            # size would mislead whoever checks a layout with it.
+            least = window.minimumSizeHint()
             print(
-                "pmdesk: meeting mode needs a postmortem, and this library has none yet. "
-                "Import one (pmdesk import FILE.json) or start the app and create one.",
+                f"pmdesk: the window cannot be {size[0]}x{size[1]} at this zoom; the least it "
+                f"can be is {least.width()}x{least.height()}. Give a larger size or a smaller "
+                "zoom.",
                 file=sys.stderr,
             )
             return 2
-        window.open_postmortem(listed[0].id)
-    # With --smoke, a projector's size, whatever the screen here is (the offscreen one is small).
-    stage_size = QSize(*size) if size is not None else QSize(1920, 1080) if smoke else None
-    mode = window.start_meeting(stage_size)
-    if mode is None:
-        print("pmdesk: meeting mode could not start on that postmortem.", file=sys.stderr)
-        return 2
-    if not smoke:
-        return app.exec()
-    return _paint_once(app, mode.stage, screenshot, size)
-
-
-def _paint_once(
-    app: QApplication, window: QWidget, screenshot: str | None, size: tuple[int, int] | None
-) -> int:
-    """Show the window, let it paint, save it if asked, and quit: for CI and screenshots. With
-    `size`, the window (and so the screenshot) is exactly that size, or nothing is saved."""
-    status = 0
-
-    def finish() -> None:
-        nonlocal status
-        shown = (window.width(), window.height())
-        if size is not None and shown != size:
-            # The layout's least size at this zoom is larger than asked: a PNG of another
-            # size would mislead whoever checks a layout with it.
-            print(
-                f"pmdesk: the window cannot be {size[0]}x{size[1]} at this zoom; the least it "
-                f"can be is {window.minimumSizeHint().width()}x"
-                f"{window.minimumSizeHint().height()}. Give a larger size or a smaller zoom.",
-                file=sys.stderr,
-            )
-            status = 2
-        elif screenshot and held_library(screenshot) is not None:
+        if screenshot and held_library(screenshot) is not None:
             # Saving there would overwrite the library under its open connections.
             print(
                 f"pmdesk: “{screenshot}” is the library pmdesk has open, or a file SQLite keeps "
                 "beside it; save the screenshot under another name.",
                 file=sys.stderr,
             )
-            status = 2
-        elif screenshot and not window.grab().save(screenshot):
+            return 2
+        if screenshot and not window.grab().save(screenshot):
             print(f"pmdesk: could not save the screenshot to {screenshot}", file=sys.stderr)
-            status = 2
-        window.close()
-        app.quit()
-
-    QTimer.singleShot(0, finish)
-    app.exec()
-    return status
+            return 2
+        return 0

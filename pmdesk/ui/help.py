@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import platform
 
-import sqlalchemy
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -185,6 +184,8 @@ class AboutDialog(QDialog):
             "followed through."
         )
         tagline.setWordWrap(True)
+        import sqlalchemy  # the About box is the only part of the window that names it
+
         self.versions = muted(
             f"Python {platform.python_version()} · PySide6 {pyside_version} · "
             f"SQLAlchemy {sqlalchemy.__version__}"

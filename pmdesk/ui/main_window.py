@@ -8,13 +8,15 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QFontMetrics,
     QKeySequence,
+    QPaintEvent,
     QResizeEvent,
     QUndoGroup,
 )
@@ -23,49 +25,46 @@ from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QHBoxLayout,
+    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from pmdesk.domain.model import PostmortemKind
-from pmdesk.domain.readiness import Finding
 from pmdesk.report.audience import Audience
-from pmdesk.services import locations, postmortems, search
 from pmdesk.services.changes import EVERYTHING, Changes, Entity
-from pmdesk.services.library_stats import library_stats
-from pmdesk.services.search import SearchHit
-from pmdesk.storage.errors import LibraryError
-from pmdesk.storage.library import Library, open_library
 from pmdesk.ui import window_actions
-from pmdesk.ui.actions.followup import FollowUpView
-from pmdesk.ui.conflicts import Conflict, ask_apply_again
-from pmdesk.ui.editor import PostmortemEditor, View
-from pmdesk.ui.edits import Edits
-from pmdesk.ui.empty_page import NothingOpen, sample_path
-from pmdesk.ui.file_dialogs import (
-    existing_directory,
-    open_file_name,
-    open_file_names,
-    save_file_name,
-)
-from pmdesk.ui.help import AboutDialog, ShortcutSheet
-from pmdesk.ui.library_panel import LibraryPanel
-from pmdesk.ui.meeting.mode import MeetingMode
-from pmdesk.ui.near_miss_form import NearMissForm
-from pmdesk.ui.overview_view import OverviewView
-from pmdesk.ui.readiness_panel import ReadinessPanel
-from pmdesk.ui.report_export import ReportExporter
 from pmdesk.ui.settings import UiSettings
-from pmdesk.ui.similar_panel import SimilarPanel
-from pmdesk.ui.team_library import TeamLibraryDialog
 from pmdesk.ui.themes import BASE_POINT_SIZE, Theme, apply_theme, apply_zoom, next_zoom
-from pmdesk.ui.timeline.evidence_dialog import EvidenceDialog
-from pmdesk.ui.widgets import ShareSplitter, is_typing
-from pmdesk.ui.workspace import Workspace
+from pmdesk.ui.views import View
+from pmdesk.ui.widgets import ShareSplitter, SideStrip, is_typing
+
+if TYPE_CHECKING:
+    # The window paints its frame before any of these is imported (see `MainWindow`); they come
+    # with the library, in `attach`, or when a command first needs them.
+    from pmdesk.domain.readiness import Finding
+    from pmdesk.services.search import SearchFilters, SearchHit
+    from pmdesk.storage.library import Library
+    from pmdesk.ui.actions.followup import FollowUpView
+    from pmdesk.ui.conflicts import Conflict
+    from pmdesk.ui.editor import PostmortemEditor
+    from pmdesk.ui.edits import Edits
+    from pmdesk.ui.empty_page import NothingOpen
+    from pmdesk.ui.help import AboutDialog, ShortcutSheet
+    from pmdesk.ui.library_panel import LibraryPanel
+    from pmdesk.ui.meeting.mode import MeetingMode
+    from pmdesk.ui.near_miss_form import NearMissForm
+    from pmdesk.ui.overview_view import OverviewView
+    from pmdesk.ui.readiness_panel import ReadinessPanel
+    from pmdesk.ui.report_export import ReportExporter
+    from pmdesk.ui.similar_panel import SimilarPanel
+    from pmdesk.ui.timeline.evidence_dialog import EvidenceDialog
+    from pmdesk.ui.workspace import Workspace
 
 EXPORT_EXTENSIONS = {
     "Interchange file (*.json)": ".json",
@@ -88,56 +87,83 @@ def library_name(library: Library) -> str:
     return library.path.name if library.path is not None else library.location
 
 
+class OpeningLibrary(QWidget):
+    """Where the library list will be, while the library opens: says so, in the list's place."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("OpeningLibrary")
+        self.label = QLabel("Opening the library…")
+        self.label.setProperty("role", "muted")
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 24, 12, 12)
+        layout.addWidget(self.label)
+        layout.addStretch(1)
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library, settings: UiSettings | None = None) -> None:
+    """The window, made in two steps so that it is on screen at once.
+
+    The frame comes first: menus, the side panels' places (the library's saying it is opening),
+    the section area, the remembered size, zoom and theme. It needs Qt and nothing of the
+    library, so it paints before SQLAlchemy is even imported. `attach(library)` then brings the
+    rest: the library list, the editor, readiness, similar and follow-up. `MainWindow(library)`
+    does both at once; the app makes the frame, shows it, opens the library off the GUI thread
+    and attaches it (pmdesk.ui.app). Until then the commands that need the library are off.
+    """
+
+    # The frame's first paint, once: the app starts opening the library after it.
+    first_painted = Signal()
+
+    library_panel: LibraryPanel
+    placeholder: NothingOpen
+    readiness: ReadinessPanel
+    similar: SimilarPanel
+    reports: ReportExporter
+    edits: Edits
+    workspace: Workspace
+
+    def __init__(self, library: Library | None = None, settings: UiSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or UiSettings()
-        self.workspace = Workspace(library, self)
-        self.edits = Edits(self.workspace)
+        self.attached = False
+        self._painted = False
         # One undo history per library; the Edit menu follows whichever library is open.
         self.undo_group: QUndoGroup = QUndoGroup(self)
-        self.undo_group.addStack(self.workspace.undo_stack)
-        self.undo_group.setActiveStack(self.workspace.undo_stack)
         self.setObjectName("MainWindow")
+        self.setWindowTitle("pmdesk")
         self.resize(1280, 800)
 
-        self.library_panel = LibraryPanel()
-        self.library_panel.opened.connect(self.open_postmortem)
-        self.library_panel.new_requested.connect(self.new_postmortem)
-        self.library_panel.delete_requested.connect(self.delete_postmortem)
-        self.library_panel.searcher = self.search_library
-
-        self.editor = PostmortemEditor(self.edits)
-        self.editor.causes.folders = self.settings  # where the diagram was last exported
-        self.placeholder = NothingOpen()
-        self.placeholder.sample_requested.connect(self.open_sample)
-        self.followup = FollowUpView(self.edits)
-        self.followup.open_requested.connect(self.open_action)
-        self.overview_page = OverviewView()
+        self.opening = OpeningLibrary()
         self.center = QStackedWidget()
-        self.center.addWidget(self.placeholder)
-        self.center.addWidget(self.editor)
-        self.center.addWidget(self.followup)
-        self.center.addWidget(self.overview_page)
+        # Pages of the center made the first time they are shown (the follow-up review, the
+        # library overview with its charts).
+        self._pages: dict[str, QWidget] = {}
 
         # The library list takes a share of the width that suits its two-line rows; the open
         # postmortem takes the rest.
         self.body_splitter = ShareSplitter([0.22, 0.78], narrowest=[30, None], widest=[40, None])
-        self.body_splitter.addWidget(self.library_panel)
+        self.body_splitter.addWidget(self.opening)
         self.body_splitter.addWidget(self.center)
         self.body_splitter.setStretchFactor(1, 1)
 
-        self.readiness = ReadinessPanel()
-        self.readiness.finding_activated.connect(self.show_finding)
         # Collapsed, each side panel is a strip along its edge of the window.
         body = QWidget()
-        row = QHBoxLayout(body)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(0)
-        row.addWidget(self.library_panel.strip)
-        row.addWidget(self.body_splitter, 1)
-        row.addWidget(self.readiness.strip)
+        self.body_row = QHBoxLayout(body)
+        self.body_row.setContentsMargins(0, 0, 0, 0)
+        self.body_row.setSpacing(0)
+        self.body_row.addWidget(self.body_splitter, 1)
         self.setCentralWidget(body)
+        # The panels' strips, in the frame: shown where a panel will be collapsed, so that the
+        # window looks as it will once the library is in (the panels bring their own).
+        self._frame_strips = (
+            SideStrip("Library", Qt.Edge.LeftEdge),
+            SideStrip("Readiness", Qt.Edge.RightEdge),
+        )
+        self.body_row.insertWidget(0, self._frame_strips[0])
+        self.body_row.addWidget(self._frame_strips[1])
         self.readiness_dock: QDockWidget = QDockWidget("Readiness", self)
         self.readiness_dock.setObjectName("ReadinessDock")
         # Collapsed rather than closed (View ▸ Readiness, its » button): it always has a strip.
@@ -145,24 +171,17 @@ class MainWindow(QMainWindow):
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
-        self.readiness_dock.setWidget(self.readiness)
-        self.readiness.setMinimumWidth(240)
+        self.readiness_dock.setWidget(_empty_panel())
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.readiness_dock)
-        self.similar = SimilarPanel(self.edits)
-        self.similar.open_requested.connect(self.open_postmortem)
-        self.similar.setMinimumWidth(240)
         self.similar_dock: QDockWidget = QDockWidget("Similar", self)
         self.similar_dock.setObjectName("SimilarDock")
-        self.similar_dock.setWidget(self.similar)
+        self.similar_dock.setWidget(_empty_panel())
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.similar_dock)
         self.tabifyDockWidget(self.readiness_dock, self.similar_dock)
         self.readiness_dock.raise_()
         self._opened_narrow: set[str] = set()  # panels brought back in a too narrow window
         self._readiness_folded: bool | None = None
         self._panels_ready = False
-        for panel, side in (("library", self.library_panel), ("readiness", self.readiness)):
-            side.collapse_requested.connect(partial(self.toggle_panel, panel))
-            side.strip.clicked.connect(partial(self.toggle_panel, panel))
 
         self.meeting: MeetingMode | None = None
         self.meeting_clock: Callable[[], float] = time.monotonic  # tests hand in a fake one
@@ -170,13 +189,7 @@ class MainWindow(QMainWindow):
         self.ask_team_location: Callable[[], str | None] = self._team_location_from_dialog
         # Asks whether to apply a change refused as made on an outdated item again, on top of
         # the other person's version; tests answer it.
-        self.ask_apply_again: Callable[[Conflict], bool] = lambda conflict: ask_apply_again(
-            self._message_parent(), conflict
-        )
-        self.reports = ReportExporter(self)
-        self.reports.progressed.connect(self._report_progressed)
-        self.reports.succeeded.connect(self._report_written)
-        self.reports.failed.connect(self._report_failed)
+        self.ask_apply_again: Callable[[Conflict], bool] = self._apply_again_from_dialog
         self.report_progress = QProgressBar()
         self.report_progress.setMaximumWidth(220)
         self.report_progress.setTextVisible(False)
@@ -188,15 +201,151 @@ class MainWindow(QMainWindow):
         self.commands = window_actions.install(self)
         window_actions.CommandKeys(self).install()
         window_actions.KeyboardBack(self).install()
-        self._connect_workspace()
         self.zoom = 1.0
         self._actual_size: QSize | None = None  # the size at 100%, while zoomed
         self._restore_layout()
+        self._fold_frame()
+        self._enable_commands()
+        if library is not None:
+            self.attach(library)
+
+    def show_opening(self, location: str) -> None:
+        """Say, in the frame, which library is being opened."""
+        self.setWindowTitle(f"pmdesk — opening {location}")
+        self.statusBar().showMessage(f"Opening {location}…")
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            # After this paint's whole pass (the children paint after their window), not in it;
+            # with the window as the timer's context, never after the window is gone.
+            QTimer.singleShot(0, self, self.first_painted.emit)
+
+    def attach(self, library: Library) -> None:
+        """Bring the library into the frame: its list, the editor and the side panels."""
+        from pmdesk.ui.edits import Edits
+        from pmdesk.ui.empty_page import NothingOpen
+        from pmdesk.ui.library_panel import LibraryPanel
+        from pmdesk.ui.readiness_panel import ReadinessPanel
+        from pmdesk.ui.report_export import ReportExporter
+        from pmdesk.ui.similar_panel import SimilarPanel
+        from pmdesk.ui.workspace import Workspace
+
+        self.workspace = Workspace(library, self)
+        self.edits = Edits(self.workspace)
+        self.undo_group.addStack(self.workspace.undo_stack)
+        self.undo_group.setActiveStack(self.workspace.undo_stack)
+
+        self.library_panel = LibraryPanel()
+        self.library_panel.opened.connect(self.open_postmortem)
+        self.library_panel.new_requested.connect(self.new_postmortem)
+        self.library_panel.delete_requested.connect(self.delete_postmortem)
+        self.library_panel.searcher = self.search_library
+        self.library_panel.setVisible(self.opening.isVisibleTo(self))
+        self.body_splitter.replaceWidget(0, self.library_panel)
+        self.opening.deleteLater()
+
+        self.placeholder = NothingOpen()
+        self.placeholder.sample_requested.connect(self.open_sample)
+        self.center.addWidget(self.placeholder)
+
+        self.readiness = ReadinessPanel()
+        self.readiness.finding_activated.connect(self.show_finding)
+        self.readiness.setMinimumWidth(240)
+        self._replace_dock_widget(self.readiness_dock, self.readiness)
+        self.similar = SimilarPanel(self.edits)
+        self.similar.open_requested.connect(self.open_postmortem)
+        self.similar.setMinimumWidth(240)
+        self._replace_dock_widget(self.similar_dock, self.similar)
+        for strip in self._frame_strips:
+            self.body_row.removeWidget(strip)
+            strip.deleteLater()
+        self.body_row.insertWidget(0, self.library_panel.strip)
+        self.body_row.addWidget(self.readiness.strip)
+        for panel, side in (("library", self.library_panel), ("readiness", self.readiness)):
+            side.collapse_requested.connect(partial(self.toggle_panel, panel))
+            side.strip.clicked.connect(partial(self.toggle_panel, panel))
+            side.strip.hide()  # until `fit_panels` says the panel is collapsed
+
+        self.reports = ReportExporter(self)
+        self.reports.progressed.connect(self._report_progressed)
+        self.reports.succeeded.connect(self._report_written)
+        self.reports.failed.connect(self._report_failed)
+        self.attached = True
+        self._connect_workspace()
         self._panels_ready = True
         self._label_panel_keys()
         self.fit_panels()
         self.refresh_library()
         self.show_nothing()
+        self._enable_commands()
+
+    @property
+    def editor(self) -> PostmortemEditor:
+        """The postmortem's sections, made when the first postmortem opens."""
+        from pmdesk.ui.editor import PostmortemEditor
+
+        editor = self._pages.get("editor")
+        if editor is None:
+            editor = PostmortemEditor(self.edits, folders=self.settings)
+            # A section made at a large zoom (the action board's columns) can widen the window:
+            # it stays on its screen all the same.
+            editor.section_made.connect(lambda _view: self._keep_on_screen())
+            self._add_page("editor", editor)
+        assert isinstance(editor, PostmortemEditor)
+        return editor
+
+    @property
+    def followup(self) -> FollowUpView:
+        """Every open action of the library (View ▸ Follow-up review), made when first shown."""
+        from pmdesk.ui.actions.followup import FollowUpView
+
+        followup = self._pages.get("followup")
+        if followup is None:
+            followup = FollowUpView(self.edits)
+            followup.open_requested.connect(self.open_action)
+            self._add_page("followup", followup)
+        assert isinstance(followup, FollowUpView)
+        return followup
+
+    @property
+    def overview_page(self) -> OverviewView:
+        """The library in charts (View ▸ Library overview), made when first shown."""
+        from pmdesk.ui.overview_view import OverviewView
+
+        page = self._pages.get("overview")
+        if page is None:
+            page = OverviewView()
+            self._add_page("overview", page)
+        assert isinstance(page, OverviewView)
+        return page
+
+    def _add_page(self, name: str, page: QWidget) -> None:
+        self._pages[name] = page
+        self.center.addWidget(page)
+
+    def _showing(self, name: str) -> bool:
+        """Whether the center shows that page (without making it, if it was never shown)."""
+        page = self._pages.get(name)
+        return page is not None and self.center.currentWidget() is page
+
+    def _replace_dock_widget(self, dock: QDockWidget, widget: QWidget) -> None:
+        old = dock.widget()
+        dock.setWidget(widget)
+        if old is not None:
+            old.deleteLater()
+
+    def _fold_frame(self) -> None:
+        """Before the library comes: the side panels' places as `fit_panels` will leave them, so
+        that nothing jumps when it does."""
+        library, readiness = self.panel_collapsed("library"), self.panel_collapsed("readiness")
+        self.opening.setVisible(not library)
+        self._frame_strips[0].setVisible(library)
+        self._frame_strips[1].setVisible(readiness)
+        if readiness:
+            self.readiness_dock.hide()
+            self.similar_dock.hide()
 
     # ---- commands ----------------------------------------------------------------------------
 
@@ -206,6 +355,8 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> ShortcutSheet:
         """The sheet of every key, beside the window (not modal: keep it open while working)."""
+        from pmdesk.ui.help import ShortcutSheet
+
         sheet = ShortcutSheet(self)
         sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         sheet.show()
@@ -214,6 +365,8 @@ class MainWindow(QMainWindow):
         return sheet
 
     def show_about(self) -> AboutDialog:
+        from pmdesk.ui.help import AboutDialog
+
         about = AboutDialog(self.library.location, self)
         about.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         about.show()
@@ -259,12 +412,19 @@ class MainWindow(QMainWindow):
         return f"{count} {noun}{kinds if near else ''} in {self.library.location}"
 
     def refresh_library(self) -> None:
+        from pmdesk.services import postmortems
+
         summaries = postmortems.list_postmortems(self.library)
         self.library_panel.set_summaries(summaries)
         self.placeholder.offer_sample(not summaries)
         self._update_title()
 
     def switch_library(self, location: str) -> bool:
+        from pmdesk.services import locations
+        from pmdesk.storage.errors import LibraryError
+        from pmdesk.storage.library import open_library
+        from pmdesk.ui.workspace import Workspace
+
         try:
             library = open_library(location)
         except LibraryError as error:
@@ -290,6 +450,8 @@ class MainWindow(QMainWindow):
         return True
 
     def choose_library(self) -> None:
+        from pmdesk.ui.file_dialogs import open_file_name
+
         path, _ = open_file_name(
             self, "Open library", "", LIBRARY_FILTER, kind="library", folders=self.settings
         )
@@ -302,10 +464,14 @@ class MainWindow(QMainWindow):
             self.switch_library(location)
 
     def _team_location_from_dialog(self) -> str | None:
+        from pmdesk.ui.team_library import TeamLibraryDialog
+
         dialog = TeamLibraryDialog(self.settings.recent_libraries, self)
         return dialog.location if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def choose_new_library(self) -> None:
+        from pmdesk.ui.file_dialogs import save_file_name
+
         path, _ = save_file_name(
             self,
             "New library",
@@ -325,7 +491,10 @@ class MainWindow(QMainWindow):
             return
         self.switch_library(path)
 
-    def search_library(self, text: str, filters: search.SearchFilters) -> list[SearchHit]:
+    def search_library(self, text: str, filters: SearchFilters) -> list[SearchHit]:
+        from pmdesk.services import search
+        from pmdesk.storage.errors import LibraryError
+
         try:
             return search.search(self.library, text, filters)
         except LibraryError as error:
@@ -338,7 +507,7 @@ class MainWindow(QMainWindow):
         self.center.setCurrentWidget(self.placeholder)
         self.readiness.show_postmortem(None)
         self.similar.show_postmortem(None)
-        self._enable_postmortem_actions(False)
+        self._enable_commands()
 
     def open_postmortem(self, postmortem_id: str, *, focus: bool = True) -> bool:
         """Show a postmortem; with `focus`, put the keyboard where its next thing is typed. A
@@ -354,7 +523,7 @@ class MainWindow(QMainWindow):
         self.similar.show_postmortem(postmortem)
         self.center.setCurrentWidget(self.editor)
         self.library_panel.select(postmortem_id)
-        self._enable_postmortem_actions(True)
+        self._enable_commands()
         if focus or QApplication.focusWidget() is None:
             self.editor.focus_entry()  # where the next thing is typed, not the list or search
         return True
@@ -375,14 +544,22 @@ class MainWindow(QMainWindow):
         self.editor.show_view(view)
         self.editor.focus_entry()
 
-    def _enable_postmortem_actions(self, enabled: bool) -> None:
-        """What needs an open postmortem: export, reports, evidence, delete, meeting mode."""
-        for command in window_actions.commands():
-            if command.needs_postmortem:
-                self.commands[command.name].setEnabled(enabled)
+    def _enable_commands(self) -> None:
+        """While the library opens, only what needs none of it (quit, zoom, themes, the keys);
+        then what needs an open postmortem (export, reports, evidence, delete, meeting mode)
+        only while one is."""
+        has_postmortem = self.current_id() is not None
+        for entry in window_actions.COMMANDS:
+            if isinstance(entry, window_actions.Command) and entry.made is not None:
+                continue  # Qt keeps these (undo and redo follow the undo stack)
+            needs_postmortem = isinstance(entry, window_actions.Command) and entry.needs_postmortem
+            enabled = entry.before_library or (
+                self.attached and (has_postmortem or not needs_postmortem)
+            )
+            self.commands[entry.name].setEnabled(enabled)
 
     def current_id(self) -> str | None:
-        if self.center.currentWidget() is self.editor and self.editor.postmortem is not None:
+        if self._showing("editor") and self.editor.postmortem is not None:
             return self.editor.postmortem.id
         return None
 
@@ -434,10 +611,10 @@ class MainWindow(QMainWindow):
             self.show_nothing()
             return
         touched = changes.postmortem_ids
-        if self.center.currentWidget() is self.followup:
+        if self._showing("followup"):
             self.followup.refresh()  # its changes touch many postmortems: stay on the review
             return
-        if self.center.currentWidget() is self.overview_page:
+        if self._showing("overview"):
             self.show_overview()
             return
         if current is not None and (current in touched or everything):
@@ -452,9 +629,9 @@ class MainWindow(QMainWindow):
         self.refresh_library()
         self.similar.refresh()
         current = self.current_id()
-        if self.center.currentWidget() is self.followup:
+        if self._showing("followup"):
             self.followup.refresh()
-        elif self.center.currentWidget() is self.overview_page:
+        elif self._showing("overview"):
             self.show_overview()
         elif current is not None and current in changes.removed:
             self.show_nothing()
@@ -477,12 +654,15 @@ class MainWindow(QMainWindow):
         self.center.setCurrentWidget(self.followup)
         self.readiness.show_postmortem(None)
         self.similar.show_postmortem(None)
-        self._enable_postmortem_actions(False)
+        self._enable_commands()
         self.library_panel.select(None)
         self.followup.setFocus()
 
     def show_overview(self) -> None:
         """The library in pictures: incidents and near misses, severities, times, actions."""
+        from pmdesk.services.library_stats import library_stats
+        from pmdesk.storage.errors import LibraryError
+
         try:
             stats = library_stats(self.library, date.today())
         except LibraryError as error:
@@ -492,11 +672,13 @@ class MainWindow(QMainWindow):
         self.center.setCurrentWidget(self.overview_page)
         self.readiness.show_postmortem(None)
         self.similar.show_postmortem(None)
-        self._enable_postmortem_actions(False)
+        self._enable_commands()
         self.library_panel.select(None)
 
     def capture_near_miss(self) -> NearMissForm:
         """The near-miss form, over the window; the saved near miss opens."""
+        from pmdesk.ui.near_miss_form import NearMissForm
+
         form = NearMissForm(self.edits, self)
         form.saved.connect(self._open_new)
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -511,6 +693,8 @@ class MainWindow(QMainWindow):
     # ---- evidence ----------------------------------------------------------------------------
 
     def choose_evidence_file(self) -> None:
+        from pmdesk.ui.file_dialogs import open_file_name
+
         path, _ = open_file_name(
             self,
             "Add evidence to the timeline",
@@ -523,6 +707,8 @@ class MainWindow(QMainWindow):
             self.add_evidence(Path(path))
 
     def choose_evidence_folder(self) -> None:
+        from pmdesk.ui.file_dialogs import existing_directory
+
         path = existing_directory(
             self, "Choose a Slack export folder", kind="evidence", folders=self.settings
         )
@@ -535,6 +721,8 @@ class MainWindow(QMainWindow):
         postmortem = self.workspace.load(current) if current else None
         if postmortem is None:
             return None
+        from pmdesk.ui.timeline.evidence_dialog import EvidenceDialog
+
         dialog = EvidenceDialog(self.edits, postmortem, path, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -551,6 +739,8 @@ class MainWindow(QMainWindow):
     # ---- files -------------------------------------------------------------------------------
 
     def choose_and_import(self) -> None:
+        from pmdesk.ui.file_dialogs import open_file_names
+
         paths, _ = open_file_names(
             self, "Import postmortems", "", JSON_FILTER, kind="interchange", folders=self.settings
         )
@@ -559,6 +749,8 @@ class MainWindow(QMainWindow):
 
     def open_sample(self) -> str | None:
         """Bring in the sample postmortem that ships with pmdesk, as one undoable import."""
+        from pmdesk.ui.empty_page import sample_path
+
         path = sample_path()
         if not path.is_file():
             self.report(
@@ -580,6 +772,8 @@ class MainWindow(QMainWindow):
         current = self.current_id()
         if current is None or self.editor.postmortem is None:
             return
+        from pmdesk.ui.file_dialogs import save_file_name
+
         suggested = f"{safe_file_name(self.editor.postmortem.title)}.json"
         path, chosen = save_file_name(
             self,
@@ -596,6 +790,9 @@ class MainWindow(QMainWindow):
             self.export_to(current, path)
 
     def export_to(self, postmortem_id: str, path: str) -> bool:
+        from pmdesk.services import postmortems
+        from pmdesk.storage.errors import LibraryError
+
         try:
             postmortems.export_postmortem(self.library, postmortem_id, path)
         except (postmortems.ExportFormatError, postmortems.NotFoundError, LibraryError) as error:
@@ -799,6 +996,8 @@ class MainWindow(QMainWindow):
         postmortem = self.editor.postmortem if self.current_id() is not None else None
         if postmortem is None:
             return
+        from pmdesk.ui.file_dialogs import save_file_name
+
         suffix = " (stakeholders)" if audience is Audience.STAKEHOLDERS else ""
         suggested = f"{safe_file_name(postmortem.title)}{suffix}.pdf"
         path, chosen = save_file_name(
@@ -816,6 +1015,9 @@ class MainWindow(QMainWindow):
 
     def export_report(self, path: Path, audience: Audience) -> bool:
         """Write the open postmortem's report in the background; progress in the status bar."""
+        from pmdesk.services import postmortems
+        from pmdesk.storage.errors import LibraryError
+
         current = self.current_id()
         postmortem = self.workspace.load(current) if current else None
         if postmortem is None:
@@ -852,17 +1054,22 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.meeting is not None:
             self.meeting.leave()
-        self.reports.wait()
-        self.similar.wait()
-        self.settings.remember_open(
-            self.library.location, self.current_id(), self.editor.current_view().value
-        )
+        if self.attached:
+            self.reports.wait()
+            self.similar.wait()
+            section = self.editor.current_view().value if "editor" in self._pages else ""
+            self.settings.remember_open(self.library.location, self.current_id(), section)
         self.settings.set_geometry("geometry", self.saveGeometry())
         self.settings.set_geometry("state", self.saveState())
         self.settings.sync()
         super().closeEvent(event)
-        if event.isAccepted():
-            self.editor.causes.tree.let_go()
+        if event.isAccepted() and "editor" in self._pages:
+            self.editor.let_go()
+
+    def _apply_again_from_dialog(self, conflict: Conflict) -> bool:
+        from pmdesk.ui.conflicts import ask_apply_again
+
+        return ask_apply_again(self._message_parent(), conflict)
 
     def report(self, title: str, message: str) -> None:
         QMessageBox.warning(self._message_parent(), title, message)
@@ -887,6 +1094,8 @@ class MainWindow(QMainWindow):
         postmortem = self.editor.postmortem if self.current_id() is not None else None
         if postmortem is None or self.meeting is not None:
             return self.meeting
+        from pmdesk.ui.meeting.mode import MeetingMode
+
         mode = MeetingMode(self.edits, postmortem, now=self.meeting_clock, parent=self)
         mode.finished.connect(self._meeting_finished)
         self.meeting = mode
@@ -902,6 +1111,13 @@ class MainWindow(QMainWindow):
         current = self.current_id()
         if current is not None:
             self.open_postmortem(current)
+
+
+def _empty_panel() -> QWidget:
+    """A side panel's place in the frame, until the library brings the panel."""
+    panel = QWidget()
+    panel.setMinimumWidth(240)
+    return panel
 
 
 def _holds_focus(widget: QWidget) -> bool:

@@ -64,6 +64,8 @@ class Command:
     # Actions Qt makes (undo and redo follow the undo stack, a dock's toggle follows the dock):
     # the table places them and gives them their keys.
     made: Callable[[MainWindow], QAction] | None = None
+    # Works while the library is still opening (the window's frame is up before it is).
+    before_library: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ class Submenu:
     text: str
     fill: Callable[[MainWindow, QMenu], None]
     separator: bool = False
+    before_library: bool = False
 
 
 Entry = Command | Submenu
@@ -184,7 +187,15 @@ COMMANDS: tuple[Entry, ...] = (
         lambda w: w.choose_evidence_folder(),
         needs_postmortem=True,
     ),
-    Command("file.quit", "File", "&Quit", lambda w: w.close(), ("Ctrl+Q",), separator=True),
+    Command(
+        "file.quit",
+        "File",
+        "&Quit",
+        lambda w: w.close(),
+        ("Ctrl+Q",),
+        separator=True,
+        before_library=True,
+    ),
     # Edit
     Command(
         "edit.undo",
@@ -230,10 +241,25 @@ COMMANDS: tuple[Entry, ...] = (
         ("Ctrl++",),
         also=("Ctrl+=",),
         separator=True,
+        before_library=True,
     ),
-    Command("view.zoom_out", "View", "Zoom &out", lambda w: w.zoom_by(-1), ("Ctrl+-",)),
-    Command("view.actual_size", "View", "&Actual size", lambda w: w.reset_zoom(), ("Ctrl+0",)),
-    Submenu("view.theme", "View", "&Theme", _fill_themes, separator=True),
+    Command(
+        "view.zoom_out",
+        "View",
+        "Zoom &out",
+        lambda w: w.zoom_by(-1),
+        ("Ctrl+-",),
+        before_library=True,
+    ),
+    Command(
+        "view.actual_size",
+        "View",
+        "&Actual size",
+        lambda w: w.reset_zoom(),
+        ("Ctrl+0",),
+        before_library=True,
+    ),
+    Submenu("view.theme", "View", "&Theme", _fill_themes, separator=True, before_library=True),
     Command(
         "view.full_screen",
         "View",
@@ -241,6 +267,7 @@ COMMANDS: tuple[Entry, ...] = (
         lambda w: w.toggle_full_screen(),
         ("F11",),
         checkable=True,
+        before_library=True,
     ),
     # The side panels collapse to a strip along their edge, and come back (checked: shown).
     Command(
@@ -300,6 +327,7 @@ COMMANDS: tuple[Entry, ...] = (
         "&Keyboard shortcuts",
         lambda w: w.show_shortcuts(),
         ("F1",),
+        before_library=True,
     ),
     Command("help.about", "Help", "&About pmdesk", lambda w: w.show_about()),
 )

@@ -18,7 +18,7 @@ from pmdesk import __version__
 from pmdesk.domain.model import Lesson, LessonKind
 from pmdesk.services import postmortems
 from pmdesk.storage.library import open_library
-from pmdesk.ui import main_window as main_window_module
+from pmdesk.ui import empty_page
 from pmdesk.ui.crash import SAFE, CrashDialog, CrashHandler, write_crash_log
 from pmdesk.ui.main_window import MainWindow
 from tests.conftest import REPO
@@ -199,7 +199,7 @@ def test_an_empty_library_offers_the_sample_and_undo_takes_it_back(window: MainW
 def test_a_missing_sample_is_reported_not_raised(
     window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(main_window_module, "sample_path", lambda: tmp_path / "gone.json")
+    monkeypatch.setattr(empty_page, "sample_path", lambda: tmp_path / "gone.json")
     assert window.open_sample() is None
     (title, message) = window.reported[-1]  # type: ignore[attr-defined]
     assert "sample" in title and "Reinstall" in message

@@ -39,6 +39,11 @@ def test_zooming_in_keeps_the_window_on_its_screen_and_ctrl_0_gives_its_size_bac
         QTest.keyClick(opened, Qt.Key.Key_Equal, CTRL)
         assert within(opened.frameGeometry(), room), (opened.zoom, opened.frameGeometry())
     assert opened.zoom == 2.0
+    # The lessons' columns, made now at 200%, need more room than any other section: the
+    # window stays on its screen as it grows.
+    QTest.keyClick(opened, Qt.Key.Key_6, CTRL)
+    assert opened.editor.current_view() is View.LESSONS
+    assert within(opened.frameGeometry(), room), opened.frameGeometry()
     # Too narrow for them at 200%, the side panels folded to strips; brought back, they make
     # the window grow, and it stays on its screen all the same.
     QTest.keyClick(opened, Qt.Key.Key_B, CTRL)
