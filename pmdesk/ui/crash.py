@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-import platformdirs
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -45,6 +44,8 @@ SAFE = (
 
 def default_log_dir() -> Path:
     """The user's log folder for pmdesk, e.g. ~/.local/state/pmdesk/log on Linux."""
+    import platformdirs  # only when something went wrong: not on the way to the first paint
+
     return Path(platformdirs.user_log_dir("pmdesk", appauthor=False))
 
 

@@ -146,6 +146,13 @@ class SearchProxy(QSortFilterProxyModel):
             else {hit.postmortem_id: (rank, hit.snippet) for rank, hit in enumerate(hits)}
         )
         self.endResetModel()
+        # The library comes in its order already (latest start first): only a search's hits
+        # are sorted here, by rank. Sorting the whole list would call `lessThan` in Python
+        # for every comparison.
+        if self.hits is None:
+            self.sort(-1)
+        else:
+            self.sort(Column.STARTED, Qt.SortOrder.DescendingOrder)
         self.invalidate()
 
     def snippet(self, postmortem_id: str) -> str | None:
@@ -269,7 +276,6 @@ class LibraryPanel(QWidget):
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(Column.TITLE)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.sort(Column.STARTED, Qt.SortOrder.DescendingOrder)
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Search every postmortem")

@@ -135,6 +135,29 @@ def test_search_narrows_the_list_best_first(window: MainWindow, tmp_path: Path) 
     assert len(titles_shown(window)) == 3  # every copy of the example says it
 
 
+def test_the_list_shows_the_latest_start_first_before_and_after_a_search(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    paths = []
+    for title, day in (("March 3", "03"), ("March 9", "09"), ("March 5", "05")):
+        document = documents.example()
+        document["postmortem"]["title"] = title
+        for event in document["postmortem"]["timeline"]:
+            event["at"] = event["at"].replace("2026-03-02", f"2026-03-{day}")
+        path = tmp_path / f"{title}.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        paths.append(str(path))
+    window.import_files(paths)
+    assert titles_shown(window) == ["March 9", "March 5", "March 3"]
+    panel = window.library_panel
+    panel.filter_edit.setText("March")
+    panel.run_search()
+    assert sorted(titles_shown(window)) == ["March 3", "March 5", "March 9"]
+    panel.filter_edit.clear()
+    panel.run_search()
+    assert titles_shown(window) == ["March 9", "March 5", "March 3"]
+
+
 def test_filters_narrow_a_sidebar_search(window: MainWindow, tmp_path: Path) -> None:
     paths = []
     for title, kind in (("Config outage", "incident"), ("Config near miss", "near-miss")):
