@@ -253,11 +253,10 @@ class Grid(Flowable):  # type: ignore[misc]
 
 
 def _draw_lines(canvas: Canvas, lines: Sequence[_Line], top: float) -> None:
-    colour = None
-    for line in lines:
-        if line.run.color is not colour:
-            colour = line.run.color
-            canvas.setFillColor(colour)
-        fonts.draw_string(
-            canvas, line.x, top - line.baseline, line.text, line.run.size, bold=line.run.bold
-        )
+    fonts.draw_lines(
+        canvas,
+        (
+            (line.x, top - line.baseline, line.text, line.run.size, line.run.bold, line.run.color)
+            for line in lines
+        ),
+    )
