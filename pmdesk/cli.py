@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pmdesk import __version__
-from pmdesk.domain.model import PostmortemKind, PostmortemStatus, Severity
+from pmdesk.domain.kinds import PostmortemKind, PostmortemStatus, Severity
 from pmdesk.services.export_formats import EXPORT_FORMATS, Audience
 from pmdesk.services.locations import SERVER_EXAMPLE
-from pmdesk.storage.default_location import default_library_path
 
 # Everything else is imported by the command that needs it: parsing the command line, and
 # starting the window, load no database layer, and `pmdesk list` no report or interchange code.
@@ -58,6 +57,24 @@ class UsageError(Exception):
     """A mistake in what was typed; argparse would print it with the usage line."""
 
 
+# Where the help names the default library; filled in only when help is printed.
+_DEFAULT_LIBRARY = "<the default library>"
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Names the default library only when help is printed: finding the user's data folder
+    loads platformdirs, which no command and not the window's start need wait for."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = super()._get_help_string(action)
+        if text is None or _DEFAULT_LIBRARY not in text:
+            return text
+        from pmdesk.storage.default_location import default_library_path
+
+        # The help is %-formatted after this: a % in the folder's name must stay itself.
+        return text.replace(_DEFAULT_LIBRARY, str(default_library_path()).replace("%", "%%"))
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # argparse's own exits with 2 too, but prints usage
         self.print_usage(sys.stderr)
@@ -67,6 +84,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="pmdesk",
+        formatter_class=_HelpFormatter,
         description="pmdesk: blameless postmortems on your desktop. With no command, the app "
         "starts on the library.",
     )
@@ -75,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--db",
         metavar="LOC",
         help=f"the library: an SQLite file or an SQLAlchemy URL (default: ${DB_ENV}, else "
-        f"{default_library_path()})",
+        f"{_DEFAULT_LIBRARY})",
     )
     gui = parser.add_argument_group("starting the app (no command)")
     gui.add_argument(
@@ -307,7 +325,11 @@ def _parse_moment(text: str) -> datetime:
 
 def library_location(args: argparse.Namespace) -> str:
     """--db, then $PMDESK_DB, then the default library in the user's data folder."""
-    return args.db or os.environ.get(DB_ENV) or str(default_library_path())
+    if args.db or os.environ.get(DB_ENV):
+        return str(args.db or os.environ[DB_ENV])
+    from pmdesk.storage.default_location import default_library_path
+
+    return str(default_library_path())
 
 
 GuiStarter = Callable[[argparse.Namespace], int]

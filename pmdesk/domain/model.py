@@ -13,6 +13,28 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from pmdesk.domain.kinds import (
+    ActionStatus as ActionStatus,
+)
+from pmdesk.domain.kinds import (
+    EventKind as EventKind,
+)
+from pmdesk.domain.kinds import (
+    LessonKind as LessonKind,
+)
+from pmdesk.domain.kinds import (
+    PostmortemKind as PostmortemKind,
+)
+from pmdesk.domain.kinds import (
+    PostmortemStatus as PostmortemStatus,
+)
+from pmdesk.domain.kinds import (
+    Priority as Priority,
+)
+from pmdesk.domain.kinds import (
+    Severity as Severity,
+)
+
 if TYPE_CHECKING:
     from pmdesk.domain.meeting import Meeting
 
@@ -30,61 +52,6 @@ def version_field() -> int:
     it is.
     """
     return field(default=1, compare=False)
-
-
-class PostmortemKind(StrEnum):
-    INCIDENT = "incident"
-    NEAR_MISS = "near-miss"
-
-
-class Severity(StrEnum):
-    SEV1 = "SEV1"
-    SEV2 = "SEV2"
-    SEV3 = "SEV3"
-    SEV4 = "SEV4"
-    SEV5 = "SEV5"
-
-
-class PostmortemStatus(StrEnum):
-    DRAFT = "draft"
-    REVIEW = "review"
-    FINAL = "final"
-
-
-class EventKind(StrEnum):
-    EVENT = "event"
-    TRIGGER = "trigger"
-    DETECTION = "detection"
-    ESCALATION = "escalation"
-    COMMUNICATION = "communication"
-    DECISION = "decision"
-    MITIGATION = "mitigation"
-    RESOLUTION = "resolution"
-
-
-class ActionStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    DROPPED = "dropped"
-
-    @property
-    def is_active(self) -> bool:
-        """Open or in progress: work somebody still owes."""
-        return self in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
-
-
-class Priority(StrEnum):
-    P0 = "P0"
-    P1 = "P1"
-    P2 = "P2"
-    P3 = "P3"
-
-
-class LessonKind(StrEnum):
-    WENT_WELL = "went_well"
-    WENT_WRONG = "went_wrong"
-    LUCKY = "lucky"
 
 
 Number = int | float

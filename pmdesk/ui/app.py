@@ -81,10 +81,22 @@ class LibraryOpener(QObject):
     refused = Signal(str)
     crashed = Signal(object)
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread: threading.Thread | None = None
+        self.library: Library | None = None  # once opened, whether or not the window took it
+
     def start(self, location: str) -> None:
-        threading.Thread(
-            target=self._open, args=(location,), name="pmdesk-open-library", daemon=True
-        ).start()
+        self._thread = threading.Thread(
+            target=self._open, args=(location,), name="pmdesk-open-library"
+        )
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Until the thread is done: a window closed while its library opened lets SQLite (or
+        the server) finish what it was doing, and the library is then closed as it should be."""
+        if self._thread is not None:
+            self._thread.join()
 
     def _open(self, location: str) -> None:
         try:
@@ -101,6 +113,7 @@ class LibraryOpener(QObject):
         except BaseException as error:  # reported on the GUI thread
             self.crashed.emit(error)
             return
+        self.library = library
         self.opened.emit(library)
 
 
@@ -146,8 +159,11 @@ def run_app(
     # A window shown where nothing paints it (minimised, say) still opens its library.
     QTimer.singleShot(FRAME_WAIT_MS, start.open_library)
     status = app.exec()
+    start.opener.wait()
     if window.attached:
         window.library.close()
+    elif start.opener.library is not None:
+        start.opener.library.close()  # the window closed before it took the library
     return start.status if start.status is not None else status
 
 

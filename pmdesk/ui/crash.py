@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk import __version__
-from pmdesk.ui.widgets import emphasise, muted
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
@@ -76,6 +75,10 @@ class CrashDialog(QDialog):
     def __init__(
         self, what: str, log_path: Path | None, details: str, parent: QWidget | None = None
     ) -> None:
+        # The shared widgets are many of Qt's classes to make: not for every start, only when
+        # something went wrong.
+        from pmdesk.ui.widgets import emphasise, muted
+
         super().__init__(parent)
         self.setWindowTitle("pmdesk hit a problem")
         self.quit_chosen = False

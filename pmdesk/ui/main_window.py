@@ -35,14 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.domain.model import PostmortemKind
+from pmdesk.domain.kinds import PostmortemKind
 from pmdesk.report.audience import Audience
 from pmdesk.services.changes import EVERYTHING, Changes, Entity
 from pmdesk.ui import window_actions
 from pmdesk.ui.settings import UiSettings
+from pmdesk.ui.side_panels import ShareSplitter, SideStrip
 from pmdesk.ui.themes import BASE_POINT_SIZE, Theme, apply_theme, apply_zoom, next_zoom
 from pmdesk.ui.views import View
-from pmdesk.ui.widgets import ShareSplitter, SideStrip, is_typing
 
 if TYPE_CHECKING:
     # The window paints its frame before any of these is imported (see `MainWindow`); they come
@@ -289,8 +289,8 @@ class MainWindow(QMainWindow):
         editor = self._pages.get("editor")
         if editor is None:
             editor = PostmortemEditor(self.edits, folders=self.settings)
-            # A section made at a large zoom (the action board's columns) can widen the window:
-            # it stays on its screen all the same.
+            # A section made at a large zoom (the lessons' columns, the widest) can widen the
+            # window: it stays on its screen all the same.
             editor.section_made.connect(lambda _view: self._keep_on_screen())
             self._add_page("editor", editor)
         assert isinstance(editor, PostmortemEditor)
@@ -393,6 +393,8 @@ class MainWindow(QMainWindow):
         self.workspace.changed_elsewhere.connect(self._changed_elsewhere)
         self.workspace.failed.connect(self.report)
         self.workspace.conflicted.connect(self._conflicted)
+        from pmdesk.ui.widgets import is_typing
+
         self.workspace.is_typing = is_typing
         self._update_title()
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.domain.model import PostmortemKind
+from pmdesk.domain.kinds import PostmortemKind
 from pmdesk.report.audience import Audience
 from pmdesk.ui.themes import Theme
 from pmdesk.ui.views import View

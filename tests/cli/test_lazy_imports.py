@@ -191,6 +191,10 @@ def test_starting_the_window_loads_no_database_layer(
     assert loaded(modules, NOT_BEFORE_THE_WINDOW) == []
     layers = loaded(modules, ["pmdesk.storage", "pmdesk.services"])
     assert set(layers) <= LIGHT_STORAGE_AND_SERVICES, set(layers) - LIGHT_STORAGE_AND_SERVICES
+    # Nor the postmortem's dataclasses (the menus name kinds only), nor, with a library given,
+    # what finds the user's data folder.
+    assert "pmdesk.domain.model" not in modules
+    assert ("platformdirs" in modules) == ("--db" not in argv)
 
 
 @pytest.mark.parametrize("module", sorted(LIGHT_STORAGE_AND_SERVICES))
