@@ -140,7 +140,11 @@ class App:
             return bool(found)
 
         wait_for("pmdesk's window", window_up, 30, self.log)
-        self.window = found[0]
+        # The window is up before its library is: its commands work once the title names the
+        # library instead of saying it is opening one.
+        ready = f"pmdesk — {library.name}"
+        wait_for("the library in the window", lambda: bool(self.windows(ready)), 30, self.log)
+        self.window = self.windows(ready)[0]
 
     def said(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
