@@ -8,6 +8,8 @@ places (a ~/.pgpass file, the PGPASSWORD or PGPASSFILE environment variables) or
 
 from __future__ import annotations
 
+import re
+
 # SQLAlchemy is imported by the functions that parse a URL: the command line and the window name
 # SERVER_EXAMPLE without loading it.
 
@@ -16,6 +18,16 @@ SERVER_EXAMPLE = "postgresql+psycopg://user@host/dbname"
 
 class LocationError(ValueError):
     """A typed server address that is not one."""
+
+
+# "scheme://user:password@" in an address: what `shown` hides.
+_PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^/]*@")
+
+
+def shown(location: str) -> str:
+    """The location as it may be shown (a title bar, a status line): a URL's password masked.
+    Needs no SQLAlchemy, so that the window can say what it opens before that is imported."""
+    return _PASSWORD_IN_URL.sub(r"\1***@", location) if is_url(location) else location
 
 
 def is_url(location: str) -> bool:

@@ -104,7 +104,7 @@ class LibraryOpener(QObject):
             from pmdesk.storage.library import open_library
 
             try:
-                library = open_library(location)
+                self.library = library = open_library(location)
             except LibraryError as error:
                 self.refused.emit(str(error))
                 return
@@ -113,7 +113,6 @@ class LibraryOpener(QObject):
         except BaseException as error:  # reported on the GUI thread
             self.crashed.emit(error)
             return
-        self.library = library
         self.opened.emit(library)
 
 

@@ -210,9 +210,11 @@ class MainWindow(QMainWindow):
             self.attach(library)
 
     def show_opening(self, location: str) -> None:
-        """Say, in the frame, which library is being opened."""
-        self.setWindowTitle(f"pmdesk — opening {location}")
-        self.statusBar().showMessage(f"Opening {location}…")
+        """Say, in the frame, which library is being opened (never a server's password)."""
+        from pmdesk.services.locations import shown
+
+        self.setWindowTitle(f"pmdesk — opening {shown(location)}")
+        self.statusBar().showMessage(f"Opening {shown(location)}…")
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

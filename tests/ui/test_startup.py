@@ -117,6 +117,10 @@ def test_the_frame_offers_only_what_needs_no_library(
     show_active(qtbot, frame)
     assert frame.opening.label.text() == "Opening the library…"
     assert "opening /somewhere/team.pmdesk" in frame.windowTitle()
+    # A server's address is named, its password never.
+    frame.show_opening("postgresql+psycopg://dana:hunter2@db.example.com/postmortems")
+    shown = frame.windowTitle() + frame.statusBar().currentMessage()
+    assert "dana:***@db.example.com/postmortems" in shown and "hunter2" not in shown
     enabled = {name for name, action in frame.commands.items() if action.isEnabled()}
     assert {"file.quit", "view.zoom_in", "view.zoom_out", "help.shortcuts"} <= enabled
     assert not enabled & {"file.new_incident", "file.import", "file.open_library", "edit.find"}
