@@ -63,10 +63,11 @@ def missing_display() -> str | None:
     )
 
 
-def startup_time(moment: str) -> None:
-    """With PMDESK_STARTUP_TIMES set, say when a moment of the start-up came."""
+def startup_time(moment: str, at: float | None = None) -> None:
+    """With PMDESK_STARTUP_TIMES set, say when a moment of the start-up came (now, or `at`)."""
     if os.environ.get(TIMES_ENV):
-        print(f"startup {moment} {time.monotonic():.6f}", file=sys.stderr, flush=True)
+        when = time.monotonic() if at is None else at
+        print(f"startup {moment} {when:.6f}", file=sys.stderr, flush=True)
 
 
 class LibraryOpener(QObject):
@@ -135,7 +136,10 @@ def run_app(
     # Anything nothing else caught: logged to the user's log folder and said in a dialog.
     crashes = CrashHandler(parent=app)
     crashes.install()
-    GuiThreadCollector(parent=app).install()
+    # Collected on the GUI thread only, from when the start-up is done: until then every
+    # object made is one that lives on, and a pass over them all would only cost time.
+    collector = GuiThreadCollector(parent=app)
+    collector.install(collecting=False)
     settings = UiSettings()
     window = MainWindow(settings=settings)
     if zoom is not None:
@@ -146,6 +150,7 @@ def run_app(
     start = Startup(
         app,
         window,
+        collector,
         location,
         smoke=smoke,
         screenshot=screenshot,
@@ -175,6 +180,7 @@ class Startup(QObject):
         self,
         app: QApplication,
         window: MainWindow,
+        collector: GuiThreadCollector,
         location: str,
         *,
         smoke: bool,
@@ -185,6 +191,7 @@ class Startup(QObject):
     ) -> None:
         super().__init__(window)
         self.app, self.window, self.location = app, window, location
+        self.collector = collector
         self.smoke, self.screenshot, self.open_id, self.view = smoke, screenshot, open_id, view
         self.size = size
         self.status: int | None = None  # the exit status, when the start-up decides it
@@ -195,7 +202,7 @@ class Startup(QObject):
         self.opener.crashed.connect(self._crashed)
 
     def frame_painted(self) -> None:
-        startup_time("frame")
+        startup_time("frame", self.window.first_painted_at)  # at its first paint event
         self.open_library()
 
     def open_library(self) -> None:
@@ -216,6 +223,7 @@ class Startup(QObject):
         self._exit(2)
 
     def _crashed(self, error: BaseException) -> None:
+        self.collector.start()  # the window carries on, on its own collection schedule
         raise error
 
     def _opened(self, library: Library) -> None:
@@ -244,8 +252,9 @@ class Startup(QObject):
             window.restore_session()  # where the user left off
         startup_time("ready")
         # What the start-up made stays for the session: set aside from the cycle collector's
-        # full passes, which then look only at what came after (see GuiThreadCollector).
+        # passes, which then look only at what comes after (see GuiThreadCollector).
         gc.freeze()
+        self.collector.start()
         if view == "meeting":
             self._present()
         elif self.smoke:

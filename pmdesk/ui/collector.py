@@ -29,10 +29,22 @@ class GuiThreadCollector(QObject):
         self._timer.setInterval(INTERVAL_MS)
         self._timer.timeout.connect(self.collect_if_due)
 
-    def install(self) -> None:
+    def install(self, *, collecting: bool = True) -> None:
+        """Switch automatic collection off; collect from the event loop from now on, or, when
+        not `collecting`, from `start()` on (the app's start-up, whose objects all live on,
+        starts it once it is done)."""
         self._was_enabled = gc.isenabled()
         gc.disable()
+        if collecting:
+            self._timer.start()
+
+    def start(self) -> None:
         self._timer.start()
+
+    @property
+    def collecting(self) -> bool:
+        """Whether it looks for due collections (from `install`, or from `start`)."""
+        return self._timer.isActive()
 
     def uninstall(self) -> None:
         """Stop, and leave automatic collection as `install` found it."""

@@ -40,7 +40,7 @@ from pmdesk.report.audience import Audience
 from pmdesk.services.changes import EVERYTHING, Changes, Entity
 from pmdesk.ui import window_actions
 from pmdesk.ui.settings import UiSettings
-from pmdesk.ui.side_panels import ShareSplitter, SideStrip
+from pmdesk.ui.side_panels import SIMILAR_NOTHING_OPEN, PanelNote, ShareSplitter, SideStrip
 from pmdesk.ui.themes import BASE_POINT_SIZE, Theme, apply_theme, apply_zoom, next_zoom
 from pmdesk.ui.views import View
 
@@ -120,16 +120,16 @@ class MainWindow(QMainWindow):
     library_panel: LibraryPanel
     placeholder: NothingOpen
     readiness: ReadinessPanel
-    similar: SimilarPanel
     reports: ReportExporter
-    edits: Edits
     workspace: Workspace
 
     def __init__(self, library: Library | None = None, settings: UiSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or UiSettings()
         self.attached = False
+        self._edits: Edits | None = None
         self._painted = False
+        self.first_painted_at: float | None = None  # on the monotonic clock
         # One undo history per library; the Edit menu follows whichever library is open.
         self.undo_group: QUndoGroup = QUndoGroup(self)
         self.setObjectName("MainWindow")
@@ -175,7 +175,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.readiness_dock)
         self.similar_dock: QDockWidget = QDockWidget("Similar", self)
         self.similar_dock.setObjectName("SimilarDock")
-        self.similar_dock.setWidget(_empty_panel())
+        # Until the first postmortem opens: "Similar" before then has nothing to compare.
+        self._similar_place = PanelNote(SIMILAR_NOTHING_OPEN)
+        self._similar_place.setMinimumWidth(240)
+        self.similar_dock.setWidget(self._similar_place)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.similar_dock)
         self.tabifyDockWidget(self.readiness_dock, self.similar_dock)
         self.readiness_dock.raise_()
@@ -220,22 +223,20 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
+            self.first_painted_at = time.monotonic()  # said with PMDESK_STARTUP_TIMES
             # After this paint's whole pass (the children paint after their window), not in it;
             # with the window as the timer's context, never after the window is gone.
             QTimer.singleShot(0, self, self.first_painted.emit)
 
     def attach(self, library: Library) -> None:
         """Bring the library into the frame: its list, the editor and the side panels."""
-        from pmdesk.ui.edits import Edits
         from pmdesk.ui.empty_page import NothingOpen
         from pmdesk.ui.library_panel import LibraryPanel
         from pmdesk.ui.readiness_panel import ReadinessPanel
         from pmdesk.ui.report_export import ReportExporter
-        from pmdesk.ui.similar_panel import SimilarPanel
         from pmdesk.ui.workspace import Workspace
 
         self.workspace = Workspace(library, self)
-        self.edits = Edits(self.workspace)
         self.undo_group.addStack(self.workspace.undo_stack)
         self.undo_group.setActiveStack(self.workspace.undo_stack)
 
@@ -256,10 +257,6 @@ class MainWindow(QMainWindow):
         self.readiness.finding_activated.connect(self.show_finding)
         self.readiness.setMinimumWidth(240)
         self._replace_dock_widget(self.readiness_dock, self.readiness)
-        self.similar = SimilarPanel(self.edits)
-        self.similar.open_requested.connect(self.open_postmortem)
-        self.similar.setMinimumWidth(240)
-        self._replace_dock_widget(self.similar_dock, self.similar)
         for strip in self._frame_strips:
             self.body_row.removeWidget(strip)
             strip.deleteLater()
@@ -282,6 +279,32 @@ class MainWindow(QMainWindow):
         self.refresh_library()
         self.show_nothing()
         self._enable_commands()
+
+    @property
+    def edits(self) -> Edits:
+        """Every edit of the window goes through here; made with the first that needs it."""
+        from pmdesk.ui.edits import Edits
+
+        if self._edits is None:
+            self._edits = Edits(self.workspace)
+        return self._edits
+
+    @property
+    def similar(self) -> SimilarPanel:
+        """What is linked to and like the open postmortem, in its dock; made when the first
+        postmortem opens (until then there is nothing to compare)."""
+        from pmdesk.ui.similar_panel import SimilarPanel
+
+        panel = self.similar_dock.widget()
+        if not isinstance(panel, SimilarPanel):
+            panel = SimilarPanel(self.edits)
+            panel.open_requested.connect(self.open_postmortem)
+            panel.setMinimumWidth(240)
+            self._replace_dock_widget(self.similar_dock, panel)
+        return panel
+
+    def _similar_made(self) -> bool:
+        return self.similar_dock.widget() is not self._similar_place
 
     @property
     def editor(self) -> PostmortemEditor:
@@ -442,7 +465,8 @@ class MainWindow(QMainWindow):
         old.conflicted.disconnect()
         old.library.close()
         self.workspace = Workspace(library, self)
-        self.edits.workspace = self.workspace
+        if self._edits is not None:
+            self._edits.workspace = self.workspace
         self.undo_group.addStack(self.workspace.undo_stack)
         self.undo_group.setActiveStack(self.workspace.undo_stack)
         self.undo_group.removeStack(old.undo_stack)
@@ -510,7 +534,8 @@ class MainWindow(QMainWindow):
     def show_nothing(self) -> None:
         self.center.setCurrentWidget(self.placeholder)
         self.readiness.show_postmortem(None)
-        self.similar.show_postmortem(None)
+        if self._similar_made():
+            self.similar.show_postmortem(None)
         self._enable_commands()
 
     def open_postmortem(self, postmortem_id: str, *, focus: bool = True) -> bool:
@@ -608,7 +633,7 @@ class MainWindow(QMainWindow):
         everything = EVERYTHING in changes.updated
         if changes.entity is Entity.POSTMORTEM or everything:
             self.refresh_library()
-            if self.current_id() not in changes.postmortem_ids:
+            if self.current_id() not in changes.postmortem_ids and self._similar_made():
                 self.similar.refresh()  # another postmortem came, went or changed
         current = self.current_id()
         if current is not None and current in changes.removed:
@@ -631,7 +656,8 @@ class MainWindow(QMainWindow):
         """Someone else's change, seen by the workspace's look: shown in place, never by moving
         to another postmortem the way an undo here does."""
         self.refresh_library()
-        self.similar.refresh()
+        if self._similar_made():
+            self.similar.refresh()
         current = self.current_id()
         if self._showing("followup"):
             self.followup.refresh()
@@ -657,7 +683,8 @@ class MainWindow(QMainWindow):
         self.followup.refresh()
         self.center.setCurrentWidget(self.followup)
         self.readiness.show_postmortem(None)
-        self.similar.show_postmortem(None)
+        if self._similar_made():
+            self.similar.show_postmortem(None)
         self._enable_commands()
         self.library_panel.select(None)
         self.followup.setFocus()
@@ -675,7 +702,8 @@ class MainWindow(QMainWindow):
         self.overview_page.show_stats(stats)
         self.center.setCurrentWidget(self.overview_page)
         self.readiness.show_postmortem(None)
-        self.similar.show_postmortem(None)
+        if self._similar_made():
+            self.similar.show_postmortem(None)
         self._enable_commands()
         self.library_panel.select(None)
 
@@ -1060,7 +1088,8 @@ class MainWindow(QMainWindow):
             self.meeting.leave()
         if self.attached:
             self.reports.wait()
-            self.similar.wait()
+            if self._similar_made():
+                self.similar.wait()
             section = self.editor.current_view().value if "editor" in self._pages else ""
             self.settings.remember_open(self.library.location, self.current_id(), section)
         self.settings.set_geometry("geometry", self.saveGeometry())

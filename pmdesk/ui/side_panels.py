@@ -22,7 +22,24 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QSplitter, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
+
+# What the Similar panel says with no postmortem open; also its place's, before it is made.
+SIMILAR_NOTHING_OPEN = "Open a postmortem to see similar past incidents."
+
+
+class PanelNote(QWidget):
+    """A side panel's place before the panel is made: a quiet line of what it will show."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.label = QLabel(text)
+        self.label.setProperty("role", "muted")
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addStretch(1)
 
 
 class ShareSplitter(QSplitter):

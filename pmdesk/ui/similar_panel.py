@@ -54,6 +54,7 @@ from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library
 from pmdesk.ui.commands import Outcome
 from pmdesk.ui.edits import Edits
+from pmdesk.ui.side_panels import SIMILAR_NOTHING_OPEN
 from pmdesk.ui.themes import Theme, current_colours, current_theme
 from pmdesk.ui.widgets import heading, muted
 
@@ -65,7 +66,7 @@ BAR_WIDTH = 56
 BAR_HEIGHT = 8
 LINE_GAP = 3
 LINKED = "linked as a recurrence"
-NOTHING_OPEN = "Open a postmortem to see similar past incidents."
+NOTHING_OPEN = SIMILAR_NOTHING_OPEN
 NOTHING_SIMILAR = (
     "No similar incidents in this library yet: no other postmortem shares a tag or a telling "
     "word with this one."

@@ -50,3 +50,21 @@ def test_nothing_is_collected_before_it_is_due(qtbot: QtBot) -> None:
     collector = GuiThreadCollector()
     gc.collect()
     assert collector.collect_if_due() is None
+
+
+def test_a_collector_installed_for_later_collects_from_its_start_on() -> None:
+    """The app's start-up: automatic collection off at once, the collector's passes only once
+    the start-up is done. (The tests' own collector runs all along, so this looks at the
+    collector's schedule rather than at what gets collected.)"""
+    was_enabled = gc.isenabled()
+    collector = GuiThreadCollector()
+    collector.install(collecting=False)
+    try:
+        assert not gc.isenabled()
+        assert not collector.collecting
+        collector.start()
+        assert collector.collecting
+    finally:
+        collector.uninstall()
+    assert not collector.collecting
+    assert gc.isenabled() == was_enabled
