@@ -11,8 +11,9 @@ from pmdesk import cli
 
 def _start_gui(args: argparse.Namespace) -> int:
     # Without the system libraries Qt needs, it would abort with a message that names the wrong
-    # package. The linker is asked now and answered before Qt opens its display; Qt's modules
-    # import meanwhile (those of its widgets fail to, should their own libraries be missing).
+    # package. Where Qt will load its X11 plugin, the linker is asked now, while Qt's modules
+    # import, and answers before Qt opens its display; a library missing for Qt's widgets fails
+    # their import, and then the linker is asked what is missing (see PendingCheck).
     from pmdesk.ui import qt_libraries
 
     check = qt_libraries.start_check()
@@ -33,7 +34,7 @@ def _start_gui(args: argparse.Namespace) -> int:
         view=args.view,
         size=args.size,
         zoom=args.zoom,
-        qt_problem=check.problem,
+        qt_problem=check.before_window,
     )
 
 

@@ -166,3 +166,28 @@ def test_the_app_says_what_to_install_instead_of_aborting(tmp_path: Path) -> Non
     assert "apt-get install libxcb-cursor0 libxcb-icccm4" in result.stderr
     assert "libxcb-icccm.so.4" in result.stderr and "platform plugin" not in result.stderr
     assert not (tmp_path / "library.pmdesk").exists()  # stopped before anything was opened
+
+
+def test_without_x11_the_linker_is_asked_only_when_qts_widgets_fail_to_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Offscreen or on Wayland, only Qt's widgets need system libraries, and their import says
+    when one is missing: no `ldd` on the way to a window that opens."""
+    folder = fake_ldd(tmp_path / "bin", BARE_LDD)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    check = qt_libraries.start_check({"QT_QPA_PLATFORM": "offscreen"})
+    assert check.before_window() is None
+    assert not (folder / "asked").exists()
+    check.problem()  # as after a failed import of the widgets
+    assert "QtWidgets" in (folder / "asked").read_text(encoding="utf-8")
+
+
+def test_on_x11_the_linker_is_asked_at_once_and_answers_before_the_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = fake_ldd(tmp_path / "bin", BARE_LDD)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    check = qt_libraries.start_check({"DISPLAY": ":0"})
+    said = check.before_window()
+    assert said is not None and "libxcb-icccm.so.4" in said
+    assert "libqxcb.so" in (folder / "asked").read_text(encoding="utf-8")

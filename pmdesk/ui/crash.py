@@ -8,7 +8,6 @@ dialog says so, because that is what people want to know first.
 
 from __future__ import annotations
 
-import platform
 import sys
 import threading
 import traceback
@@ -50,6 +49,8 @@ def default_log_dir() -> Path:
 
 def write_crash_log(info: ExcInfo, log_dir: Path, now: datetime | None = None) -> Path:
     """Write what went wrong, with the versions that matter, to a new file in `log_dir`."""
+    import platform  # only when something went wrong: not on the way to the first paint
+
     when = now or datetime.now(UTC)
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / f"crash-{when:%Y%m%d-%H%M%S-%f}.log"
@@ -149,13 +150,19 @@ class CrashHandler(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.log_dir = log_dir or default_log_dir()
+        self._log_dir = log_dir  # the user's log folder unless given: found when first needed
         self.show = show or self._show_dialog
         self.quit_app = quit_app or self._quit
         self.logs: list[Path] = []
         self._showing = False
         self._previous: tuple[object, object] | None = None
         self.crashed.connect(self._report, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def log_dir(self) -> Path:
+        if self._log_dir is None:
+            self._log_dir = default_log_dir()
+        return self._log_dir
 
     def install(self) -> None:
         self._previous = (sys.excepthook, threading.excepthook)

@@ -12,10 +12,13 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 # What Qt's widgets need on a bare Debian or Ubuntu, and what its xcb plugin needs on top.
 BASE_PACKAGES = (
@@ -131,6 +134,8 @@ class _Ldd:
     """`ldd` on `files`, started at once and read when its answer is needed."""
 
     def __init__(self, files: Sequence[Path]) -> None:
+        import subprocess
+
         self._process: subprocess.Popen[str] | None = None
         if not files:
             return
@@ -147,6 +152,8 @@ class _Ldd:
             self._process = None
 
     def linked(self) -> dict[str, str | None]:
+        import subprocess
+
         if self._process is None:
             return {}
         try:
@@ -191,29 +198,44 @@ def advice(missing: Iterable[str], as_root: bool) -> str:
 def problem(env: Mapping[str, str] = os.environ) -> str | None:
     """Why Qt could not open a window here for want of a library, and what to install; None when
     nothing is missing or it cannot be told (not Linux, no ldd, PySide6 not where expected)."""
-    return start_check(env).problem()
+    return PendingCheck(env).problem()
 
 
 class PendingCheck:
-    """`problem()`, asked now and answered later: the linker is asked while Qt's modules import
-    (they load without the xcb plugin's libraries; a missing library of Qt's widgets fails the
-    import, which the caller catches), so the check costs the start-up no time of its own."""
+    """`problem()`, asked early and answered when needed.
 
-    def __init__(self, ldd: _Ldd | None) -> None:
-        self._ldd = ldd
+    Where Qt will load its xcb plugin, the linker is asked at once, while Qt's modules import
+    (they load without the plugin's libraries), and answers before the window opens
+    (`before_window`). Elsewhere only a missing library of Qt's widgets can stop the window, and
+    then their import fails: the caller catches that and asks `problem()`, which asks the linker
+    then. Either way the check costs the start-up no time of its own.
+    """
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._linux = sys.platform.startswith("linux")
+        self._xcb = uses_xcb(env)
+        self._ldd = _Ldd(qt_files(pyside_folder(), True)) if self._linux and self._xcb else None
         self._answer: str | None = None
+        self._asked = False
 
     def problem(self) -> str | None:
-        if self._ldd is not None:
-            missing = _missing(self._ldd.linked())
-            self._ldd = None
-            if missing:
-                self._answer = advice(missing, as_root=os.geteuid() == 0)
+        """What is missing for Qt's widgets (and its xcb plugin, where it loads), or None."""
+        if not self._linux or self._asked:
+            return self._answer
+        self._asked = True
+        ldd = self._ldd or _Ldd(qt_files(pyside_folder(), self._xcb))
+        self._ldd = None
+        missing = _missing(ldd.linked())
+        if missing:
+            self._answer = advice(missing, as_root=os.geteuid() == 0)
         return self._answer
+
+    def before_window(self) -> str | None:
+        """What would stop the window now that Qt's widgets imported: only the xcb plugin's
+        libraries can, where it loads."""
+        return self.problem() if self._xcb else None
 
 
 def start_check(env: Mapping[str, str] = os.environ) -> PendingCheck:
-    """Start `problem()`'s check; its `problem()` waits for the answer."""
-    if not sys.platform.startswith("linux"):
-        return PendingCheck(None)
-    return PendingCheck(_Ldd(qt_files(pyside_folder(), uses_xcb(env))))
+    """Start `problem()`'s check (see PendingCheck)."""
+    return PendingCheck(env)
