@@ -29,7 +29,6 @@ from sqlalchemy import URL, Connection, Engine, RootTransaction, inspect, make_u
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from pmdesk.storage import errors, held_files
-from pmdesk.storage.default_location import default_library_path as default_library_path
 from pmdesk.storage.engine import DEFAULT_BUSY_TIMEOUT_MS, for_writing, make_engine
 from pmdesk.storage.held_files import FileHold, Loss
 from pmdesk.storage.schema import REVISION, metadata

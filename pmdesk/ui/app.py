@@ -110,7 +110,7 @@ class LibraryOpener(QObject):
                 self.refused.emit(str(error))
                 return
             # What the window reads first, imported here rather than while it waits.
-            from pmdesk.services import postmortems, search  # noqa: F401
+            from pmdesk.services import postmortems  # noqa: F401
         except BaseException as error:  # reported on the GUI thread
             self.crashed.emit(error)
             return

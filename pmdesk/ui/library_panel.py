@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QDate,
@@ -41,14 +42,17 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.model import PostmortemKind, PostmortemStatus, PostmortemSummary, Severity
-from pmdesk.services.search import SearchFilters, SearchHit, snippet_parts
 from pmdesk.ui.library_model import ID_ROLE, SORT_ROLE, SUMMARY_ROLE, Column, LibraryModel
 from pmdesk.ui.widgets import SideStrip
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-Searcher = Callable[[str, SearchFilters], list[SearchHit]]
+if TYPE_CHECKING:
+    # The search itself, and its filters, load with the first search: not to list the library.
+    from pmdesk.services.search import SearchFilters, SearchHit
+
+    Searcher = Callable[[str, SearchFilters], list[SearchHit]]
 ANY = ""
 
 
@@ -107,6 +111,8 @@ class SearchFiltersBox(QWidget):
         return edit, box
 
     def filters(self) -> SearchFilters:
+        from pmdesk.services.search import SearchFilters
+
         def text(edit: QLineEdit) -> str | None:
             return edit.text().strip() or None
 
@@ -234,6 +240,8 @@ class SummaryDelegate(QStyledItemDelegate):
         bold = QFont(option.font)
         bold.setBold(True)
         x, baseline = rect.left(), rect.center().y() + QFontMetrics(option.font).ascent() // 2
+        from pmdesk.services.search import snippet_parts
+
         for text, hit in snippet_parts(" ".join(snippet.split())):
             font = bold if hit else option.font
             metrics = QFontMetrics(font)

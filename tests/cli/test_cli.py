@@ -275,7 +275,7 @@ def test_db_flag_beats_the_environment(
 
 
 def test_the_default_library_is_in_the_user_data_folder(fixture_file: Path, tmp_path: Path) -> None:
-    from pmdesk.storage.library import default_library_path
+    from pmdesk.storage.default_location import default_library_path
 
     postmortem_id = pmdesk("import", fixture_file).out.strip()
     assert default_library_path().exists()

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from pmdesk.services import postmortems
-from pmdesk.storage.library import default_library_path, open_library
+from pmdesk.storage.default_location import default_library_path
+from pmdesk.storage.library import open_library
 from tests import documents
 from tests.conftest import REPO
 

@@ -18,9 +18,10 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateTable
 
 from pmdesk.storage import meetings, migrator
+from pmdesk.storage.default_location import default_library_path
 from pmdesk.storage.engine import for_writing, make_engine
 from pmdesk.storage.errors import LibraryError, Problem
-from pmdesk.storage.library import default_library_path, open_library
+from pmdesk.storage.library import open_library
 from pmdesk.storage.repository import insert_postmortem, load_postmortem
 from pmdesk.storage.schema import REVISION, metadata
 from pmdesk.storage.search import SEARCH_TABLES
