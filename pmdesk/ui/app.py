@@ -163,6 +163,7 @@ def run_app(
     # A window shown where nothing paints it (minimised, say) still opens its library.
     QTimer.singleShot(FRAME_WAIT_MS, start.open_library)
     status = app.exec()
+    settings.sync()  # also when the app quit without its window closing (the crash dialog)
     start.opener.wait()
     if window.attached:
         window.library.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import NoReturn
 
 from pmdesk.ui import main_window
 
@@ -22,8 +23,14 @@ def paint_and_note(self: main_window.MainWindow, event: object) -> None:
 main_window.MainWindow.paintEvent = paint_and_note  # type: ignore[method-assign]
 
 if __name__ == "__main__":
-    from pmdesk.__main__ import main
+    import pmdesk.__main__ as entry
 
-    status = main(sys.argv[1:])
-    print(json.dumps({"first_paint": at_first_paint, "end": sorted(sys.modules)}), file=sys.stderr)
-    sys.exit(status)
+    end = entry.end_process
+
+    def report_and_end(status: int) -> NoReturn:
+        modules = {"first_paint": at_first_paint, "end": sorted(sys.modules)}
+        print(json.dumps(modules), file=sys.stderr)
+        end(status)
+
+    entry.end_process = report_and_end
+    sys.exit(entry.main(sys.argv[1:]))
