@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette, QPixmap
@@ -27,12 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pmdesk.domain import readiness
 from pmdesk.domain.model import Postmortem
-from pmdesk.domain.readiness import Finding, Target
 from pmdesk.ui.themes import current_colours
-from pmdesk.ui.timeline.model import zone_or_utc
 from pmdesk.ui.widgets import SideStrip, emphasise
+
+if TYPE_CHECKING:
+    # The rules load with the first postmortem shown, not to list the library.
+    from pmdesk.domain import readiness
+    from pmdesk.domain.readiness import Finding
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 WHERE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -41,12 +44,16 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def severity_colour(severity: readiness.FindingSeverity) -> QColor:
+    from pmdesk.domain import readiness
+
     colours = current_colours()
     return QColor(colours.error if severity is readiness.ERROR else colours.warning)
 
 
 def severity_icon(severity: readiness.FindingSeverity, size: int = 14) -> QIcon:
     """A round mark for an error, a square one for a warning: told apart by shape as well."""
+    from pmdesk.domain import readiness
+
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -64,6 +71,9 @@ def severity_icon(severity: readiness.FindingSeverity, size: int = 14) -> QIcon:
 def where(finding: Finding, postmortem: Postmortem) -> tuple[str, str]:
     """Where a finding's target is, in the words of the editor: the section, and the ref of a
     cause or an action (`c3`, `a1`) or the time of an event ("" for the section as a whole)."""
+    from pmdesk.domain.readiness import Target
+    from pmdesk.ui.timeline.model import zone_or_utc
+
     target, target_id = finding.target, finding.target_id
     if target is Target.POSTMORTEM:
         return ("Impact" if finding.rule == "impact-not-quantified" else "Overview"), ""
@@ -104,6 +114,8 @@ class FindingDelegate(QStyledItemDelegate):
         ).height()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        from pmdesk.domain.readiness import Finding
+
         finding = index.data(FINDING_ROLE)
         if not isinstance(finding, Finding):
             return super().sizeHint(option, index)
@@ -113,6 +125,9 @@ class FindingDelegate(QStyledItemDelegate):
         return QSize(width, self.PAD + line + 2 + advice + self.PAD)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        from pmdesk.domain import readiness
+        from pmdesk.domain.readiness import Finding
+
         finding = index.data(FINDING_ROLE)
         if not isinstance(finding, Finding):
             super().paint(painter, option, index)
@@ -193,6 +208,8 @@ class ReadinessStrip(SideStrip):
 
     def show_counts(self, errors: int | None, warnings: int = 0) -> None:
         """The findings' counts by severity; None when no postmortem is open."""
+        from pmdesk.domain import readiness
+
         if errors is None:
             self.set_badges([])
             self.summary = "no postmortem open"
@@ -257,6 +274,9 @@ class ReadinessPanel(QWidget):
         self.strip.show_counts(None)
 
     def show_postmortem(self, postmortem: Postmortem | None, today: date | None = None) -> None:
+        from pmdesk.domain import readiness
+        from pmdesk.domain.readiness import Finding
+
         current = self.list.currentItem()
         kept = current.data(FINDING_ROLE) if current is not None else None
         blocked = self.list.blockSignals(True)
@@ -303,6 +323,8 @@ class ReadinessPanel(QWidget):
         self._show_advice(again)
 
     def _show_advice(self, item: QListWidgetItem | None) -> None:
+        from pmdesk.domain.readiness import Finding
+
         finding = item.data(FINDING_ROLE) if item is not None else None
         if not isinstance(finding, Finding):
             self.advice.hide()
@@ -318,6 +340,8 @@ class ReadinessPanel(QWidget):
         self.advice.show()
 
     def _activated(self, item: QListWidgetItem) -> None:
+        from pmdesk.domain.readiness import Finding
+
         finding = item.data(FINDING_ROLE)
         if isinstance(finding, Finding):
             self.finding_activated.emit(finding)

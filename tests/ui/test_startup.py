@@ -94,6 +94,10 @@ def test_the_frame_paints_before_the_storage_layer_is_imported(
     )
     assert not loaded(modules["end"], "reportlab")
     assert not loaded(modules["end"], "pmdesk.ui.timeline.section")
+    # Nor, with nothing open, the readiness rules, the ranking of similar incidents or the
+    # search (they load with the first postmortem shown, or the first search).
+    for later in ("pmdesk.domain.readiness", "pmdesk.services.similar", "pmdesk.services.search"):
+        assert not loaded(modules["end"], later), later
 
 
 def test_opening_on_a_section_makes_that_section_alone(
