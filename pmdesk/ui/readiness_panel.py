@@ -37,6 +37,13 @@ if TYPE_CHECKING:
     from pmdesk.domain import readiness
     from pmdesk.domain.readiness import Finding
 
+
+def _is_finding(value: object) -> bool:
+    from pmdesk.domain.readiness import Finding
+
+    return isinstance(value, Finding)
+
+
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 WHERE_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -208,12 +215,12 @@ class ReadinessStrip(SideStrip):
 
     def show_counts(self, errors: int | None, warnings: int = 0) -> None:
         """The findings' counts by severity; None when no postmortem is open."""
-        from pmdesk.domain import readiness
-
         if errors is None:
             self.set_badges([])
             self.summary = "no postmortem open"
         elif errors or warnings:
+            from pmdesk.domain import readiness
+
             badges: list[tuple[QIcon | None, str]] = []
             if errors:
                 badges.append((severity_icon(readiness.ERROR, 64), str(errors)))
@@ -274,9 +281,6 @@ class ReadinessPanel(QWidget):
         self.strip.show_counts(None)
 
     def show_postmortem(self, postmortem: Postmortem | None, today: date | None = None) -> None:
-        from pmdesk.domain import readiness
-        from pmdesk.domain.readiness import Finding
-
         current = self.list.currentItem()
         kept = current.data(FINDING_ROLE) if current is not None else None
         blocked = self.list.blockSignals(True)
@@ -288,6 +292,9 @@ class ReadinessPanel(QWidget):
             self.strip.show_counts(None)
             self._show_advice(None)
             return
+        from pmdesk.domain import readiness
+        from pmdesk.domain.readiness import Finding
+
         self.findings = readiness.check(postmortem, today or date.today())
         errors = sum(f.severity is readiness.ERROR for f in self.findings)
         warnings = len(self.findings) - errors
@@ -323,10 +330,8 @@ class ReadinessPanel(QWidget):
         self._show_advice(again)
 
     def _show_advice(self, item: QListWidgetItem | None) -> None:
-        from pmdesk.domain.readiness import Finding
-
         finding = item.data(FINDING_ROLE) if item is not None else None
-        if not isinstance(finding, Finding):
+        if finding is None or not _is_finding(finding):
             self.advice.hide()
             self.advice.clear()
             return
