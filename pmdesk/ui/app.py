@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from pmdesk import APP_ID, __version__
 from pmdesk.ui.collector import GuiThreadCollector
@@ -220,6 +220,8 @@ class Startup(QObject):
     def _refused(self, message: str) -> None:
         print(message, file=sys.stderr)
         if not self.smoke:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(self.window, "pmdesk cannot open the library", message)
         self._exit(2)
 

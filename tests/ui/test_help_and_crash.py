@@ -19,7 +19,8 @@ from pmdesk.domain.model import Lesson, LessonKind
 from pmdesk.services import postmortems
 from pmdesk.storage.library import open_library
 from pmdesk.ui import empty_page
-from pmdesk.ui.crash import SAFE, CrashDialog, CrashHandler, write_crash_log
+from pmdesk.ui.crash import SAFE, CrashHandler, write_crash_log
+from pmdesk.ui.crash_dialog import CrashDialog
 from pmdesk.ui.main_window import MainWindow
 from tests.conftest import REPO
 
