@@ -26,6 +26,7 @@ from pmdesk.ui.crash import CrashHandler
 from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.resources import app_icon
 from pmdesk.ui.settings import UiSettings
+from pmdesk.ui.themes import apply_theme, apply_zoom
 from pmdesk.ui.views import View
 
 if TYPE_CHECKING:
@@ -141,6 +142,10 @@ def run_app(
     collector = GuiThreadCollector(parent=app)
     collector.install(collecting=False)
     settings = UiSettings()
+    # The remembered type size and theme first: the frame's widgets are then made with them,
+    # rather than made, then restyled.
+    apply_zoom(app, settings.zoom)
+    apply_theme(app, settings.theme)
     window = MainWindow(settings=settings)
     if zoom is not None:
         window.set_zoom(zoom, remember=False)

@@ -913,7 +913,11 @@ class MainWindow(QMainWindow):
         state = self.settings.geometry("state")
         if state is not None:
             self.restoreState(state)
-        self.set_zoom(self.settings.zoom)
+        zoom = self.settings.zoom
+        if QApplication.font().pointSizeF() == BASE_POINT_SIZE * zoom:
+            self.zoom = zoom  # the app has the type size already (see run_app): nothing to redo
+        else:
+            self.set_zoom(zoom)
         self.set_theme(self.settings.theme)
 
     # ---- side panels -------------------------------------------------------------------------
