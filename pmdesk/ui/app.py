@@ -33,8 +33,9 @@ if TYPE_CHECKING:
     from pmdesk.storage.library import Library
 
 TIMES_ENV = "PMDESK_STARTUP_TIMES"
-# How long the library waits for the frame's first paint at most.
-FRAME_WAIT_MS = 250
+# How long the library waits for the frame's first paint at most: a window that nothing paints
+# (started minimised) still opens it. Long enough that a busy machine's first paint comes first.
+FRAME_WAIT_MS = 1000
 
 
 def make_application() -> QApplication:
