@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.model import PostmortemKind, PostmortemStatus, PostmortemSummary, Severity
 from pmdesk.ui.library_model import ID_ROLE, SORT_ROLE, SUMMARY_ROLE, Column, LibraryModel
-from pmdesk.ui.widgets import SideStrip
+from pmdesk.ui.side_panels import SideStrip
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -25,13 +25,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -87,22 +85,6 @@ def library_name(library: Library) -> str:
     return library.path.name if library.path is not None else library.location
 
 
-class OpeningLibrary(QWidget):
-    """Where the library list will be, while the library opens: says so, in the list's place."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("OpeningLibrary")
-        self.label = QLabel("Opening the library…")
-        self.label.setProperty("role", "muted")
-        self.label.setWordWrap(True)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 24, 12, 12)
-        layout.addWidget(self.label)
-        layout.addStretch(1)
-
-
 class MainWindow(QMainWindow):
     """The window, made in two steps so that it is on screen at once.
 
@@ -136,7 +118,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("pmdesk")
         self.resize(1280, 800)
 
-        self.opening = OpeningLibrary()
+        self.opening = PanelNote("Opening the library…", centred=True)
         self.center = QStackedWidget()
         # Pages of the center made the first time they are shown (the follow-up review, the
         # library overview with its charts).

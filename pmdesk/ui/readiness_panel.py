@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.model import Postmortem
+from pmdesk.ui.side_panels import SideStrip
 from pmdesk.ui.themes import current_colours
-from pmdesk.ui.widgets import SideStrip, emphasise
+from pmdesk.ui.widgets import emphasise
 
 if TYPE_CHECKING:
     # The rules load with the first postmortem shown, not to list the library.

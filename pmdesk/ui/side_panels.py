@@ -29,15 +29,19 @@ SIMILAR_NOTHING_OPEN = "Open a postmortem to see similar past incidents."
 
 
 class PanelNote(QWidget):
-    """A side panel's place before the panel is made: a quiet line of what it will show."""
+    """A side panel's place before the panel is made: a quiet line of what it will show (or,
+    `centred` lower down, what is happening: the library opening)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, centred: bool = False) -> None:
         super().__init__()
         self.label = QLabel(text)
         self.label.setProperty("role", "muted")
         self.label.setWordWrap(True)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        across = Qt.AlignmentFlag.AlignHCenter if centred else Qt.AlignmentFlag.AlignLeft
+        self.label.setAlignment(across | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
+        if centred:
+            layout.setContentsMargins(12, 24, 12, 12)
         layout.addWidget(self.label)
         layout.addStretch(1)
 

@@ -36,8 +36,6 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.ui import themes
-from pmdesk.ui.side_panels import ShareSplitter as ShareSplitter
-from pmdesk.ui.side_panels import SideStrip as SideStrip
 
 
 def elide_choices(pane: QWidget, letters: int = 16) -> None:

@@ -26,7 +26,8 @@ from pmdesk.ui.actions.action_line import ActionLine
 from pmdesk.ui.actions.board import EVERYONE, NO_OWNER, ActionBoard
 from pmdesk.ui.actions.detail import ActionDetail
 from pmdesk.ui.edits import Edits
-from pmdesk.ui.widgets import ShareSplitter, elide_choices
+from pmdesk.ui.side_panels import ShareSplitter
+from pmdesk.ui.widgets import elide_choices
 
 # (window title, question) → the typed answer, or None when cancelled. Tests replace it.
 AskText = Callable[[str, str], str | None]

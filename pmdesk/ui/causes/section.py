@@ -26,7 +26,8 @@ from pmdesk.ui.causes.diagram import CauseDiagram
 from pmdesk.ui.causes.tree import CauseTreeView, Draft
 from pmdesk.ui.edits import Edits
 from pmdesk.ui.file_dialogs import FolderMemory, save_file_name
-from pmdesk.ui.widgets import ShareSplitter, elide_choices, muted
+from pmdesk.ui.side_panels import ShareSplitter
+from pmdesk.ui.widgets import elide_choices, muted
 
 DIAGRAM_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 
