@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from pmdesk.domain.clauses import (
     IRREGULAR_PAST,
+    PARTICIPLES,
     PERSON,
     Clause,
     Reader,
@@ -37,6 +38,7 @@ from pmdesk.domain.clauses import (
 )
 from pmdesk.domain.clauses import words as _words
 from pmdesk.domain.patterns import LazyPattern
+from pmdesk.domain.reframing import BlameClass, deed, questions
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,9 @@ class BlameHit:
     start: int  # text[start:end] == phrase
     end: int
     suggestion: str
+    kind: BlameClass = BlameClass.SLIP
+    # what the facilitator can ask the room instead: "What made checking the lag hard to see?"
+    questions: tuple[str, ...] = ()
 
 
 # Judgements of people: blame in any clause, whoever the subject.
@@ -183,6 +188,98 @@ _SLIP_NOUNS = (
     r"|decision\s+to\s+(?:bypass|skip|ignore|override|disable|circumvent|overrule)"
 )
 
+# Judgements of speed, skill and choice: verdicts on a person, but plain facts about a system
+# ("the failover was too slow", "the pipeline skipped the canary"), so the subject decides.
+_SPEED = (
+    r"(?:far\s+|way\s+|much\s+)?too\s+slow(?:ly)?|(?:very\s+|really\s+|painfully\s+)?slow\s+"
+    r"(?:to|in)\s+\w+|took\s+(?:far\s+|way\s+|much\s+)?(?:too\s+long|forever|ages"
+    r"|(?:so|too)\s+much\s+time)|dragged\s+(?:his|her|their|our|my|your)\s+feet|dawdled"
+    r"|sat\s+on\s+(?:it|the\s+\w+)|waited\s+(?:far\s+|way\s+)?too\s+long|too\s+late\s+to\s+\w+"
+)
+_SKILL = (
+    r"junior|inexperienced|rookie|novice|untrained|unqualified|under-?qualified|unskilled"
+    r"|out\s+of\s+(?:his|her|their|my|our|your)\s+depth"
+    r"|(?:not|\w+n't)\s+up\s+to\s+(?:the\s+)?(?:task|job)"
+    r"|lack(?:ed|s|ing)?\s+(?:the\s+)?(?:necessary\s+|required\s+|relevant\s+)?(?:experience"
+    r"|skills?|expertise|competence|seniority)"
+    r"|should\s+know\s+(?:better|by\s+now)|(?:did\s+not|didn't|does\s+not|doesn't)\s+know\s+what"
+    r"\s+(?:he|she|they|i|we|you)\s+(?:was|were|are|is|am)\s+doing|(?:too|very)\s+(?:new|green)"
+)
+_CHOICE = (
+    r"(?:chose|choose|chooses|choosing|decided|decides|deciding|opted|opts|elected|preferred)"
+    r"\s+(?:not\s+to\s+\w+|to\s+(?:skip|ignore|bypass|override|disable|circumvent|forgo|forego"
+    r"|defer|postpone|silence|mute|suppress|cut|force|overrule|turn\s+off|risk|gamble)|against"
+    r"\s+\w+)|opted\s+out\s+of|went\s+ahead\s+(?:and\s+\w+\s+)?(?:anyway|regardless)"
+    r"|(?:anyway|regardless)(?=\s*(?:[.!;,]|$))|overrul(?:ed|es|ing)|overrode"
+    r"|on\s+a\s+(?:hunch|whim|gut\s+feeling)|took\s+(?:a|the)\s+shortcut"
+)
+_JUDGED = LazyPattern(
+    rf"\b(?:(?P<speed>{_SPEED})|(?P<skill>{_SKILL})|(?P<choice>{_CHOICE}))\b", re.IGNORECASE
+)
+# Skill words name a person wherever they modify one: "a junior engineer ran the script".
+_SKILL_ADJECTIVES = _words("junior inexperienced rookie novice untrained unqualified unskilled")
+# Nobody on X bothered: the judgement of a whole group.
+_NOBODY_BOTHERED = LazyPattern(
+    r"\b(?:nobody|no\s+one)\b(?:\s+[\w-]+){1,5}?\s+(?:even\s+|really\s+)?bothered\b",
+    re.IGNORECASE,
+)
+
+# Counterfactuals: "If Priya had checked …", "Had Nowak waited …", "Were the reviewer more
+# careful …". Hindsight about a person is blame; about the system ("If the alert had fired at
+# 80%") it is the start of an action.
+_IF = LazyPattern(r"\b(?:if(?:\s+only)?|unless)\s+", re.IGNORECASE)
+_CLAUSE_START = LazyPattern(
+    r"(?:^|[,;:.!?()\u2013\u2014]\s*|\s-\s+|\b\d{1,2}:\d{2}\s+|\b(?:and|but|lesson)\s+)"
+    r"(?P<aux>had|were)\s+",
+    re.IGNORECASE,
+)
+_AUX = LazyPattern(
+    r"(?P<aux>had(?:n't|\s+not|\s+never)?|'d|(?:would|could)(?:n't|\s+not)?\s+have"
+    r"|(?:would|could)(?:n't|\s+not)?'ve|were(?:n't|\s+not)?|was(?:n't|\s+not)?"
+    r"|did(?:n't|\s+not))\s+(?P<verb>[\w'-]+)(?:\s+(?P<then>[\w'-]+))?",
+    re.IGNORECASE,
+)
+# Knowing is not doing: "If we had known about the limit" asks where the knowledge was.
+_KNOWING = _words("known realised realized understood heard had been got gotten received told seen")
+# After "were" and "had been": the manner a person is judged by ("more careful", "watching").
+_MANNER = _words("""
+    more less quicker faster slower sooner earlier better closer careful attentive around there
+    awake available present paying watching looking checking listening following reading
+    """)
+# Possessives as the agent of a failure: "Priya's change broke checkout". Only verbs of damage:
+# "Dana's change exposed a latent bug" or "… triggered a race" says what the change revealed.
+_AGENT_VERBS = (
+    r"broke|break|breaks|took\s+(?:down|out)|brought\s+down|knocked\s+out|caused|deleted|wiped"
+    r"|dropped|corrupted|crashed|introduced|locked|overwhelmed|overloaded|pointed|disabled"
+    r"|let|exhausted|filled|erased|truncated|blocked|froze|stalled|leaked|killed"
+    r"|took\s+offline|knocked\s+over|overwrote|destroyed|shut\s+down|flooded|emptied"
+)
+_AGENT = LazyPattern(
+    r"(?P<owner>(?<![\w'])[^\W\d_][\w-]*(?:'s|(?<=s)')(?![\w])|\b(?:his|her|their|our|my|your)\b)"
+    r"(?P<what>(?:\s+[\w./-]+){1,6}?)"
+    rf"\s+(?P<verb>{_AGENT_VERBS})\b",
+    re.IGNORECASE,
+)
+# A possessive as the named cause: "Root cause: the on-call's manual restart of …".
+_CAUSE_LEAD = LazyPattern(
+    r"\b(?:root\s+cause(?:\s+(?:was|is))?\s*[:\-\u2013\u2014]?|caused\s+by|due\s+to"
+    r"|because\s+of|triggered\s+by|the\s+result\s+of)\s+(?:the\s+)?"
+    r"(?P<owner>[^\W\d_][\w-]*(?:'s|(?<=s)')(?![\w])|\b(?:his|her|their|our|my|your)\b)",
+    re.IGNORECASE,
+)
+# The work a possessive names after "Root cause:": "the on-call's manual restart (of …)".
+_CAUSE_NOUN = LazyPattern(r"(?:\s+(?!(?:of|in|on|to|at|and|which|that|was|is)\b)[\w-]+){1,3}")
+# Nouns that name what a person did, after "their" or "our" (which may stand for systems too).
+_DEED_NOUNS = _words("""
+    change changes push commit commits typo deploy deployment hotfix fix patch script query
+    command edit migration pr config restart rollout approval mistake decision merge update
+""")
+# Words that end the noun phrase between a possessive and its verb: a new clause begins.
+_PHRASE_BREAKS = _words("""
+    and but or which that who was were is are had has have been not so because when while after
+    before if then also
+""")
+
 _SUGGESTIONS: dict[str, str] = {
     "error": "Name the step that let the action through unchecked, e.g. “The console accepts a "
     "production target with no confirmation prompt”.",
@@ -196,6 +293,8 @@ _SUGGESTIONS: dict[str, str] = {
     "integration tests to pass”.",
     "forget": "Nothing reminded anyone or checked that it was done; name that missing reminder "
     "or check, e.g. “No alert fires when a certificate is 14 days from expiry”.",
+    "skip": "Say why the step could be skipped, e.g. “The deploy tool lets a hotfix leave out "
+    "the canary stage with one flag”.",
     "ignore": "Say why the signal did not lead to action, e.g. “The page arrived among 30 "
     "low-priority alerts and looked like noise”.",
     "slip": "Say what made the slip possible and let it through unnoticed, e.g. “The cleanup "
@@ -206,6 +305,36 @@ _SUGGESTIONS: dict[str, str] = {
     "Kubernetes context and does not ask before acting on production”.",
     "possession": "Say what let the slip through, e.g. “Feature flag names are not checked "
     "against existing flags before deploy”.",
+    "counterfactual": "Hindsight judges people; say what was known at the time and which check "
+    "or signal was missing, e.g. “The migration plan is not checked against the replica count”.",
+    "speed": "Say what slowed the response, e.g. “The page went to a phone on silent and nothing "
+    "escalated it for 20 minutes”.",
+    "skill": "Say what the system expected people to know, e.g. “The admin CLI does not show which "
+    "environment it is connected to”.",
+    "choice": "Say what made the choice look reasonable at the time, e.g. “The canary stage adds "
+    "40 minutes and hotfixes are expected within the hour”.",
+    "agent": "Name the change and what let it through, not whose it was, e.g. “A config change "
+    "that disabled session caching passed review and reached every region at once”.",
+}
+# Which class of blame each rule finds: the class chooses the questions that reframe it.
+_CLASSES: dict[str, BlameClass] = {
+    "error": BlameClass.SLIP,
+    "character": BlameClass.ATTENTION,
+    "fault": BlameClass.FAULT,
+    "hindsight": BlameClass.COUNTERFACTUAL,
+    "counterfactual": BlameClass.COUNTERFACTUAL,
+    "omission": BlameClass.OMISSION,
+    "forget": BlameClass.OMISSION,
+    "ignore": BlameClass.SIGNAL,
+    "skip": BlameClass.SHORTCUT,
+    "slip": BlameClass.SLIP,
+    "without": BlameClass.SHORTCUT,
+    "wrong": BlameClass.SLIP,
+    "possession": BlameClass.SLIP,
+    "agent": BlameClass.AGENT,
+    "speed": BlameClass.SPEED,
+    "skill": BlameClass.SKILL,
+    "choice": BlameClass.CHOICE,
 }
 _ROLE_ADVICE = "Refer to the role (“the engineer making the change”), not the person's name. "
 
@@ -229,9 +358,13 @@ def _find_blame(text: str, people: tuple[str, ...]) -> BlameHit | None:
     if not _has_trigger(normalise(text), names_pattern(names)):
         return None  # most texts: no word that could blame anyone, so no clause to read
     reader = Reader(text, names)
-    judgements = list(_judgement_hits(reader))
+    judgements = [*_judgement_hits(reader), *_judged_hits(reader), *_counterfactual_hits(reader)]
+    possessions = list(_possession_hits(reader))
+    # "Sam's typo … disabled checkout": the typo is the finding; the verb after it adds nothing.
+    named = {hit.start for hit in possessions}
+    agents = [hit for hit in _agent_hits(reader) if hit.start not in named]
     hits = sorted(
-        [*judgements, *_slip_hits(reader), *_possession_hits(reader)],
+        [*judgements, *_slip_hits(reader), *possessions, *agents],
         key=lambda hit: (hit.start, -hit.end),
     )
     if not hits:
@@ -246,11 +379,20 @@ def _merge(reader: Reader, first: _Hit, hits: list[_Hit], judgements: list[_Hit]
     """
     overlapping = [h for h in hits if h.start < first.end]
     end = max(h.end for h in overlapping)
-    kind = next((h.kind for h in judgements if h.start < end and first.start < h.end), first.kind)
-    advice = _SUGGESTIONS[kind]
+    chosen = next((h for h in judgements if h.start < end and first.start < h.end), first)
+    advice = _SUGGESTIONS[chosen.kind]
     if any(h.named for h in overlapping) or reader.names_in(first.start, end):
         advice = _ROLE_ADVICE + advice
-    return BlameHit(reader.original[first.start : end], first.start, end, advice)
+    kind = _CLASSES[chosen.kind]
+    done = chosen.deed or next((h.deed for h in overlapping if h.deed), "")
+    return BlameHit(
+        reader.original[first.start : end],
+        first.start,
+        end,
+        advice,
+        kind,
+        questions(kind, done),
+    )
 
 
 def _judgement_hits(reader: Reader) -> Iterator[_Hit]:
@@ -259,6 +401,123 @@ def _judgement_hits(reader: Reader) -> Iterator[_Hit]:
             continue
         kind = next(k for k in ("error", "character", "fault", "hindsight") if match.group(k))
         yield _hit(reader, match.start(), match.end(), kind, named=False)
+    for match in _NOBODY_BOTHERED.finditer(reader.text):
+        done = deed(reader.text[match.end() :])
+        yield _hit(reader, match.start(), match.end(), "character", named=False, done=done)
+
+
+def _judged_hits(reader: Reader) -> Iterator[_Hit]:
+    """Speed, skill and choice: a verdict when said of a person ("Luis took far too long")."""
+    text = reader.text
+    for match in _JUDGED.finditer(text):
+        kind = next(k for k in ("speed", "skill", "choice") if match.group(k))
+        if _NEGATED_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+            continue
+        word = match.group().lower()
+        if kind == "skill" and word in _SKILL_ADJECTIVES and _modifies_person(reader, match.end()):
+            yield _hit(
+                reader, match.start(), match.end() + _next_len(text, match.end()), kind, named=False
+            )
+            continue
+        clause = reader.clause(match.start(), match.end(), passive=False)
+        if clause.subject is not PERSON:
+            continue
+        start = clause.subject_start if clause.subject_start is not None else match.start()
+        if not 0 <= match.start() - start <= 60:
+            start = match.start()
+        done = ""
+        if kind == "choice":
+            done = deed(re.sub(r"^\w+\s+(?:not\s+)?", "", match.group()) + text[match.end() :])
+        yield _hit(reader, start, match.end(), kind, named=clause.named, done=done)
+
+
+def _modifies_person(reader: Reader, end: int) -> bool:
+    """Whether the word before `end` modifies a person word: "junior engineer", "new hire"."""
+    after = re.match(r"\s+([\w-]+)", reader.text[end:])
+    if after is None:
+        return False
+    return reader.phrase(end, end + after.end()).subject is PERSON
+
+
+def _next_len(text: str, end: int) -> int:
+    after = re.match(r"\s+[\w-]+", text[end:])
+    return after.end() if after else 0
+
+
+def _counterfactual_hits(reader: Reader) -> Iterator[_Hit]:
+    """Hindsight about a person: "If Priya had checked …", "Had Nowak waited …"."""
+    text = reader.text
+    for lead in _IF.finditer(text):
+        rest = text[lead.end() :]
+        for aux in _AUX.finditer(rest):
+            who_end = lead.end() + aux.start()
+            if aux.start() == 0 or re.search(r"[,;:.!?]", rest[: aux.start()]):
+                break
+            hit = _counterfactual(reader, lead.start(), lead.end(), who_end, aux)
+            if hit is not None:
+                yield hit
+            break
+    for lead in _CLAUSE_START.finditer(text):
+        start = lead.start("aux")
+        after = lead.end()
+        # The subject ends where a verb the auxiliary takes begins: try each length in turn.
+        words = list(re.finditer(r"[\w'-]+", text[after : after + 80]))
+        for k in range(1, min(6, len(words))):
+            who_end = after + words[k - 1].end()
+            if re.search(r"[,;:.!?]", text[after:who_end]):
+                break
+            verb = words[k].group().lower()
+            then = words[k + 1].group().lower() if k + 1 < len(words) else ""
+            if not _takes(lead.group("aux").lower(), verb, then):
+                continue
+            phrase = reader.phrase(after, who_end)
+            if phrase.subject is PERSON:
+                done = (
+                    ""
+                    if lead.group("aux").lower() == "were"
+                    else deed(text[after + words[k].start() :])
+                )
+                yield _hit(
+                    reader,
+                    start,
+                    after + words[k].end(),
+                    "counterfactual",
+                    named=phrase.named,
+                    done=done,
+                )
+            break
+
+
+def _counterfactual(
+    reader: Reader, start: int, who_start: int, who_end: int, aux: re.Match[str]
+) -> _Hit | None:
+    text = reader.text
+    verb = aux.group("verb").lower()
+    then = (aux.group("then") or "").lower()
+    word = aux.group("aux").lower()
+    if not _takes(word, verb, then):
+        return None
+    phrase = reader.phrase(who_start, who_end)
+    if phrase.subject is not PERSON:
+        return None
+    # The auxiliary was matched in the text from the subject on: its offsets count from there.
+    verb_start, verb_end = who_start + aux.start("verb"), who_start + aux.end("verb")
+    done = "" if word.startswith(("were", "was")) else deed(text[verb_start:])
+    return _hit(reader, start, verb_end, "counterfactual", named=phrase.named, done=done)
+
+
+def _takes(aux: str, verb: str, then: str) -> bool:
+    """Whether `verb` (and the word after it) after the auxiliary says what a person did."""
+    aux = " ".join(aux.split())
+    if aux.startswith(("were", "was")):
+        return verb in _MANNER
+    if aux.startswith("did"):
+        return False  # "If we did not have a canary": a condition, said of the team
+    if verb == "been":
+        return then in _MANNER or then.endswith("ing")  # "had been more careful", "watching"
+    if verb in _KNOWING:
+        return False
+    return verb.endswith("ed") or verb in PARTICIPLES
 
 
 def _slip_hits(reader: Reader) -> Iterator[_Hit]:
@@ -273,7 +532,11 @@ def _slip_hits(reader: Reader) -> Iterator[_Hit]:
             if not 0 <= match.start() - start <= 40:  # an agent after the verb, or far away
                 start = match.start()
             end = _extend(text, match.end(), kind)
-            yield _hit(reader, start, end, kind, named=clause.named)
+            if kind == "ignore" and match.group().lower().startswith(("skip", "bypass")):
+                kind = "skip"
+            yield _hit(
+                reader, start, end, kind, named=clause.named, done=_slip_deed(text, match, kind)
+            )
     for match in _NOT_DOING.finditer(text):
         if match.group("verb").lower() in _STATE_VERBS:
             continue
@@ -281,6 +544,17 @@ def _slip_hits(reader: Reader) -> Iterator[_Hit]:
         if clause.subject is PERSON and clause.adjacent:
             start = clause.subject_start if clause.subject_start is not None else match.start()
             yield _hit(reader, start, match.end(), "omission", named=clause.named)
+
+
+def _slip_deed(text: str, match: re.Match[str], kind: str) -> str:
+    """The deed a slip names, for the questions: "forgot to renew X" -> "renewing X"."""
+    if kind in {"hindsight", "omission", "forget"}:
+        return deed(text[match.end() :])
+    if kind == "without":
+        return deed(
+            re.sub(r"^without\s+", "", match.group(), flags=re.IGNORECASE) + text[match.end() :]
+        )
+    return ""
 
 
 def _trigger_applies(text: str, match: re.Match[str], kind: str) -> bool:
@@ -320,6 +594,13 @@ def _is_blame(clause: Clause, kind: str, after: str) -> bool:
 _JUDGEMENT_LOWER = LazyPattern(_JUDGEMENT.pattern)
 _SLIP_TRIGGER_LOWER = LazyPattern(_SLIP_TRIGGER.pattern)
 _NOT_DOING_LOWER = LazyPattern(_NOT_DOING.pattern)
+_JUDGED_LOWER = LazyPattern(_JUDGED.pattern)
+_AGENT_LOWER = LazyPattern(
+    rf"(?:'s|s'|\b(?:his|her|their|our|my|your))\s[^.;]*?\b(?:{_AGENT_VERBS})\b"
+    r"|\b(?:root cause|caused by|due to|because of|triggered by|result of)\b"
+)
+# Every counterfactual starts with "if", "unless", or a clause-initial "had" or "were".
+_COUNTERFACTUAL_LOWER = LazyPattern(r"\b(?:if|unless)\s|\b(?:had|were)\s|\bnobody\b|\bno one\b")
 
 
 def _has_trigger(text: str, owners: str) -> bool:
@@ -327,10 +608,49 @@ def _has_trigger(text: str, owners: str) -> bool:
     lowered = text.lower()
     return bool(
         _JUDGEMENT_LOWER.search(lowered)
+        or _JUDGED_LOWER.search(lowered)
+        or _COUNTERFACTUAL_LOWER.search(lowered)
+        or _AGENT_LOWER.search(lowered)
         or _SLIP_TRIGGER_LOWER.search(lowered)
         or _NOT_DOING_LOWER.search(lowered)
         or _possession_pattern(owners).search(text)
     )
+
+
+def _agent_hits(reader: Reader) -> Iterator[_Hit]:
+    """A person's work as the agent of a failure: "Priya's change broke checkout", "the DBA's
+    typo took down the orders database", "Root cause: the on-call's manual restart"."""
+    text = reader.text
+    found = [
+        (m.start(), m.end(), m.start("owner"), m.end("owner"), m.group("what"))
+        for m in _AGENT.finditer(text)
+        if not (_PHRASE_BREAKS & set(m.group("what").lower().split()))
+    ]
+    for m in _CAUSE_LEAD.finditer(text):
+        noun = _CAUSE_NOUN.match(text, m.end())
+        end = noun.end() if noun else m.end()
+        found.append((m.start("owner"), end, m.start("owner"), m.end("owner"), text[m.end() : end]))
+    for start, end, owner_start, owner_end, what in found:
+        owner = text[owner_start:owner_end].lower()
+        if owner in {"their", "our", "my", "your"}:
+            nouns = {w.strip(".,") for w in what.lower().split()[:3]}
+            if not nouns & _DEED_NOUNS:
+                continue
+        elif owner not in {"his", "her"} and not reader.owner(owner_start, owner_end):
+            continue
+        start = _with_determiner(text, owner_start)
+        thing = " ".join(what.split()[:4]).strip(" ,;:")
+        named = reader.names_in(owner_start, owner_end)
+        done = f"the {thing}" if thing and end > owner_end + len(what) else ""
+        yield _hit(reader, start, end, "agent", named=named, done=done)
+
+
+def _with_determiner(text: str, start: int) -> int:
+    """Start a possessive's hit at its article: "the intern's script", not "intern's script"."""
+    before = re.search(
+        r"\b(?:the|a|an|our|one\s+of\s+the)\s+$", text[max(0, start - 16) : start], re.IGNORECASE
+    )
+    return start - len(before.group()) if before else start
 
 
 def _possession_hits(reader: Reader) -> Iterator[_Hit]:
@@ -360,12 +680,13 @@ class _Hit:
     end: int
     kind: str
     named: bool
+    deed: str = ""  # what the person is said to have done or left undone, as a gerund phrase
 
 
-def _hit(reader: Reader, start: int, end: int, kind: str, *, named: bool) -> _Hit:
+def _hit(reader: Reader, start: int, end: int, kind: str, *, named: bool, done: str = "") -> _Hit:
     while end > start and reader.text[end - 1].isspace():
         end -= 1
-    return _Hit(start, end, kind, named)
+    return _Hit(start, end, kind, named, done)
 
 
 def _extend(text: str, end: int, kind: str) -> int:

@@ -8,6 +8,7 @@ shape of an English clause well enough for the short sentences postmortems are w
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,13 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 IRREGULAR_PAST = _words(
     "ran read wrote took told sent made did put set kept left brought thought gave built"
 )
+
+
+# Participles not made with "-ed": "had run", "had read", "had taken".
+PARTICIPLES = IRREGULAR_PAST | _words("""
+    run written taken given done seen gone chosen begun held heard caught found spent hit shut
+    cut let paid stood understood forgotten gotten known shown driven
+    """)
 
 
 class Subject(Enum):
@@ -86,6 +94,46 @@ _REPORTING = _words(
     "found saw knew said thought showed shows means meant realized realised noticed notices "
     "confirmed confirms learned learnt discovered turned out is was so such"
 )
+# Common first names, for people the participant list does not name ("Kevin forgot to …"). Names
+# that are also words of the trade or of ordinary prose (Max, Chase, Grace, Jenkins, Will, May,
+# Mark, Bill, Rose, Ruby, Jasmine, Hunter, Victor, Art, Sage) are left out: a capitalised word in
+# a postmortem is far more often a product than a person.
+_FIRST_NAMES = _words("""
+    aaron abdul adam adrian ahmed aisha alan albert alejandro alex alexander alexandra alice
+    alicia alison amanda amber amelia amir amit amy ana andrea andreas andrew andy angela anil
+    anita ann anna anne annie anthony antonio anya arjun arun ashley barbara ben benjamin beth
+    brandon brenda brian bruno carl carla carlos carmen carol caroline catherine chen chloe chris
+    christian christina christine christopher claire claudia colin connor craig cynthia dan
+    daniel daniela danielle david deborah deepak denise dennis diana diego dimitri dmitri
+    dominic donald donna doug douglas dylan ed eduardo elena elizabeth ella emily emma eric erik
+    ethan eva evan fatima felix fernando fiona francesca francesco frank fred gabriel gareth gary
+    george gina giulia greg gregory hannah hans harry heather helen henry hiroshi hugo ian igor
+    ines irene isabel isabella ivan jack jacob jake james jamie jan jane janet jason javier jeff
+    jeffrey jen jennifer jeremy jessica jim jimmy joan joe joel johan john jon jonathan jorge
+    jose josh joshua juan julia julian julie justin karen karl kate katherine kathy katie kenji
+    kevin kim kyle lars laura lauren leo leon liam linda lisa liz lucas lucy luis luke lukas
+    maria marie marina mario marta martin mary matt matthew megan mehmet melissa michael michelle
+    miguel mike mohammed monica nadia nancy natalie nathan neil nicholas nick nicole nikhil
+    nina noah olga oliver olivia omar oscar pablo paolo patricia paul paula pedro peter philip
+    pierre priya rachel rahul raj rajesh ramon raul rebecca richard rick rob robert roberto
+    ryan sam samantha samuel sandra sara sarah scott sean sergei sergey shane sharon simon sofia
+    sophie stefan stephanie stephen steve steven susan suresh tanya thomas tim timothy tom
+    tomas tony tyler valentina vanessa vijay vikram vincent wei william xavier yuki yusuf zach
+    zoe
+    """)
+_TITLES = _words("mr mrs ms mx dr prof")
+# Role titles written capitalised ("the Release Manager"): a capitalised person word after any
+# other capitalised word names a product instead ("Feature Flag Manager", "Cluster Operator").
+_GROUPS = _words("team squad crew group rotation staff")
+_ROLE_MODIFIERS = _words("""
+    release engineering product program programme project incident duty shift account general
+    delivery operations support on-call oncall site reliability security network database
+    platform infrastructure senior junior lead principal staff chief technical qa test
+    """)
+_NAME_START = LazyPattern(
+    r"(?<![\w'.])(?:(?P<title>(?:Mr|Mrs|Ms|Mx|Dr|Prof)\.?)\s+)?(?P<first>[A-Z][a-z]+)"
+    r"(?:\s+(?P<second>[A-Z][\w'-]*))?(?:\s+(?P<third>[A-Z][\w'-]*))?"
+)
 _TOKEN = LazyPattern(r"\w(?:[\w'.-]*\w)?|[^\w\s]")
 _TEAM = LazyPattern(
     r"\b(?:team|squad|crew|group|guild|department|dept|org|organi[sz]ation|sres?|ops|devops"
@@ -102,6 +150,7 @@ class Token:
     end: int
     low: str
     is_name: bool
+    in_product: bool = False  # a capitalised person word in a product's name: "Flag Manager"
 
     @property
     def possessive(self) -> bool:
@@ -149,20 +198,47 @@ class Reader:
         regex = _names_regex(self.names_pattern)
         if regex is not None:
             self._name_spans = [m.span() for m in regex.finditer(self.text)]
+        self._name_spans += [span for span in _unlisted_names(self.text)]
         self.tokens = [
             Token(m.start(), m.end(), m.group().lower(), self.names_in(m.start(), m.end()))
             for m in _TOKEN.finditer(self.text)
         ]
+        for i, token in enumerate(self.tokens):
+            if token.bare in _PERSON_WORDS and _in_product_name(self, i):
+                self.tokens[i] = dataclasses.replace(token, in_product=True)
 
     def names_in(self, start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in self._name_spans)
 
-    def clause(self, start: int, end: int) -> Clause:
-        """The subject of the clause in which text[start:end] stands."""
+    def phrase(self, start: int, end: int) -> Clause:
+        """Who or what the noun phrase in text[start:end] is: "the on-call", "Priya's pages"."""
+        tokens = [t for t in self.tokens if start <= t.start and t.end <= end]
+        return _classify(_noun_phrase(tokens))
+
+    def owner(self, start: int, end: int) -> bool:
+        """Whether the possessive word in text[start:end] names a person: "Priya's", "the
+        intern's", "his"; not "the scheduler's", "Kubernetes'" or "the Feature Flag Manager's"."""
+        index = next((i for i, t in enumerate(self.tokens) if t.start >= start), None)
+        if index is None or self.tokens[index].start >= end:
+            return False
+        token = self.tokens[index]
+        if token.is_name:
+            return True
+        previous = self.tokens[index - 1] if index else None
+        bare = token.bare
+        if bare not in _STAFF or token.in_product:
+            return False
+        return bare != "operator" or (previous is not None and previous.low in _PERSON_ADJECTIVES)
+
+    def clause(self, start: int, end: int, *, passive: bool = True) -> Clause:
+        """The subject of the clause in which text[start:end] stands.
+
+        With `passive`, a clause whose verb is passive ("the page was ignored") is said of its
+        agent ("by the on-call"); without it, "was" leads a predicate ("was too slow")."""
         first = next((i for i, t in enumerate(self.tokens) if t.start >= start), len(self.tokens))
         last = next((i for i, t in enumerate(self.tokens) if t.start >= end), len(self.tokens))
         clauses = self._clauses_before(first)
-        if _is_passive(clauses[-1] if clauses else []):
+        if passive and _is_passive(clauses[-1] if clauses else []):
             return self._agent(last)
         for index in range(len(clauses) - 1, -1, -1):
             tokens = clauses[index]
@@ -199,6 +275,12 @@ class Reader:
 
     def _ends_sentence(self, i: int) -> bool:
         end = self.tokens[i].end
+        if (
+            i
+            and self.tokens[i - 1].low in _TITLES
+            and self.tokens[i - 1].end == self.tokens[i].start
+        ):
+            return False  # "Ms. Lindqvist"
         return end >= len(self.text) or self.text[end].isspace()
 
     def _agent(self, last: int) -> Clause:
@@ -213,6 +295,42 @@ class Reader:
                     return found
                 break
         return Clause(SYSTEM)
+
+
+def _unlisted_names(text: str) -> list[tuple[int, int]]:
+    """Spans of people the participant list does not name: a common first name, written
+    capitalised, with the surname after it ("Kevin", "Mike Duarte"), or a title and a name
+    ("Ms. Lindqvist", "Dr. Osei"). A first name that starts a run of three capitalised words, or
+    is followed by a capitalised person word, names a product ("Jordan Cloud Gateway")."""
+    spans: list[tuple[int, int]] = []
+    for match in _NAME_START.finditer(text):
+        first, second, third = match.group("first", "second", "third")
+        if match.group("title"):
+            end = match.end("second") if second and not third else match.end("first")
+            spans.append((match.start(), end))
+            continue
+        if first.lower() not in _FIRST_NAMES or third:
+            continue
+        if second and second.lower().removesuffix("'s") in _PERSON_WORDS | _SYSTEM_HEADS:
+            continue
+        spans.append((match.start(), match.end("second") if second else match.end("first")))
+    return spans
+
+
+def _in_product_name(reader: Reader, index: int) -> bool:
+    """Whether a person word stands in a capitalised product name: "Feature Flag Manager"
+    (unlike the role "Release Manager", "Site Reliability Engineer")."""
+    token = reader.tokens[index]
+    written = reader.text[token.start : token.end]
+    if not written[:1].isupper() or token.bare in _GROUPS:
+        return False  # "the Payments Team" is a team of people, however it is written
+    before = []
+    for i in range(index - 1, -1, -1):
+        word = reader.text[reader.tokens[i].start : reader.tokens[i].end]
+        if not word[:1].isupper() or reader.tokens[i].low in _DETERMINERS:
+            break
+        before.append(reader.tokens[i].low)
+    return any(low not in _ROLE_MODIFIERS for low in before)
 
 
 def normalise(text: str) -> str:
@@ -302,10 +420,15 @@ def _classify(phrase: list[Token]) -> Clause:
     return Clause(SYSTEM, phrase[0].start)
 
 
+# People whose possession of a change can be named as its agent: staff, not the customers or
+# users a system serves ("a user's query" describes load, "the intern's script" puts it on her).
+_STAFF = _PERSON_WORDS - _words("user customer human person people folks guy requester")
+
+
 def _is_person(token: Token, previous: Token | None) -> bool:
     if token.is_name or token.low in _PRONOUNS:
         return not token.possessive
-    if token.bare not in _PERSON_WORDS or token.possessive:
+    if token.bare not in _PERSON_WORDS or token.possessive or token.in_product:
         return False
     if token.bare == "operator" and previous is not None:
         return previous.low in _PERSON_ADJECTIVES

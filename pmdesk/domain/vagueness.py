@@ -52,6 +52,47 @@ _BEHAVIOUR = (
     "|learn|practi[sc]e|re-?train|onboard|work (?:closely )?with|partner with|sync with"
     "|align with|reach out to|talk (?:to|with)|engage with|check in with|meet with"
 )
+# Plans to talk to someone: a meeting is a way to find the change, not the change.
+_TALK = (
+    "have (?:a |an )?(?:(?:quick|short|follow-up|proper) )?(?:conversation|chat|talk|discussion"
+    "|call|meeting|sync|session)s?(?: with)?|(?:set up|schedule|book|arrange|organi[sz]e|hold)"
+    " (?:a |an )?(?:(?:quick|short|follow-up|recurring|regular) )?(?:meeting|call|sync|session"
+    "|chat|conversation|discussion|workshop)s?|loop in|touch base|get in touch|connect with"
+    "|follow up with|open (?:a |the )?(?:dialogue|conversation|discussion)|start (?:a |the )?"
+    "(?:dialogue|conversation|discussion)|raise (?:this|it|the (?:issue|topic|problem)) with"
+    "|bring (?:this|it) up with|get together with|circle back with|liaise with|consult(?: with)?"
+)
+# Promises to watch something harder: attention fades, an alert does not.
+_WATCH = (
+    "keep (?:a |an )?(?:(?:close|closer|careful|sharp|sharper|better|watchful) )?eye on"
+    "|keep tabs on|stay on top of|keep (?:watching|monitoring|tracking|an eye out)"
+    "|(?:closely|carefully|actively|continuously|regularly) (?:watch|monitor|track|observe"
+    "|follow|check)|be (?:more )?(?:vigilant|alert|watchful|attentive|mindful)"
+)
+# "Monitor lag more closely": a verb of watching with a manner, not a mechanism.
+_WATCH_VERB = LazyPattern(r"^(?:watch|monitor|track|observe|follow|check)\b", re.IGNORECASE)
+_WATCH_MANNER = LazyPattern(
+    r"\b(?:more\s+(?:closely|carefully|often|frequently|regularly|attentively|aggressively"
+    r"|diligently)|closely|carefully|harder|better|going\s+forward|from\s+now\s+on)\b",
+    re.IGNORECASE,
+)
+# Training is concrete when it says who is trained, on what, and by when.
+_TRAINING = LazyPattern(
+    r"^(?:train|re-?train|educate|onboard|teach|coach|drill|walk)\b", re.IGNORECASE
+)
+_DEADLINE = LazyPattern(
+    r"\b(?:by|before|on|until|no later than|due|in)\s+(?:\d|(?:the\s+)?end\s+of|eo[mqy]\b"
+    r"|q[1-4]\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|mon|tue|wed|thu|fri"
+    r"|next\s+(?:week|month|quarter|sprint))",
+    re.IGNORECASE,
+)
+_TRAINEES = LazyPattern(
+    r"\b(?:all|every|each|the|our|\d+|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:engineers?|on-?calls?|sres?|developers?|operators?|responders?"
+    r"|hires?|members?|rotation|shift|team|dbas?|staff|reviewers?)\b",
+    re.IGNORECASE,
+)
+_TRAINED_ON = LazyPattern(r"\b(?:on|in|through|about|with)\s+(?P<what>.+)$", re.IGNORECASE)
 # Verbs that change something by some amount: concrete only with a target or a method.
 _MEASURE = (
     "improve|enhance|optimi[sz]e|increase|decrease|reduce|lower|raise|boost|harden|strengthen"
@@ -67,8 +108,8 @@ _PREFIX = LazyPattern(
     re.IGNORECASE,
 )
 _LEAD = LazyPattern(
-    rf"^(?P<verb>(?P<study>{_STUDY})|(?P<wish>{_WISH})|(?P<behaviour>{_BEHAVIOUR})"
-    rf"|(?P<measure>{_MEASURE}))\b",
+    rf"^(?P<verb>(?P<talk>{_TALK})|(?P<watch>{_WATCH})|(?P<study>{_STUDY})|(?P<wish>{_WISH})"
+    rf"|(?P<behaviour>{_BEHAVIOUR})|(?P<measure>{_MEASURE}))\b",
     re.IGNORECASE,
 )
 # "make deployments safer", "make the alerts more useful": an adjective instead of a change.
@@ -83,6 +124,8 @@ _COMPARATIVE_LEAD = LazyPattern(
     r"|proper|additional|extra|further|general|overall)\b",
     re.IGNORECASE,
 )
+# "Reach out to the vendor re: rate limits": the topic, not a second part of the title.
+_REGARDING = LazyPattern(r"\s+re:\s*", re.IGNORECASE)
 _CADENCE = LazyPattern(
     r"\b(?:daily|weekly|bi-?weekly|fortnightly|monthly|quarterly|yearly|annually|every|each)\b",
     re.IGNORECASE,
@@ -166,7 +209,7 @@ _DEFAULT_EXAMPLE = "Add a latency alert to the checkout service with a 5-second 
 def find_vagueness(title: str) -> Vagueness | None:
     """Why `title` names no concrete deliverable, or None when it says what changes on what."""
     written = " ".join(title.split()).rstrip(".!?")
-    text = _PREFIX.sub("", written)
+    text = _REGARDING.sub(" regarding ", _PREFIX.sub("", written))
     if not text or not _WORDS.search(text):
         return None
     reason = _vague_reason(text)
@@ -191,8 +234,14 @@ def _vague_reason(text: str) -> str | None:
 def _part_reason(part: str) -> str | None:
     lead = _LEAD.match(part)
     if lead is not None:
-        kind = next(k for k in ("study", "wish", "behaviour", "measure") if lead.group(k))
+        kind = next(
+            k for k in ("talk", "watch", "study", "wish", "behaviour", "measure") if lead.group(k)
+        )
         rest = part[lead.end() :]
+        if kind in {"talk", "watch"}:
+            return kind
+        if kind == "behaviour" and _specific_training(part):
+            return None
         if kind == "study":
             # "Review burn-rate alerts weekly in the ops meeting" is a standing routine.
             recurring = lead.group("verb").lower() in {"review", "audit"} and _CADENCE.search(rest)
@@ -210,6 +259,8 @@ def _part_reason(part: str) -> str | None:
             # logic" or "Clean up the pipeline" does not say into what.
             return None
         return kind
+    if _WATCH_VERB.match(part) and _WATCH_MANNER.search(part):
+        return "watch"
     if _MAKE_COMPARATIVE.match(part):
         return "comparative"
     if _COMPARATIVE_LEAD.match(part):
@@ -218,6 +269,16 @@ def _part_reason(part: str) -> str | None:
     if len(words) >= 1 and _is_generic(" ".join(words[1:])):
         return "generic"
     return None
+
+
+def _specific_training(part: str) -> bool:
+    """ "Walk all five checkout on-call engineers through the rollback runbook before 15 March":
+    who is trained, on what, and by when, so anyone can tell whether it happened."""
+    if not _TRAINING.match(part) or not _DEADLINE.search(part) or not _TRAINEES.search(part):
+        return False
+    on = _TRAINED_ON.search(part)
+    subject = _DEADLINE.split(on.group("what"))[0] if on else ""
+    return bool(subject.strip()) and not _is_generic(subject)
 
 
 def _has_concrete_method(rest: str) -> bool:
@@ -250,6 +311,16 @@ def _message(text: str, reason: str) -> str:
         return (
             f"{quoted} states a wish, not a deliverable: name the change to the system that "
             f"makes it true, on which thing, {example}"
+        )
+    if reason == "talk":
+        return (
+            f"{quoted} plans a conversation, not a change: say what the conversation must "
+            f"produce, on which thing, {example}"
+        )
+    if reason == "watch":
+        return (
+            f"{quoted} promises to watch harder, and attention fades after a few weeks: "
+            f"say which alert or check does the watching, with its threshold, {example}"
         )
     if reason == "behaviour":
         return (

@@ -1,4 +1,3 @@
-# ruff: noqa: E501, RUF001
 """A fourth labelled set, written blind by a fourth author who never saw the language rules.
 
 It covers cause and timeline texts in five classes (counterfactuals, judgements, possessives,
@@ -8,6 +7,13 @@ label is the author's own judgement as an incident reviewer: whether the text pu
 a person rather than on a condition of the system, and whether the title names no deliverable
 anyone could tell is done. Sentences are written in the shapes real reviews use: timestamps,
 bullets, "Why?" answers and lessons.
+
+Measured blind, on the rules as they were before issue 23 touched them: blame precision 0.94 /
+recall 0.35 (counterfactuals 1.00 / 0.36, judgements 1.00 / 0.31, possessives 1.00 / 0.18,
+product names 0.67 / 1.00 with one false alarm on "Feature Flag Manager relied on …", unlisted
+names 1.00 / 0.44); vague actions 1.00 / 0.68 (watching harder 1.00 / 0.43, talking to another
+team 1.00 / 0.38, training 1.00 / 1.00). The misses were then closed with general rules, and the
+set guards against regressions like the others: it is no longer blind.
 """
 
 from __future__ import annotations

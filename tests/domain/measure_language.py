@@ -7,12 +7,12 @@ every misclassified sample, so a change that fixes one sentence and breaks two s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from pmdesk.domain.language import find_blame, find_vagueness
-from tests.domain import second_author_texts, third_author_texts
+from tests.domain import fourth_author_texts, second_author_texts, third_author_texts
 from tests.domain.labelled_texts import ACTION_SAMPLES, BLAME_SAMPLES
 
 
@@ -73,26 +73,48 @@ def vagueness_score() -> Score:
     )
 
 
-class AuthorSet(Protocol):
-    """A labelled module by another author: its participants, blame texts and action titles."""
+Sample = tuple[str, bool] | tuple[str, bool, str]
 
-    PEOPLE: tuple[str, ...]
-    BLAME: tuple[tuple[str, bool], ...]
-    VAGUE: tuple[tuple[str, bool], ...]
+
+class AuthorSet(Protocol):
+    """A labelled module by another author: its participants, blame texts and action titles.
+
+    A sample is `(text, positive)`, or `(text, positive, class)` in a set written by class."""
+
+    @property
+    def PEOPLE(self) -> tuple[str, ...]: ...  # noqa: N802 (a module's constant)
+
+    @property
+    def BLAME(self) -> Sequence[Sample]: ...  # noqa: N802
+
+    @property
+    def VAGUE(self) -> Sequence[Sample]: ...  # noqa: N802
 
 
 OTHER_AUTHORS: dict[str, AuthorSet] = {
     "second author": second_author_texts,
     "third author": third_author_texts,
+    "fourth author": fourth_author_texts,
 }
 
 
-def author_blame_score(labelled: AuthorSet) -> Score:
-    return score(labelled.BLAME, lambda text: find_blame(text, labelled.PEOPLE) is not None)
+def author_blame_score(labelled: AuthorSet, only: str | None = None) -> Score:
+    return score(
+        _samples(labelled.BLAME, only), lambda text: find_blame(text, labelled.PEOPLE) is not None
+    )
 
 
-def author_vagueness_score(labelled: AuthorSet) -> Score:
-    return score(labelled.VAGUE, lambda title: find_vagueness(title) is not None)
+def author_vagueness_score(labelled: AuthorSet, only: str | None = None) -> Score:
+    return score(_samples(labelled.VAGUE, only), lambda title: find_vagueness(title) is not None)
+
+
+def classes(samples: Iterable[Sample]) -> list[str]:
+    """The classes a set's samples are written in, in order of first use."""
+    return list(dict.fromkeys(sample[2] for sample in samples if len(sample) == 3))
+
+
+def _samples(samples: Iterable[Sample], only: str | None) -> list[tuple[str, bool]]:
+    return [(s[0], s[1]) for s in samples if only is None or (len(s) == 3 and s[2] == only)]
 
 
 def report(name: str, result: Score) -> str:
@@ -111,7 +133,11 @@ def main() -> None:
     print(report("action-vague", vagueness_score()))
     for author, labelled in OTHER_AUTHORS.items():
         print(report(f"blame-language, {author}", author_blame_score(labelled)))
+        for kind in classes(labelled.BLAME):
+            print(report(f"  class {kind}", author_blame_score(labelled, kind)))
         print(report(f"action-vague, {author}", author_vagueness_score(labelled)))
+        for kind in classes(labelled.VAGUE):
+            print(report(f"  class {kind}", author_vagueness_score(labelled, kind)))
 
 
 if __name__ == "__main__":
