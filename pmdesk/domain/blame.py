@@ -38,7 +38,7 @@ from pmdesk.domain.clauses import (
 )
 from pmdesk.domain.clauses import words as _words
 from pmdesk.domain.patterns import LazyPattern
-from pmdesk.domain.reframing import BlameClass, deed, questions
+from pmdesk.domain.reframing import BlameClass, deed, questions, thing
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +241,7 @@ _AUX = LazyPattern(
 )
 # Knowing is not doing: "If we had known about the limit" asks where the knowledge was.
 _KNOWING = _words("known realised realized understood heard had been got gotten received told seen")
+_HEDGES = _words("a little bit much far just slightly somewhat only")
 # After "were" and "had been": the manner a person is judged by ("more careful", "watching").
 _MANNER = _words("""
     more less quicker faster slower sooner earlier better closer careful attentive around there
@@ -426,7 +427,7 @@ def _judged_hits(reader: Reader) -> Iterator[_Hit]:
         if not 0 <= match.start() - start <= 60:
             start = match.start()
         done = ""
-        if kind == "choice":
+        if kind == "choice" and re.match(r"(?:cho|deci|opt|elect|prefer)", word):
             done = deed(re.sub(r"^\w+\s+(?:not\s+)?", "", match.group()) + text[match.end() :])
         yield _hit(reader, start, match.end(), kind, named=clause.named, done=done)
 
@@ -468,6 +469,14 @@ def _counterfactual_hits(reader: Reader) -> Iterator[_Hit]:
                 break
             verb = words[k].group().lower()
             then = words[k + 1].group().lower() if k + 1 < len(words) else ""
+            verb_end = words[k].end()
+            if lead.group("aux").lower() == "were":
+                # "Were the deployer a little more careful": hedges before the manner word
+                manner = [w for w in words[k : k + 5] if w.group().lower() not in _HEDGES]
+                if manner:
+                    verb, verb_end = manner[0].group().lower(), manner[0].end()
+                    if verb in {"more", "less"} and len(manner) > 1:
+                        verb_end = manner[1].end()
             if not _takes(lead.group("aux").lower(), verb, then):
                 continue
             phrase = reader.phrase(after, who_end)
@@ -480,7 +489,7 @@ def _counterfactual_hits(reader: Reader) -> Iterator[_Hit]:
                 yield _hit(
                     reader,
                     start,
-                    after + words[k].end(),
+                    after + verb_end,
                     "counterfactual",
                     named=phrase.named,
                     done=done,
@@ -554,6 +563,8 @@ def _slip_deed(text: str, match: re.Match[str], kind: str) -> str:
         return deed(
             re.sub(r"^without\s+", "", match.group(), flags=re.IGNORECASE) + text[match.end() :]
         )
+    if kind == "skip":
+        return thing(text[match.end() :])  # "What made the pre-flight checklist optional?"
     return ""
 
 
@@ -597,10 +608,16 @@ _NOT_DOING_LOWER = LazyPattern(_NOT_DOING.pattern)
 _JUDGED_LOWER = LazyPattern(_JUDGED.pattern)
 _AGENT_LOWER = LazyPattern(
     rf"(?:'s|s'|\b(?:his|her|their|our|my|your))\s[^.;]*?\b(?:{_AGENT_VERBS})\b"
-    r"|\b(?:root cause|caused by|due to|because of|triggered by|result of)\b"
+    r"|\b(?:root cause|caused by|due to|because of|triggered by|result of)\b[^.;]{0,30}?"
+    r"(?:'s|s'|\b(?:his|her|their|our|my|your)\b)"
 )
-# Every counterfactual starts with "if", "unless", or a clause-initial "had" or "were".
-_COUNTERFACTUAL_LOWER = LazyPattern(r"\b(?:if|unless)\s|\b(?:had|were)\s|\bnobody\b|\bno one\b")
+# Every counterfactual has "if" or "unless" before its auxiliary, or starts a clause with "had"
+# or "were"; "nobody … bothered" is a judgement with words between.
+_COUNTERFACTUAL_LOWER = LazyPattern(
+    r"\b(?:if|unless)\s[^.;:!?]*?\b(?:had|hadn't|'d|were|was|wasn't|weren't|would|could"
+    r"|did|didn't)\b|(?:^|[,;:.!?()\u2013\u2014]\s*|\s-\s+|\d\s+|\b(?:and|but|lesson)\s+)"
+    r"(?:had|were)\s|\b(?:nobody|no\s+one)\b[^.;:!?]*\bbothered\b"
+)
 
 
 def _has_trigger(text: str, owners: str) -> bool:

@@ -78,6 +78,7 @@ _STOP = _words("""
     from with by during after before into onto over under through without about against between
     as than via per until since because and but or so while when if once although though yet
     """)
+_QUANTIFIERS = _words("one some each all none both many most several two three few any either")
 _COPULA_HEADS = _words("cause reason problem issue culprit trigger it this that what")
 _SKIPPABLE = _words(
     "then later also unfortunately meanwhile finally again subsequently eventually first next "
@@ -369,6 +370,9 @@ def _noun_phrase(tokens: Sequence[Token]) -> list[Token]:
             if not phrase and (_skippable(token) or (low in _STOP and not token.is_name)):
                 continue
         elif low in _STOP and not token.is_name:
+            if low == "of" and all(t.low in _QUANTIFIERS for t in phrase):
+                phrase = []  # "One of the gateways", "Two of our engineers": the head follows
+                continue
             if low in {"was", "is"} and phrase[-1].bare in _COPULA_HEADS:
                 phrase = []  # "Root cause was the developer ...": the actor follows
                 continue

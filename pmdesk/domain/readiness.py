@@ -317,7 +317,7 @@ def _blame_findings(pm: Postmortem) -> Iterator[Finding]:
                 target_id,
                 text,
                 f"“{hit.phrase}” puts the failure on a person: reword it",
-                hit.suggestion,
+                f"{hit.suggestion} Ask the room: {' '.join(hit.questions)}",
                 quoted=True,
             )
 

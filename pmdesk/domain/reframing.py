@@ -237,7 +237,7 @@ _IRREGULAR = {
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 # Where the deed ends: a clause boundary or the outcome that follows it.
 _DEED_END = re.compile(
-    r"[,.;:!?()\u2014\u2013]|\s(?:and|but|so|then|which|because|before|after|when|while|since"
+    r"[,;!?()\u2014\u2013]|[.:](?!\d)|\s(?:and|but|so|then|which|because|before|after|when|while|since"
     r"|until|or|the outage|this|none|we|it would|nothing|would|could)\b",
     re.IGNORECASE,
 )
@@ -262,6 +262,16 @@ def deed(words_after: str, *, limit: int = 7) -> str:
         return ""
     rest = [w.strip('"“”') for w in words[1:limit]]
     return " ".join([gerund_of(words[0]), *rest]).strip()
+
+
+def thing(words_after: str, *, limit: int = 5) -> str:
+    """The noun phrase a verb acts on: "the pre-flight checklist, and …" -> "the pre-flight
+    checklist"; "" when none follows."""
+    end = _DEED_END.search(words_after)
+    words = (words_after[: end.start()] if end else words_after).split()[:limit]
+    if not words or words[0].lower() not in {"the", "a", "an", "our", "their", "its"}:
+        return ""
+    return " ".join(words)
 
 
 def base_form(word: str) -> str:

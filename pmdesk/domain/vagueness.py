@@ -64,7 +64,8 @@ _TALK = (
 )
 # Promises to watch something harder: attention fades, an alert does not.
 _WATCH = (
-    "keep (?:a |an )?(?:(?:close|closer|careful|sharp|sharper|better|watchful) )?eye on"
+    "keep (?:a |an )?(?:(?:close|closer|careful|sharp|sharper|better|watchful) )?(?:eye|watch)"
+    " (?:on|over)"
     "|keep tabs on|stay on top of|keep (?:watching|monitoring|tracking|an eye out)"
     "|(?:closely|carefully|actively|continuously|regularly) (?:watch|monitor|track|observe"
     "|follow|check)|be (?:more )?(?:vigilant|alert|watchful|attentive|mindful)"
@@ -91,6 +92,9 @@ _TRAINEES = LazyPattern(
     r"(?:[\w-]+\s+){0,3}?(?:engineers?|on-?calls?|sres?|developers?|operators?|responders?"
     r"|hires?|members?|rotation|shift|team|dbas?|staff|reviewers?)\b",
     re.IGNORECASE,
+)
+_ASKED = LazyPattern(
+    r"^(?:ask|tell|remind|encourage)\s+(?:[\w'.-]+\s+){1,4}?to\s+(?=\w)", re.IGNORECASE
 )
 _TRAINED_ON = LazyPattern(r"\b(?:on|in|through|about|with)\s+(?P<what>.+)$", re.IGNORECASE)
 # Verbs that change something by some amount: concrete only with a target or a method.
@@ -242,6 +246,11 @@ def _part_reason(part: str) -> str | None:
             return kind
         if kind == "behaviour" and _specific_training(part):
             return None
+        asked = _ASKED.match(part)
+        if kind == "behaviour" and asked is not None:
+            # "Ask Stripe support to confirm the retry schedule in writing": what they are asked
+            # to do is the deliverable, and it is judged as a title of its own.
+            return _part_reason(part[asked.end() :])
         if kind == "study":
             # "Review burn-rate alerts weekly in the ops meeting" is a standing routine.
             recurring = lead.group("verb").lower() in {"review", "audit"} and _CADENCE.search(rest)

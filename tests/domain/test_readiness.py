@@ -242,6 +242,14 @@ def test_blame_names_a_participant() -> None:
     assert only(pm, "blame-language").target_id == cause(pm, "c2").id
 
 
+def test_a_blame_finding_hands_the_facilitator_its_questions() -> None:
+    pm = example()
+    pm.participants.append(Participant("Priya Nair", "on-call engineer"))
+    cause(pm, "c2").text = "If Priya had checked the canary dashboard, the push would have stopped."
+    found = only(pm, "blame-language")
+    assert "Ask the room: What made checking the canary dashboard hard to see" in found.detail
+
+
 def test_a_minimal_postmortem_lists_what_is_missing_in_reading_order() -> None:
     pm = Postmortem(title="Empty")
     assert rules(pm) == ["no-timeline", "impact-not-quantified", "no-causes"]
