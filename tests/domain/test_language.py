@@ -376,7 +376,7 @@ def test_any_text_and_people_never_raise(text: str, people: list[str]) -> None:
     assert found is None or found.message
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(
     words=st.lists(
         st.sampled_from(
@@ -411,6 +411,34 @@ def test_any_text_and_people_never_raise(text: str, people: list[str]) -> None:
                 "improve",
                 "add",
                 "tests",
+                "If",
+                "if only",
+                "had",
+                "hadn't",
+                "Had",
+                "Were",
+                "were",
+                "more careful",
+                "checked",
+                "been",
+                "too slow",
+                "took too long",
+                "junior",
+                "engineer",
+                "chose to skip",
+                "anyway",
+                "change",
+                "broke",
+                "Root cause:",
+                "Kevin",
+                "Ms.",
+                "Feature Flag Manager",
+                "one of",
+                "Keep a closer eye on",
+                "Set up a meeting with",
+                "Train",
+                "by 2027-03-31",
+                "re:",
             ]
         ),
         max_size=25,
@@ -421,6 +449,7 @@ def test_trigger_word_soup_never_raises(words: list[str]) -> None:
     hit = find_blame(text, ["Dana Okafor", "Platform team", "Okafor"])
     if hit is not None:
         assert text[hit.start : hit.end] == hit.phrase
+        assert hit.questions and all(q.endswith("?") and "{" not in q for q in hit.questions)
     find_vagueness(text)
 
 
