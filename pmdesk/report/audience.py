@@ -7,8 +7,9 @@ from enum import StrEnum
 
 class Audience(StrEnum):
     TEAM = "team"  # everything
-    # no participant or attendee names, no action notes, no parked points left open; an action's
-    # reason (why it was dropped, why its date moved) is shown: it explains, it is no private note
+    # no participant or attendee names (one typed into any text reads as the person's role, see
+    # names.py), no action notes, no parked points left open; an action's reason (why it was
+    # dropped, why its date moved) is shown: it explains, it is no private note
     STAKEHOLDERS = "stakeholders"
 
     @property

@@ -8,13 +8,12 @@ dates are shown whenever the incident spans more than one day in that zone.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pmdesk.domain.actions import board_order
 from pmdesk.domain.cause_tree import CauseTree, why_label
-from pmdesk.domain.clauses import person_names
 from pmdesk.domain.meeting import Meeting, Role
 from pmdesk.domain.model import (
     ActionField,
@@ -30,6 +29,7 @@ from pmdesk.domain.model import (
 )
 from pmdesk.domain.moments import KeyMoments, format_duration, key_moments
 from pmdesk.report.audience import Audience as Audience
+from pmdesk.report.names import Names, without_names
 
 STATUS_LABELS = {
     ActionStatus.OPEN: "Open",
@@ -112,7 +112,7 @@ class MeetingSection:
 
 @dataclass(frozen=True, slots=True)
 class ReportContents:
-    postmortem: Postmortem
+    postmortem: Postmortem  # for stakeholders, a copy whose texts name people by role (names.py)
     audience: Audience
     generated: datetime
     draft: bool  # stamped DRAFT on every page unless the postmortem is final
@@ -162,6 +162,12 @@ def build_contents(
     recurrences: Sequence[tuple[str, str]] = (),
     recurred_as: Sequence[tuple[str, str]] = (),
 ) -> ReportContents:
+    if audience is not Audience.TEAM:
+        # Names stay in the room: from here on, every text names people by their roles.
+        names = Names.of(postmortem)
+        postmortem = without_names(postmortem, names)
+        recurrences = [(names.replace(title), day) for title, day in recurrences]
+        recurred_as = [(names.replace(title), day) for title, day in recurred_as]
     zone = zone_of(postmortem)
     zone_name = postmortem.timezone if zone is not None else "UTC offset as written"
 
@@ -301,20 +307,9 @@ class _Place:
 
 def _action_rows(postmortem: Postmortem, today: date, team: bool) -> list[ActionRow]:
     causes = {c.id: c for c in postmortem.causes}
-    # Stakeholders see who owns an action, but never a participant's name: a person who owns one
-    # is named by their role in the review instead.
-    people = set(person_names(tuple(p.name for p in postmortem.participants)))
-    roles = {
-        " ".join(p.name.split()).casefold(): p.role or "a member of the team"
-        for p in postmortem.participants
-        if not team and " ".join(p.name.split()) in people
-    }
     rows = []
     for action in board_order(postmortem.actions):
         cause = causes.get(action.cause_id or "")
-        owner = " ".join((action.owner or "").split())
-        if owner.casefold() in roles:
-            action = replace(action, owner=roles[owner.casefold()])
         rows.append(
             ActionRow(
                 action,
