@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from pmdesk.domain.clauses import person_names
 from pmdesk.domain.meeting import Meeting, Role
-from pmdesk.domain.model import ActionItem, Postmortem, TimelineEvent
+from pmdesk.domain.model import ActionChange, ActionField, ActionItem, Postmortem, TimelineEvent
 
 
 def _words(text: str) -> frozenset[str]:
@@ -175,12 +175,14 @@ class Names:
 
 
 def without_names(postmortem: Postmortem, names: Names) -> Postmortem:
-    """A copy of the postmortem whose every printed text names people only by their roles; what
-    holds no name is shared with the original, not copied."""
+    """A copy of the postmortem that holds no person's name: every text names people by their
+    roles, and the participants are left out. What holds no name is shared with the original,
+    not copied."""
     say = names.replace
     meeting = postmortem.meeting
     return replace(
         postmortem,
+        participants=[],
         title=say(postmortem.title),
         summary=say(postmortem.summary),
         impact_summary=say(postmortem.impact_summary),
@@ -211,13 +213,26 @@ def _action(action: ActionItem, names: Names) -> ActionItem:
         title=names.replace(action.title),
         owner=names.owner(action.owner),
         notes=names.replace(action.notes),
-        history=[replace(change, note=names.replace(change.note)) for change in action.history],
+        history=[_change(change, names) for change in action.history],
     )
+
+
+def _change(change: ActionChange, names: Names) -> ActionChange:
+    if change.field is ActionField.OWNER:
+        return replace(
+            change,
+            old=names.owner(change.old),
+            new=names.owner(change.new),
+            note=names.replace(change.note),
+        )
+    return replace(change, note=names.replace(change.note))
 
 
 def _meeting(meeting: Meeting, names: Names) -> Meeting:
     return replace(
         meeting,
+        # Counted by their part in the meeting, never named.
+        attendees=[replace(a, name=names.owner(a.name) or a.name) for a in meeting.attendees],
         decisions=[replace(d, text=names.replace(d.text)) for d in meeting.decisions],
         parking_lot=[replace(p, text=names.replace(p.text)) for p in meeting.parking_lot],
     )

@@ -215,6 +215,18 @@ def test_the_team_report_keeps_every_name() -> None:
             assert line in text
 
 
+def test_the_stakeholder_contents_hold_no_name_at_all() -> None:
+    """Not only what the writers print today: a writer added later cannot print a name."""
+    pm = mentions_postmortem()
+    pm.actions[0].history.append(
+        ActionChange(START, ActionField.OWNER, "Sam Ruiz", "Dana Okafor", "Sam is on leave")
+    )
+    held = repr(contents_of(pm))
+    for name in NAMES:
+        assert name not in held
+    assert "Platform team" in held
+
+
 def test_the_stakeholder_copy_leaves_the_postmortem_as_it_was() -> None:
     pm = mentions_postmortem()
     contents_of(pm)
