@@ -200,6 +200,8 @@ _SKILL = (
     r"junior|inexperienced|rookie|novice|untrained|unqualified|under-?qualified|unskilled"
     r"|out\s+of\s+(?:his|her|their|my|our|your)\s+depth"
     r"|(?:not|\w+n't)\s+up\s+to\s+(?:the\s+)?(?:task|job)"
+    r"|(?:not|\w+n't)\s+(?:yet\s+|really\s+|quite\s+)?(?:competent|experienced|skilled|qualified"
+    r"|senior|good|ready)\s+enough"
     r"|lack(?:ed|s|ing)?\s+(?:the\s+)?(?:necessary\s+|required\s+|relevant\s+)?(?:experience"
     r"|skills?|expertise|competence|seniority)"
     r"|should\s+know\s+(?:better|by\s+now)|(?:did\s+not|didn't|does\s+not|doesn't)\s+know\s+what"
@@ -212,6 +214,9 @@ _CHOICE = (
     r"\s+\w+)|opted\s+out\s+of|went\s+ahead\s+(?:and\s+\w+\s+)?(?:anyway|regardless)"
     r"|(?:anyway|regardless)(?=\s*(?:[.!;,]|$))|overrul(?:ed|es|ing)|overrode"
     r"|on\s+a\s+(?:hunch|whim|gut\s+feeling)|took\s+(?:a|the)\s+shortcut"
+    r"|even\s+though\b[^.;]{0,60}?\b(?:said|told|asked|warned)\s+(?:\w+\s+)?not\s+to"
+    r"|despite\s+(?:the\s+|a\s+|an\s+|repeated\s+|clear\s+|explicit\s+)*(?:change\s+)?(?:freeze"
+    r"|warnings?|advice|polic(?:y|ies)|instructions|objections?)"
 )
 _JUDGED = LazyPattern(
     rf"\b(?:(?P<speed>{_SPEED})|(?P<skill>{_SKILL})|(?P<choice>{_CHOICE}))\b", re.IGNORECASE
@@ -250,15 +255,27 @@ _MANNER = _words("""
 # Possessives as the agent of a failure: "Priya's change broke checkout". Only verbs of damage:
 # "Dana's change exposed a latent bug" or "… triggered a race" says what the change revealed.
 _AGENT_VERBS = (
-    r"broke|break|breaks|took\s+(?:down|out)|brought\s+down|knocked\s+out|caused|deleted|wiped"
-    r"|dropped|corrupted|crashed|introduced|locked|overwhelmed|overloaded|pointed|disabled"
-    r"|let|exhausted|filled|erased|truncated|blocked|froze|stalled|leaked|killed"
-    r"|took\s+offline|knocked\s+over|overwrote|destroyed|shut\s+down|flooded|emptied"
+    r"broke|break|breaks|took\s+(?:down|out|offline)|brought\s+down|knocked\s+(?:out|over)"
+    r"|(?:took|brought|knocked)\s+(?:[\w-]+\s+){1,3}?(?:down|offline|out|over)|caused|deleted"
+    r"|wiped|dropped|corrupted|crashed|introduced|locked|overwhelmed|overloaded|pointed|disabled"
+    r"|let|exhausted|filled|erased|truncated|blocked|froze|stalled|leaked|killed|overwrote"
+    r"|destroyed|shut\s+down|flooded|emptied|burn(?:ed|t)\s+through|used\s+up"
 )
+# Between the work and its verb: "the on-call's restart that corrupted", "the call … is what
+# brought the site down", "the merge quietly reverted the fix and let the scraper back in".
 _AGENT = LazyPattern(
     r"(?P<owner>(?<![\w'])[^\W\d_][\w-]*(?:'s|(?<=s)')(?![\w])|\b(?:his|her|their|our|my|your)\b)"
-    r"(?P<what>(?:\s+[\w./-]+){1,6}?)"
+    r"(?P<what>(?:\s+[\w./-]+){1,10}?)"
+    r"(?:\s+(?:and|that|is\s+what|was\s+what))?"
     rf"\s+(?P<verb>{_AGENT_VERBS})\b",
+    re.IGNORECASE,
+)
+# A person's work aimed wider or elsewhere than meant: "Adeyemi's flush command targeted every
+# keyspace, not just the test one", "the intern's cron entry ran every minute instead of …".
+_AGENT_SCOPE = LazyPattern(
+    r"(?P<owner>(?<![\w'])[^\W\d_][\w-]*(?:'s|(?<=s)')(?![\w])|\b(?:his|her|their|our|my|your)\b)"
+    r"(?P<what>(?:\s+[\w./-]+){1,10}?),?"
+    r"\s+(?P<verb>instead\s+of|not\s+just|rather\s+than)\b",
     re.IGNORECASE,
 )
 # A possessive as the named cause: "Root cause: the on-call's manual restart of …".
@@ -274,6 +291,7 @@ _CAUSE_NOUN = LazyPattern(r"(?:\s+(?!(?:of|in|on|to|at|and|which|that|was|is)\b)
 _DEED_NOUNS = _words("""
     change changes push commit commits typo deploy deployment hotfix fix patch script query
     command edit migration pr config restart rollout approval mistake decision merge update
+    cron crontab flush playbook call
 """)
 # Words that end the noun phrase between a possessive and its verb: a new clause begins.
 _PHRASE_BREAKS = _words("""
@@ -362,8 +380,11 @@ def _find_blame(text: str, people: tuple[str, ...]) -> BlameHit | None:
     judgements = [*_judgement_hits(reader), *_judged_hits(reader), *_counterfactual_hits(reader)]
     possessions = list(_possession_hits(reader))
     # "Sam's typo … disabled checkout": the typo is the finding; the verb after it adds nothing.
-    named = {hit.start for hit in possessions}
-    agents = [hit for hit in _agent_hits(reader) if hit.start not in named]
+    agents = [
+        hit
+        for hit in _agent_hits(reader)
+        if not any(p.start < hit.end and hit.start < p.end for p in possessions)
+    ]
     hits = sorted(
         [*judgements, *_slip_hits(reader), *possessions, *agents],
         key=lambda hit: (hit.start, -hit.end),
@@ -607,7 +628,8 @@ _SLIP_TRIGGER_LOWER = LazyPattern(_SLIP_TRIGGER.pattern)
 _NOT_DOING_LOWER = LazyPattern(_NOT_DOING.pattern)
 _JUDGED_LOWER = LazyPattern(_JUDGED.pattern)
 _AGENT_LOWER = LazyPattern(
-    rf"(?:'s|s'|\b(?:his|her|their|our|my|your))\s[^.;]*?\b(?:{_AGENT_VERBS})\b"
+    rf"(?:'s|s'|\b(?:his|her|their|our|my|your))\s[^.;]*?\b(?:{_AGENT_VERBS}|instead\s+of"
+    r"|not\s+just|rather\s+than)\b"
     r"|\b(?:root cause|caused by|due to|because of|triggered by|result of)\b[^.;]{0,30}?"
     r"(?:'s|s'|\b(?:his|her|their|our|my|your)\b)"
 )
@@ -643,6 +665,12 @@ def _agent_hits(reader: Reader) -> Iterator[_Hit]:
         for m in _AGENT.finditer(text)
         if not (_PHRASE_BREAKS & set(m.group("what").lower().split()))
     ]
+    found += [
+        (m.start(), m.start("verb"), m.start("owner"), m.end("owner"), m.group("what"))
+        for m in _AGENT_SCOPE.finditer(text)
+        if not (_PHRASE_BREAKS & set(m.group("what").lower().split()))
+        and _DEED_NOUNS & {w.strip(".,") for w in m.group("what").lower().split()[:3]}
+    ]
     for m in _CAUSE_LEAD.finditer(text):
         noun = _CAUSE_NOUN.match(text, m.end())
         end = noun.end() if noun else m.end()
@@ -656,10 +684,23 @@ def _agent_hits(reader: Reader) -> Iterator[_Hit]:
         elif owner not in {"his", "her"} and not reader.owner(owner_start, owner_end):
             continue
         start = _with_determiner(text, owner_start)
-        thing = " ".join(what.split()[:4]).strip(" ,;:")
+        work = _work(what)
         named = reader.names_in(owner_start, owner_end)
-        done = f"the {thing}" if thing and end > owner_end + len(what) else ""
-        yield _hit(reader, start, end, "agent", named=named, done=done)
+        yield _hit(reader, start, end, "agent", named=named, done=f"the {work}" if work else "")
+
+
+def _work(what: str) -> str:
+    """The work a possessive names, without what it did: "cleanup script matched every …" ->
+    "cleanup script", "decision to push on Friday" -> "decision"."""
+    words: list[str] = []
+    for word in what.split()[:4]:
+        low = word.lower().strip(".,;:")
+        if low.endswith(("ed", "ly")) or low in IRREGULAR_PAST or low in _PHRASE_BREAKS:
+            break
+        if low in {"to", "of", "in", "on", "at", "for", "from", "into", "with"}:
+            break
+        words.append(low)
+    return " ".join(words)
 
 
 def _with_determiner(text: str, start: int) -> int:
@@ -701,7 +742,7 @@ class _Hit:
 
 
 def _hit(reader: Reader, start: int, end: int, kind: str, *, named: bool, done: str = "") -> _Hit:
-    while end > start and reader.text[end - 1].isspace():
+    while end > start and (reader.text[end - 1].isspace() or reader.text[end - 1] in ",;:"):
         end -= 1
     return _Hit(start, end, kind, named, done)
 

@@ -29,7 +29,9 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 # Past forms that "never" takes in "we never tested it"; present forms read as advice.
 IRREGULAR_PAST = _words(
-    "ran read wrote took told sent made did put set kept left brought thought gave built"
+    "ran read wrote took told sent made did put set kept left brought thought gave built chose "
+    "forgot went came knew saw got found held caught paid spent lost began broke drove stood "
+    "understood"
 )
 
 
@@ -56,6 +58,7 @@ _PERSON_WORDS = _words("""
     admin administrator sysadmin dba manager lead responder commander author committer
     contractor employee staff user customer human person people team colleague teammate member
     shift analyst technician owner maintainer folks guy newcomer hire requester releaser
+    rep representative
     """)
 # "the Postgres operator" is software; "the night-shift operator" is a person.
 _PERSON_ADJECTIVES = _words(
@@ -120,7 +123,11 @@ _FIRST_NAMES = _words("""
     ryan sam samantha samuel sandra sara sarah scott sean sergei sergey shane sharon simon sofia
     sophie stefan stephanie stephen steve steven susan suresh tanya thomas tim timothy tom
     tomas tony tyler valentina vanessa vijay vikram vincent wei william xavier yuki yusuf zach
-    zoe
+    zoe dave davey bob bobby pete phil ken kenny ron don tony nick jon jenny becky beth meg
+    maggie ollie charlie freddie archie alfie harvey theo toby ravi sanjay arjun priyanka
+    oluwaseun seun chidi ngozi kwame kofi ama abena tunde emeka yaw lerato thabo sipho mei ling
+    jia hao jun yan hiro takeshi haruto sakura minh linh anh duc ngoc sung min jae hyun seo
+    ji-woo mateo santiago valentina camila lucia sofia joaquin ignacio mariana gabriela
     """)
 _TITLES = _words("mr mrs ms mx dr prof")
 # Role titles written capitalised ("the Release Manager"): a capitalised person word after any
@@ -245,6 +252,8 @@ class Reader:
             tokens = clauses[index]
             if index < len(clauses) - 1 and tokens and tokens[0].low in _STOP | {"which"}:
                 continue  # a relative clause between subject and verb: "..., who was new, ..."
+            if index and tokens and tokens[0].low.endswith("ing") and not tokens[0].is_name:
+                continue  # "Tomas, acting as release manager, forgot": the subject is before
             phrase = _noun_phrase(tokens)
             found = _classify(phrase)
             if found.subject is PERSON and _refers_back(phrase, clauses[:index]):

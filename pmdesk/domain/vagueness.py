@@ -107,8 +107,10 @@ _MEASURE = (
 
 # "We need to ...", "Let's ...", "TODO: ...": the lead verb comes after these.
 _PREFIX = LazyPattern(
-    r"^(?:(?:we|team|you|everyone|engineers|devs?|sres?|ops)\s+(?:should|must|need to|will|shall"
-    r"|have to|to|are going to)\s+|(?:let'?s|please|need to|must|should|todo:?|action:?)\s+)+",
+    r"^(?:(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:we|team|you|everyone|engineers?|devs?|developers?|sres?"
+    r"|ops|on-?calls?|owners?|rotation)\s+(?:should|must|need to|needs to|will|shall|have to"
+    r"|has to|to|are going to|is going to)\s+|(?:let'?s|please|need to|must|should|todo:?"
+    r"|action:?)\s+)+",
     re.IGNORECASE,
 )
 _LEAD = LazyPattern(
@@ -166,7 +168,7 @@ _GENERIC_NOUNS = _words("""
     those them way ways tests. visibility insight insights detection recovery backups backup
     test-coverage operations ops tech debt site app application applications flow flows
     pipeline pipelines cluster clusters retro retros retrospective meeting meetings session
-    sessions workshop discussion sync
+    sessions workshop discussion sync learned learnt
     """)
 # Words that carry no content of their own in an object phrase.
 _FILLER = _words("""

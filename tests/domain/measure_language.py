@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pmdesk.domain.language import find_blame, find_vagueness
-from tests.domain import fourth_author_texts, second_author_texts, third_author_texts
+from tests.domain import (
+    fifth_author_texts,
+    fourth_author_texts,
+    second_author_texts,
+    third_author_texts,
+)
 from tests.domain.labelled_texts import ACTION_SAMPLES, BLAME_SAMPLES
 
 
@@ -95,6 +100,7 @@ OTHER_AUTHORS: dict[str, AuthorSet] = {
     "second author": second_author_texts,
     "third author": third_author_texts,
     "fourth author": fourth_author_texts,
+    "fifth author": fifth_author_texts,
 }
 
 

@@ -98,6 +98,42 @@ COUNTERFACTUAL = BlameClass.COUNTERFACTUAL
             "What let the config change through unchecked?",
         ),
         (
+            "It was the DBA's schema change that locked the orders table for ten minutes.",
+            BlameClass.AGENT,
+            "the DBA's schema change that locked",
+            "What let the schema change through unchecked?",
+        ),
+        (
+            "Sam's decision to push on a Friday evening is what took checkout offline.",
+            BlameClass.AGENT,
+            "Sam's decision to push on a Friday evening is what took checkout offline",
+            "What let the decision through unchecked?",
+        ),
+        (
+            "Lena's cleanup script matched every bucket, not just the staging ones.",
+            BlameClass.AGENT,
+            "Lena's cleanup script matched every bucket",
+            "What let the cleanup script through unchecked?",
+        ),
+        (
+            "Sam, working alone that night, forgot to drain the node first.",
+            BlameClass.OMISSION,
+            "Sam, working alone that night, forgot to drain",
+            "What made the step easy to leave out?",
+        ),
+        (
+            "The new on-call is not yet experienced enough to run a failover alone.",
+            BlameClass.SKILL,
+            "The new on-call is not yet experienced enough",
+            "Which safeguard relies on experience instead of a check?",
+        ),
+        (
+            "Dana deployed the schema change despite the change freeze.",
+            BlameClass.CHOICE,
+            "Dana deployed the schema change despite the change freeze",
+            "What were the schedule, the tooling and the team rewarding that day?",
+        ),
+        (
             "Natalie forgot to rotate the key.",
             BlameClass.OMISSION,
             "Natalie forgot to rotate",
@@ -155,6 +191,10 @@ def test_each_class_is_found_with_its_questions(
         "The Incident Manager Bot posted the status update twice.",
         "Natalie paged the database team at 02:14.",
         "Dr. Patel confirmed the vendor fix at 09:00.",
+        # a person's things that fail nothing, and systems aimed wider than meant
+        "Lena's dashboard shows p99 latency instead of p50.",
+        "The cleanup job's glob matched every bucket, not just the staging ones.",
+        "The scheduler ran the backup at noon instead of midnight.",
         # "one of" a system's parts is that part, not the pronoun "one"
         "One of the transit gateways between the two networks did not scale up fast enough.",
     ],
