@@ -308,11 +308,11 @@ def _variants(text: str, single: bool, unspaced: bool) -> Iterable[tuple[str, bo
 
 
 def _fold(text: str) -> str:
-    """Latin letters without their accents; other scripts as they are (a kana's marks are part
-    of the letter)."""
+    """Latin and Greek letters without their accents, and Cyrillic ё without its dots; other
+    letters as they are (й is another letter than и, a kana's marks are part of the letter)."""
     out = []
     for char in text.translate(_FOLD):
-        if ord(char) < 0x250:
+        if ord(char) < 0x250 or 0x370 <= ord(char) < 0x400 or char in "ёЁ":
             char = unicodedata.normalize("NFD", char)[0]
         out.append(char)
     return "".join(out)

@@ -364,6 +364,10 @@ def test_names_in_other_scripts() -> None:
     )
     assert say(people, "Jose Alvarez typed without accents") == "The SRE typed without accents"
     assert say(people, "Zoë, then Zoe") == "The scribe, then the scribe"
+    greek: list[tuple[str, str | None]] = [("Γιώργος Παπαδόπουλος", "SRE"), ("Пётр Орлов", "DBA")]
+    # Greek typed without its accents, Russian without the dots of ё.
+    text = "Ο Γιώργος και ο Γιωργος, Петр"  # noqa: RUF001 (Greek letters are the point)
+    assert say(greek, text) == "Ο the SRE και ο the SRE, the DBA"  # noqa: RUF001
     # Written without spaces: the name is found inside the text, and set apart from it.
     assert say(people, "王伟宣布SEV2") == "The incident commander 宣布SEV2"
     assert say(people, "由王伟负责") == "由 the incident commander 负责"
