@@ -212,7 +212,8 @@ class Reader:
             for m in _TOKEN.finditer(self.text)
         ]
         for i, token in enumerate(self.tokens):
-            if token.bare in _PERSON_WORDS and _in_product_name(self, i):
+            capitalised = self.text[token.start].isupper()
+            if capitalised and token.bare in _PERSON_WORDS and _in_product_name(self, i):
                 self.tokens[i] = dataclasses.replace(token, in_product=True)
 
     def names_in(self, start: int, end: int) -> bool:
