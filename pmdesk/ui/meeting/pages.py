@@ -21,7 +21,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QStyle,
     QStyleOptionViewItem,
@@ -45,6 +43,7 @@ from pmdesk.domain.meeting import Meeting, Role, Step
 from pmdesk.domain.model import Postmortem, PostmortemStatus
 from pmdesk.domain.readiness import Finding
 from pmdesk.ui.actions.followup import RoomyRows
+from pmdesk.ui.scrolling import PageScroller
 from pmdesk.ui.themes import current_colours
 from pmdesk.ui.widgets import emphasise, flat_table, muted, tint
 
@@ -106,42 +105,6 @@ def in_the_room(meeting: Meeting) -> str:
         if by_role[role]:
             parts.append(f"{title}: {', '.join(by_role[role])}")
     return "   ·   ".join(parts)
-
-
-class PageScroller(QScrollArea):
-    """A page's contents at the page's width and at its height, or, where the page is too
-    short for them (large type on a small screen), at the least height they need, scrolled.
-    (Qt's own resizable scroll area gives wrapped text its preferred height, not its least, so
-    lists that could fit would make the page scroll.)"""
-
-    def __init__(self, contents: QWidget) -> None:
-        super().__init__()
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setWidgetResizable(False)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setWidget(contents)
-        contents.installEventFilter(self)
-        self.viewport().installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize):
-            self.fit()
-        return False
-
-    def fit(self) -> None:
-        contents, room = self.widget(), self.viewport().size()
-        layout = contents.layout() if contents is not None else None
-        if contents is None or layout is None:
-            return
-        width = room.width()
-        if layout.hasHeightForWidth():
-            least = layout.totalMinimumHeightForWidth(width)
-        else:
-            least = layout.totalMinimumSize().height()
-        size = QSize(width, max(room.height(), least))
-        if contents.size() != size:
-            contents.resize(size)
 
 
 class GroundRulesPage(QWidget):
