@@ -345,10 +345,10 @@ def test_hints_keep_asking_no_action_and_blame(
 
     QTest.keyClick(draft(causes), Qt.Key.Key_Escape)
     causes.select_cause(new.id)
-    assert causes.detail.blame_box.isVisibleTo(causes.detail)
-    assert "puts the failure on a person" in causes.detail.blame.text()
+    assert causes.detail.reframing.isVisibleTo(causes.detail)
+    assert "puts the failure on a person" in causes.detail.reframing.finding.text()
     assert causes.detail.hint_box.isVisibleTo(causes.detail)
-    causes.detail.reword.click()  # selects the blaming words, to type a blameless version
+    causes.detail.reframing.reword.click()  # selects the blaming words, to type a blameless one
     assert causes.detail.text.textCursor().selectedText() == row.blame.phrase
 
     causes.detail.text.selectAll()

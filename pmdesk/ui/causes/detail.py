@@ -1,11 +1,12 @@
-"""The selected cause in full: its text, blame advice, systemic mark, evidence and actions."""
+"""The selected cause in full: its text, the questions that reframe blame in it, its systemic
+mark, evidence and actions."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,7 +25,9 @@ from pmdesk.domain.cause_tree import why_label
 from pmdesk.domain.model import ActionStatus, Postmortem, TimelineEvent
 from pmdesk.domain.validation import is_timezone_name
 from pmdesk.ui.actions.action_line import PLACEHOLDER, ActionLine
+from pmdesk.ui.causes.reframing import ReframingCard
 from pmdesk.ui.causes.tree import STATUS_MARKS, CauseRow
+from pmdesk.ui.scrolling import PageScroller
 from pmdesk.ui.widgets import CommittingTextEdit, emphasise, heading, muted
 
 ITEM_ID = Qt.ItemDataRole.UserRole + 1
@@ -47,17 +50,13 @@ class CauseDetail(QWidget):
         self.text = CommittingTextEdit()
         self.text.setAccessibleName("Cause text")
         self.text.setPlaceholderText("What happened, or which condition allowed it")
-        self.text.setMaximumHeight(110)
         self.text.editing_finished.connect(self._text_finished)
+        self.text.installEventFilter(self)
+        self._fit_text_height()
 
-        self.blame = QLabel("")
-        self.blame.setProperty("role", "error")
-        self.blame.setWordWrap(True)
-        self.reword = QPushButton("Reword")
-        self.reword.setToolTip("Select the blaming words in the text, to type a blameless version")
-        self.reword.clicked.connect(self._select_blame)
+        self.reframing = ReframingCard()
+        self.reframing.reword_requested.connect(self._select_blame)
         self._blame_span = (0, 0)
-        self.blame_box = _row(self.blame, self.reword)
 
         self.hint = muted("")
         self.hint.setWordWrap(True)
@@ -110,7 +109,7 @@ class CauseDetail(QWidget):
         self._parts: list[QWidget] = [
             self.title,
             self.text,
-            self.blame_box,
+            self.reframing,
             self.hint_box,
             self.systemic,
             heading("Evidence from the timeline"),
@@ -120,11 +119,18 @@ class CauseDetail(QWidget):
             self.actions_list,
             self.new_action_box,
         ]
-        layout = QVBoxLayout(self)
+        contents = QWidget()
+        layout = QVBoxLayout(contents)
         layout.setContentsMargins(8, 0, 0, 0)
         for part in [*self._parts, self.empty]:
             layout.addWidget(part)
         layout.addStretch(1)
+        # Large type (a high zoom, the meeting's stage) may need more height than the pane has:
+        # it scrolls then, rather than squeeze the questions for the room to a line each.
+        self.scroller = PageScroller(contents)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroller)
         self.show_cause(None, None)
 
     def show_cause(self, postmortem: Postmortem | None, row: CauseRow | None) -> None:
@@ -142,11 +148,9 @@ class CauseDetail(QWidget):
         if changed_cause:
             self.text.commit()  # typing left in the field belongs to the cause shown before
         self.text.set_committed_text(cause.text)
-        self.blame_box.setVisible(row.blame is not None)
+        self.reframing.setVisible(row.blame is not None)
         if row.blame is not None:
-            self.blame.setText(
-                f"“{row.blame.phrase}” puts the failure on a person. {row.blame.suggestion}"
-            )
+            self.reframing.show_hit(row.blame)
             self._blame_span = (row.blame.start, row.blame.end)
         self.hint_box.setVisible(row.keep_asking)
         self.hint.setText(
@@ -189,6 +193,38 @@ class CauseDetail(QWidget):
             if row.needs_action
             else PLACEHOLDER
         )
+        if changed_cause:
+            # Where the pane scrolls (large type, the meeting's stage), a cause newly shown
+            # starts at the top, or, if it blames a person, with its questions in view: they are
+            # what the room is to read next. Once the pane has settled: the card was hidden a
+            # moment ago, and a scroll bar coming with it narrows the words, which then wrap.
+            self.scroller.verticalScrollBar().setValue(0)
+            if row.blame is not None:
+                QTimer.singleShot(0, self, self._bring_questions_into_view)
+
+    def _bring_questions_into_view(self) -> None:
+        contents = self.scroller.widget()
+        if contents is None or not self.reframing.isVisible():
+            return
+        top = self.reframing.mapTo(contents, QPoint(0, 0)).y()
+        bottom = top + self.reframing.questions_end()
+        room = self.scroller.viewport().height()
+        if bottom > room:  # every question in view, and as much as fits above them
+            self.scroller.verticalScrollBar().setValue(bottom - room)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.text and event.type() == QEvent.Type.FontChange:
+            self._fit_text_height()
+        return False
+
+    def _fit_text_height(self) -> None:
+        # Three to five lines of the field's own type, at every zoom and on the stage: a pane
+        # short of room gives it the three, not a line and a scroll bar.
+        edit = self.text
+        chrome = 2 * edit.frameWidth() + 2 * round(edit.document().documentMargin()) + 8
+        line = edit.fontMetrics().lineSpacing()
+        edit.setMinimumHeight(3 * line + chrome)
+        edit.setMaximumHeight(5 * line + chrome)
 
     def _text_finished(self, text: str) -> None:
         if self.cause_id is not None:

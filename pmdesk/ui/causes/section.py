@@ -34,6 +34,7 @@ DIAGRAM_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 
 class CausesSection(QWidget):
     event_requested = Signal(str)  # a cited timeline event to show
+    cause_shown = Signal(object)  # the CauseRow now in the pane beside the tree, or None
     action_requested = Signal(str)  # an action to show on the board
     export_failed = Signal(str, str)  # title, message
 
@@ -152,6 +153,7 @@ class CausesSection(QWidget):
         row = self.tree.rows.get(cause_id) if cause_id else None
         self.detail.show_cause(self.postmortem, row)
         self._sync_actions()
+        self.cause_shown.emit(row)
 
     def _sync_actions(self) -> None:
         has_cause = self.tree.current_id() is not None

@@ -65,6 +65,7 @@ from pmdesk.domain.blame import BlameHit
 from pmdesk.domain.cause_tree import CauseTree, actions_by_cause, addressed, why_label
 from pmdesk.domain.language import find_blame
 from pmdesk.domain.model import ActionItem, ActionStatus, Cause, Postmortem
+from pmdesk.ui.causes.reframing import ASK, finding_text, questions_text
 from pmdesk.ui.themes import current_colours
 
 Index = QModelIndex | QPersistentModelIndex
@@ -304,9 +305,9 @@ class CauseTreeView(QTreeWidget):
         row = self.rows[cause.id]
         tips = [f"{cause.ref} · {why_label(row.depth)}", cause.text]
         if row.blame is not None:
-            tips.append(
-                f"“{row.blame.phrase}” puts the failure on a person. {row.blame.suggestion}"
-            )
+            tips.append(f"{finding_text(row.blame)} {row.blame.suggestion}")
+            if row.blame.questions:
+                tips.append(f"{ASK}\n{questions_text(row.blame, '•  ')}")
         if row.keep_asking:
             tips.append("Keep asking why until the answer is a condition of the system.")
         if row.needs_action:
