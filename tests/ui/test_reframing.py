@@ -1,9 +1,10 @@
 """The questions that reframe a blaming cause, where the scribe and the room read them: the cause
-pane and the tree's tooltip."""
+pane and the tree's tooltip, and in the meeting the stage's five whys and the controls."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,13 +14,16 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from pmdesk.domain.meeting import Step
 from pmdesk.domain.model import Postmortem
 from pmdesk.services import postmortems
 from pmdesk.ui.causes.detail import CauseDetail
 from pmdesk.ui.causes.reframing import ReframingCard, accent
 from pmdesk.ui.causes.tree import CauseTreeView
 from pmdesk.ui.main_window import MainWindow
+from pmdesk.ui.meeting.mode import MeetingMode
 from pmdesk.ui.themes import COLOURS, Theme
+from tests.ui.conftest import show_active
 
 BLAMING = "If the on-call had checked the canary, the push would have stopped"
 QUESTIONS = [
@@ -184,3 +188,71 @@ def test_the_card_is_drawn_in_the_themes_colours_and_scrolls_at_a_large_zoom(
     viewport = causes.detail.scroller.viewport()
     bottom = line.mapTo(viewport, QPoint(0, line.height())).y()
     assert line.mapTo(viewport, QPoint(0, 0)).y() >= 0 and bottom <= viewport.height()
+
+
+@pytest.fixture
+def presenting(qtbot: QtBot, opened: MainWindow) -> Iterator[MeetingMode]:
+    press(opened, Qt.Key.Key_F5)  # View ▸ Meeting mode
+    mode = opened.meeting
+    assert mode is not None
+    show_active(qtbot, mode.stage)
+    yield mode
+    if opened.meeting is not None:
+        opened.meeting.leave()
+
+
+def test_the_stage_and_the_controls_ask_the_room_about_the_cause_on_stage(
+    qtbot: QtBot, opened: MainWindow, presenting: MeetingMode
+) -> None:
+    stage, controls = presenting.stage, presenting.controls
+    tree, detail = presenting.causes.tree, presenting.causes.detail
+    card = detail.reframing
+    press(stage, Qt.Key.Key_4)
+    assert presenting.step is Step.FIVE_WHYS
+    assert not controls.reframing.isVisibleTo(controls)  # no cause on stage yet
+    press(stage, Qt.Key.Key_Tab)  # into the five whys: the tree, on its first cause
+    assert tree.hasFocus()
+    c4 = cause_id(opened, "c4")
+    arrow_to(tree, c4)
+
+    assert shown(card, detail) and card.shown_questions() == QUESTIONS
+    for label in (card.ask, *card.questions):  # read across the room
+        assert QFontInfo(label.font()).pointSizeF() >= 20, label.text()
+    unsqueezed(card_labels(card))
+    qtbot.waitUntil(lambda: questions_in_view(detail))
+    # The facilitator's notes name the cause and the same questions (F2: the controls, beside
+    # the stage on one screen).
+    press(stage, Qt.Key.Key_F2)
+    assert controls.isVisible()
+    notes = controls.reframing
+    assert notes.isVisibleTo(controls)
+    assert notes.text().startswith("c4: “If the on-call had checked” is hindsight about a person.")
+    assert all(f"•  {question}" in notes.text() for question in QUESTIONS)
+    unsqueezed([controls.guide, notes])
+
+    # Another step: the notes are that step's; back at the five whys, the questions again.
+    press(stage, Qt.Key.Key_5, CTRL)
+    assert not notes.isVisibleTo(controls)
+    press(stage, Qt.Key.Key_4, CTRL)
+    assert notes.isVisibleTo(controls) and shown(card, detail)
+
+    # A cause that blames no one: no card, no questions in the notes.
+    tree.setFocus()
+    press(tree, Qt.Key.Key_Up)
+    assert tree.current_id() == cause_id(opened, "c3")
+    assert not shown(card, detail) and not notes.isVisibleTo(controls)
+
+    # Reworded in the pane on the stage (F2 is the controls' key there), the questions go from
+    # both once the field is left with Escape.
+    arrow_to(tree, c4)
+    assert notes.isVisibleTo(controls)
+    detail.scroller.ensureWidgetVisible(detail.text)  # the wheel, up from the questions
+    QTest.mouseClick(detail.text.viewport(), Qt.MouseButton.LeftButton)
+    assert detail.text.hasFocus()
+    press(detail.text, Qt.Key.Key_A, CTRL)
+    QTest.keyClicks(detail.text, BLAMELESS)
+    press(detail.text, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is stage
+    assert next(c for c in stored(opened).causes if c.id == c4).text == BLAMELESS
+    assert tree.current_id() == c4
+    assert not shown(card, detail) and not notes.isVisibleTo(controls)

@@ -1,5 +1,6 @@
-"""The facilitator's controls: the agenda with its timeboxes, the timer, notes for the step, the
-check-in, and the parking lot. They stay on the laptop while the stage is on the projector (or
+"""The facilitator's controls: the agenda with its timeboxes, the timer, notes for the step (at
+the five whys, with the questions that reframe a cause that blames a person), the check-in, and
+the parking lot. They stay on the laptop while the stage is on the projector (or
 beside the stage, hidden with F2, when there is one screen)."""
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ from pmdesk.domain.meeting import (
     countdown_text,
 )
 from pmdesk.domain.model import Participant
+from pmdesk.ui.causes.reframing import ASK, finding_text, questions_text
+from pmdesk.ui.causes.tree import CauseRow
 from pmdesk.ui.meeting.pages import GUIDE
+from pmdesk.ui.scrolling import PageScroller
 from pmdesk.ui.widgets import emphasise, flat_table, heading, muted
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -110,6 +114,17 @@ class ControlPanel(QWidget):
         self.guide.setWordWrap(True)
         self.guide.setProperty("role", "card")
         self.guide.setMargin(8)
+        # At the five whys, under the notes: what to ask about the cause the stage shows, when
+        # it puts the failure on a person.
+        self.reframing = QLabel("")
+        self.reframing.setAccessibleName("Questions for the room")
+        self.reframing.setTextFormat(Qt.TextFormat.PlainText)  # the cause's words, as typed
+        self.reframing.setWordWrap(True)
+        self.reframing.setProperty("role", "card")
+        self.reframing.setMargin(8)
+        self.reframing.hide()
+        self._step = Step.GROUND_RULES
+        self._cause: CauseRow | None = None
 
         self.people = flat_table("Check-in", ["Here", "Role"])
         self.people.itemChanged.connect(lambda *_: self._attendance_edited())
@@ -130,7 +145,8 @@ class ControlPanel(QWidget):
         self.leave = QPushButton("End presenting  (F5)")
         self.leave.clicked.connect(self.leave_requested)
 
-        layout = QVBoxLayout(self)
+        contents = QWidget()
+        layout = QVBoxLayout(contents)
         layout.addWidget(heading("Meeting"))
         layout.addWidget(self.title)
         layout.addWidget(self.countdown)
@@ -141,6 +157,7 @@ class ControlPanel(QWidget):
         layout.addWidget(self.agenda_total)
         layout.addWidget(heading("Notes for this step"))
         layout.addWidget(self.guide)
+        layout.addWidget(self.reframing)
         layout.addWidget(heading("Check-in"))
         layout.addWidget(self.people, 2)
         layout.addWidget(self.add_person)
@@ -149,6 +166,12 @@ class ControlPanel(QWidget):
         layout.addLayout(capture)
         layout.addWidget(self.screens)
         layout.addWidget(self.leave)
+        # A laptop's short screen, or a large zoom: the panel scrolls rather than squeeze the
+        # notes and the questions for the room into a clipped line or two.
+        self.scroller = PageScroller(contents)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroller)
         self._attendees: list[Attendee] = []
 
     # ---- showing ---------------------------------------------------------------------------
@@ -180,6 +203,27 @@ class ControlPanel(QWidget):
         self.guide.setText(GUIDE[step])
         self.back.setEnabled(step is not Step.GROUND_RULES)
         self.forward.setEnabled(step is not Step.WRAP_UP)
+        self._step = step
+        self._show_reframing()
+
+    def show_cause(self, row: CauseRow | None) -> None:
+        """The cause selected on the stage's five whys, or None."""
+        self._cause = row
+        self._show_reframing()
+
+    def _show_reframing(self) -> None:
+        row = self._cause
+        hit = row.blame if row is not None else None
+        shown = self._step is Step.FIVE_WHYS and row is not None and hit is not None
+        if row is not None and hit is not None and hit.questions:
+            kind = hit.kind.label
+            self.reframing.setText(
+                f"{row.cause.ref}: “{hit.phrase}” is {kind[:1].lower()}{kind[1:]}. {ASK}\n"
+                + questions_text(hit, "•  ")
+            )
+        elif row is not None and hit is not None:
+            self.reframing.setText(f"{row.cause.ref}: {finding_text(hit)}")
+        self.reframing.setVisible(shown)
 
     def show_time(
         self, remaining: float, running: bool, spent: dict[Step, float], total: float

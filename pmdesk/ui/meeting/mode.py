@@ -34,7 +34,7 @@ from pmdesk.ui.edits import Edits
 from pmdesk.ui.meeting.controls import ControlPanel
 from pmdesk.ui.meeting.edits import MeetingEdits
 from pmdesk.ui.meeting.pages import GroundRulesPage, WrapUpPage
-from pmdesk.ui.meeting.stage import STAGE_SCALE, STEPS, MeetingStage
+from pmdesk.ui.meeting.stage import STAGE_SCALE, STEPS, MeetingStage, facilitator_hint
 from pmdesk.ui.sections.impact import ImpactSection
 from pmdesk.ui.themes import set_stage_scale
 from pmdesk.ui.timeline.section import TimelineSection
@@ -104,6 +104,9 @@ class MeetingMode(QObject):
         self.timeline = TimelineSection(edits)
         self.impact = ImpactSection(edits)
         self.causes = CausesSection(edits)
+        # The room reads the questions that reframe a blaming cause; how to reword it is the
+        # scribe's, in the stage's small type.
+        facilitator_hint(self.causes.detail.reframing.suggestion)
         self.action_items = ActionsSection(edits)
         self.action_items.presenting = True
         self.follow_up = FollowUpView(edits)
@@ -170,6 +173,7 @@ class MeetingMode(QObject):
         wrap.ready_requested.connect(self.mark_ready)
         wrap.end_requested.connect(self.end_meeting)
         self.causes.action_requested.connect(self._show_action)
+        self.causes.cause_shown.connect(self.controls.show_cause)
         self.causes.event_requested.connect(self._show_event)
         self.edits.workspace.changed.connect(self._changed)
         self.edits.workspace.changed_elsewhere.connect(self._changed)

@@ -39,6 +39,11 @@ PREVIOUS_KEYS = {Qt.Key.Key_PageUp, Qt.Key.Key_Left}
 DIGIT_KEYS = {getattr(Qt.Key, f"Key_{step.number}"): step for step in Step}
 
 
+def facilitator_hint(label: QLabel) -> None:
+    """A hint for the facilitator, not for the room: smaller than the stage's text."""
+    emphasise(label, 0.6, bold=False)
+
+
 class AgendaStrip(QWidget):
     """The agenda as a bar: one segment per step, as wide as its timebox, the current one lit and
     filling as its time goes; steps that ran over are edged in the warning colour."""
@@ -245,8 +250,8 @@ class MeetingStage(QWidget):
             "Ctrl+Shift+D: decision · Esc: leave an editor · F5: end presenting"
         )
         self.keys.setWordWrap(True)
-        self._shrink(self.keys)
-        self._shrink(self.notice)
+        facilitator_hint(self.keys)
+        facilitator_hint(self.notice)
 
         self.body = QVBoxLayout()
         self.body.addLayout(top)
@@ -263,11 +268,6 @@ class MeetingStage(QWidget):
         self.row.setContentsMargins(18, 12, 18, 12)
         self.row.addLayout(self.body, 1)
         self._return_focus: QWidget | None = None
-
-    @staticmethod
-    def _shrink(label: QLabel) -> None:
-        # Hints for the facilitator, not for the room: smaller than the stage's text.
-        emphasise(label, 0.6, bold=False)
 
     def show_step(self, step: Step) -> None:
         self.stack.setCurrentWidget(self.pages[step])
