@@ -65,7 +65,7 @@ from pmdesk.domain.blame import BlameHit
 from pmdesk.domain.cause_tree import CauseTree, actions_by_cause, addressed, why_label
 from pmdesk.domain.language import find_blame
 from pmdesk.domain.model import ActionItem, ActionStatus, Cause, Postmortem
-from pmdesk.ui.causes.reframing import ASK, finding_text, questions_text
+from pmdesk.ui.causes.reframing import ASK, accent, finding_text, questions_text
 from pmdesk.ui.themes import current_colours
 
 Index = QModelIndex | QPersistentModelIndex
@@ -912,7 +912,8 @@ class CauseDelegate(QStyledItemDelegate):
         origin = QPointF(rect.left() + plan.text_x, rect.top() + plan.text_y)
         plan.layout().draw(painter, origin)
         if row is not None and row.blame is not None:
-            self._underline(painter, plan.layout(), row.blame, origin, QColor(colours.error))
+            # the card's calm edge colour: a nudge toward the questions, not an error
+            self._underline(painter, plan.layout(), row.blame, origin, QColor(accent(colours)))
         painter.restore()
 
     @staticmethod
