@@ -417,8 +417,16 @@ def _merge(reader: Reader, first: _Hit, hits: list[_Hit], judgements: list[_Hit]
     )
 
 
+def _matches(reader: Reader, pattern: LazyPattern, lowered: LazyPattern) -> Iterator[re.Match[str]]:
+    """`pattern`'s matches in the text, found by its case-sensitive twin in the lower-cased text
+    where lower-casing keeps every offset (it does for all but a few letters, such as "İ")."""
+    if reader.lower is not None:
+        return lowered.finditer(reader.lower)
+    return pattern.finditer(reader.text)
+
+
 def _judgement_hits(reader: Reader) -> Iterator[_Hit]:
-    for match in _JUDGEMENT.finditer(reader.text):
+    for match in _matches(reader, _JUDGEMENT, _JUDGEMENT_LOWER):
         if _NEGATED_BEFORE.search(reader.text[max(0, match.start() - 40) : match.start()]):
             continue
         kind = next(k for k in ("error", "character", "fault", "hindsight") if match.group(k))
@@ -431,7 +439,7 @@ def _judgement_hits(reader: Reader) -> Iterator[_Hit]:
 def _judged_hits(reader: Reader) -> Iterator[_Hit]:
     """Speed, skill and choice: a verdict when said of a person ("Luis took far too long")."""
     text = reader.text
-    for match in _JUDGED.finditer(text):
+    for match in _matches(reader, _JUDGED, _JUDGED_LOWER):
         kind = next(k for k in ("speed", "skill", "choice") if match.group(k))
         if _NEGATED_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
             continue
@@ -449,7 +457,9 @@ def _judged_hits(reader: Reader) -> Iterator[_Hit]:
             start = match.start()
         done = ""
         if kind == "choice" and re.match(r"(?:cho|deci|opt|elect|prefer)", word):
-            done = deed(re.sub(r"^\w+\s+(?:not\s+)?", "", match.group()) + text[match.end() :])
+            said = text[match.start() : match.end()]
+            done = deed(re.sub(r"^\w+\s+(?:not\s+)?", "", said) + text[match.end() :])
+            done = _negated(done, bool(re.search(r"\bnot\s+to\b", said, re.IGNORECASE)))
         yield _hit(reader, start, match.end(), kind, named=clause.named, done=done)
 
 
@@ -489,6 +499,10 @@ def _counterfactual_hits(reader: Reader) -> Iterator[_Hit]:
             if re.search(r"[,;:.!?]", text[after:who_end]):
                 break
             verb = words[k].group().lower()
+            negated = verb in {"not", "never"} and k + 1 < len(words)
+            if negated:  # "Had Tomas not merged on a Friday …"
+                k += 1
+                verb = words[k].group().lower()
             then = words[k + 1].group().lower() if k + 1 < len(words) else ""
             verb_end = words[k].end()
             if lead.group("aux").lower() == "were":
@@ -505,7 +519,7 @@ def _counterfactual_hits(reader: Reader) -> Iterator[_Hit]:
                 done = (
                     ""
                     if lead.group("aux").lower() == "were"
-                    else deed(text[after + words[k].start() :])
+                    else _negated(deed(text[after + words[k].start() :]), negated)
                 )
                 yield _hit(
                     reader,
@@ -532,8 +546,14 @@ def _counterfactual(
         return None
     # The auxiliary was matched in the text from the subject on: its offsets count from there.
     verb_start, verb_end = who_start + aux.start("verb"), who_start + aux.end("verb")
-    done = "" if word.startswith(("were", "was")) else deed(text[verb_start:])
+    negated = bool(re.search(r"n't|\bnot\b|\bnever\b", word))
+    done = "" if word.startswith(("were", "was")) else _negated(deed(text[verb_start:]), negated)
     return _hit(reader, start, verb_end, "counterfactual", named=phrase.named, done=done)
+
+
+def _negated(done: str, negated: bool) -> str:
+    """ "If Sam hadn't merged on a Friday": the step the text asks for is not merging."""
+    return f"not {done}" if done and negated else done
 
 
 def _takes(aux: str, verb: str, then: str) -> bool:
@@ -552,7 +572,7 @@ def _takes(aux: str, verb: str, then: str) -> bool:
 
 def _slip_hits(reader: Reader) -> Iterator[_Hit]:
     text = reader.text
-    for match in _SLIP_TRIGGER.finditer(text):
+    for match in _matches(reader, _SLIP_TRIGGER, _SLIP_TRIGGER_LOWER):
         kind = next(k for k in _KINDS if match.group(k))
         if not _trigger_applies(text, match, kind):
             continue
@@ -582,7 +602,8 @@ def _slip_deed(text: str, match: re.Match[str], kind: str) -> str:
         return deed(text[match.end() :])
     if kind == "without":
         return deed(
-            re.sub(r"^without\s+", "", match.group(), flags=re.IGNORECASE) + text[match.end() :]
+            re.sub(r"^without\s+", "", text[match.start() : match.end()], flags=re.IGNORECASE)
+            + text[match.end() :]
         )
     if kind == "skip":
         return thing(text[match.end() :])  # "What made the pre-flight checklist optional?"

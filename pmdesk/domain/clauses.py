@@ -201,6 +201,9 @@ class Reader:
     def __init__(self, text: str, names: tuple[str, ...]) -> None:
         self.original = text
         self.text = normalise(text)
+        lowered = self.text.lower()
+        # the rules' patterns run about three times faster on lower case, where offsets hold
+        self.lower: str | None = lowered if len(lowered) == len(self.text) else None
         self.names_pattern = names_pattern(names)
         self._name_spans: list[tuple[int, int]] = []
         regex = _names_regex(self.names_pattern)

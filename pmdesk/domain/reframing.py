@@ -251,8 +251,13 @@ def deed(words_after: str, *, limit: int = 7) -> str:
     "to skip the canary stage" -> "skipping the canary stage"; "been paying attention" -> "".
     """
     text = words_after.strip()
-    text = re.sub(r"^(?:to|have|had|not|just|only|even|actually|bothered\s+to)\s+", "", text)
-    text = re.sub(r"^(?:to)\s+", "", text)
+    text = re.sub(
+        r"^(?:(?:to|have|had|not|just|only|even|actually|first|properly|really|ever"
+        r"|bothered\s+to)\s+)+",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
     end = _DEED_END.search(text)
     phrase = text[: end.start()] if end else text
     words = phrase.split()

@@ -47,7 +47,7 @@ COUNTERFACTUAL = BlameClass.COUNTERFACTUAL
             "If Sam hadn't merged on a Friday, the weekend would have been quiet.",
             COUNTERFACTUAL,
             "If Sam hadn't merged",
-            "What made merging on a Friday hard to see or do at the time?",
+            "What made not merging on a Friday hard to see or do at the time?",
         ),
         (
             "The on-call took way too long to acknowledge the page.",
@@ -78,6 +78,18 @@ COUNTERFACTUAL = BlameClass.COUNTERFACTUAL
             BlameClass.CHOICE,
             "The release manager decided to skip",
             "What made skipping the load test look like the right call at the time?",
+        ),
+        (
+            "Lena decided not to wait for the backup before the migration.",
+            BlameClass.CHOICE,
+            "Lena decided not to wait",
+            "What made not waiting for the backup look like the right call at the time?",
+        ),
+        (
+            "Had Sam not skipped the dry run, the table would still be there.",
+            COUNTERFACTUAL,
+            "Had Sam not skipped",
+            "What made not skipping the dry run hard to see or do at the time?",
         ),
         (
             "Sam pushed the hotfix anyway.",

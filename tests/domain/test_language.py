@@ -489,3 +489,17 @@ def test_the_fast_pre_filter_never_hides_a_finding() -> None:
 def test_the_pre_filter_never_hides_a_finding_in_any_ascii_text(text: str) -> None:
     if _found_without_the_pre_filter(text, PEOPLE):
         assert _passes_the_pre_filter(text, PEOPLE)
+
+
+def test_the_lower_cased_reading_finds_what_the_case_blind_patterns_find() -> None:
+    samples = [(s.text, s.people) for s in BLAME_SAMPLES]
+    for labelled in OTHER_AUTHORS.values():
+        samples += [(sample[0], labelled.PEOPLE) for sample in labelled.BLAME]
+    samples += [(t.upper(), p) for t, p in samples] + [(t.title(), p) for t, p in samples]
+    for text, people in samples:
+        fast = clauses.Reader(text, clauses.person_names(people))
+        slow = clauses.Reader(text, clauses.person_names(people))
+        slow.lower = None  # as for a text whose lower case changes its length
+        assert fast.lower is not None
+        for rule in (blame._judgement_hits, blame._judged_hits, blame._slip_hits):
+            assert list(rule(fast)) == list(rule(slow)), text
