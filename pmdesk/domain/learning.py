@@ -1,0 +1,229 @@
+"""The numbers of a learning review: what a period of postmortems says about the system, and
+about the follow-through on what was agreed.
+
+An engineering leader brings three questions to a quarterly review: how much went wrong (incidents
+and near misses, their impact, how fast they were detected and resolved, against the period
+before); which conditions keep causing it (themes on systemic causes); and whether what was agreed
+was done (actions agreed, done, dropped and overdue, and the follow-through rate). This module
+answers them from postmortems alone, so the same numbers feed the report and any view.
+
+Rules, so that the numbers can be checked by hand:
+- A postmortem belongs to the day it started (`pmdesk.domain.periods.local_day` of its first
+  trigger, else of its first timeline event); one with no timeline belongs to no period.
+- Time to detect and to resolve are `pmdesk.domain.moments`' own, for incidents only, as medians.
+- Impact totals add metrics of the same name (case and spacing aside) and unit.
+- The actions of a period are those of its postmortems. An action is overdue when it is open or in
+  progress and its due day is before `today`. The follow-through rate is the share of done among
+  the actions that were settled or are late: done / (done + dropped + overdue). Open actions not
+  yet due are owed, not failed, and count in none of the three.
+- Days to done run from the day the postmortem started to the day its action was last marked done.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from pmdesk.domain.kinds import ActionStatus, PostmortemKind
+from pmdesk.domain.model import ActionField, ActionItem, Postmortem
+from pmdesk.domain.moments import key_moments
+from pmdesk.domain.periods import Period, local_day
+
+NO_OWNER = "no owner"
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """How many postmortems a period holds, and how fast its incidents were handled."""
+
+    incidents: int
+    near_misses: int
+    detect: timedelta | None  # median time to detect of its incidents
+    resolve: timedelta | None  # median time to resolve
+    detect_count: int  # the incidents with both moments in order
+    resolve_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImpactTotal:
+    name: str  # as first written
+    unit: str | None
+    total: float
+    postmortems: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActionCounts:
+    agreed: int
+    done: int
+    dropped: int
+    overdue: int
+    owed: int  # open or in progress, not yet due
+    days_to_done: float | None  # median
+
+    @property
+    def follow_through(self) -> float | None:
+        """done / (done + dropped + overdue); None when nothing is settled or late."""
+        judged = self.done + self.dropped + self.overdue
+        return self.done / judged if judged else None
+
+
+@dataclass(frozen=True, slots=True)
+class OwedAction:
+    postmortem_id: str
+    postmortem_title: str
+    action: ActionItem
+    days_late: int
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerOverdue:
+    owner: str  # NO_OWNER for an action nobody owns
+    actions: tuple[OwedAction, ...]  # the longest late first
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    period: Period
+    previous: Period
+    postmortems: tuple[Postmortem, ...]  # of the period, oldest first
+    now: Counts
+    before: Counts
+    impact: tuple[ImpactTotal, ...]  # most postmortems first
+    actions: ActionCounts
+    overdue_by_owner: tuple[OwnerOverdue, ...]  # across the whole library, most owed first
+
+
+def started_on(postmortem: Postmortem) -> date | None:
+    """The day a postmortem belongs to: its first trigger's, else its first event's."""
+    moments = key_moments(postmortem.timeline)
+    if moments.started_at is not None:
+        return local_day(moments.started_at)
+    if postmortem.timeline:
+        return local_day(min(event.at for event in postmortem.timeline))
+    return None
+
+
+def review(postmortems: Iterable[Postmortem], period: Period, today: date) -> Review:
+    """The review of `period` over a library's postmortems, as of `today`."""
+    every = list(postmortems)
+    dated = [(day, pm) for pm in every if (day := started_on(pm)) is not None]
+    dated.sort(key=lambda pair: pair[0])
+    previous = period.previous()
+    inside = [(day, pm) for day, pm in dated if day in period]
+    before = [pm for day, pm in dated if day in previous]
+    return Review(
+        period=period,
+        previous=previous,
+        postmortems=tuple(pm for _, pm in inside),
+        now=counts(pm for _, pm in inside),
+        before=counts(before),
+        impact=impact_totals(pm for _, pm in inside),
+        actions=action_counts(inside, today),
+        overdue_by_owner=overdue_by_owner(every, today),
+    )
+
+
+def counts(postmortems: Iterable[Postmortem]) -> Counts:
+    incidents = near_misses = 0
+    detect: list[timedelta] = []
+    resolve: list[timedelta] = []
+    for pm in postmortems:
+        if pm.kind is PostmortemKind.NEAR_MISS:
+            near_misses += 1
+            continue
+        incidents += 1
+        moments = key_moments(pm.timeline)
+        if moments.time_to_detect is not None:
+            detect.append(moments.time_to_detect)
+        if moments.time_to_resolve is not None:
+            resolve.append(moments.time_to_resolve)
+    return Counts(
+        incidents, near_misses, _median(detect), _median(resolve), len(detect), len(resolve)
+    )
+
+
+def impact_totals(postmortems: Iterable[Postmortem]) -> tuple[ImpactTotal, ...]:
+    totals: dict[tuple[str, str], list[float]] = {}
+    names: dict[tuple[str, str], tuple[str, str | None]] = {}
+    seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for pm in postmortems:
+        for metric in pm.metrics:
+            key = (_key(metric.name), _key(metric.unit or ""))
+            names.setdefault(key, (" ".join(metric.name.split()), metric.unit))
+            totals.setdefault(key, []).append(float(metric.value))
+            seen[key].add(pm.id)
+    found = [
+        ImpactTotal(names[key][0], names[key][1], sum(values), len(seen[key]))
+        for key, values in totals.items()
+    ]
+    found.sort(key=lambda total: (-total.postmortems, total.name.casefold()))
+    return tuple(found)
+
+
+def action_counts(dated: Sequence[tuple[date, Postmortem]], today: date) -> ActionCounts:
+    agreed = done = dropped = overdue = owed = 0
+    days: list[float] = []
+    for started, pm in dated:
+        for action in pm.actions:
+            agreed += 1
+            if action.status is ActionStatus.DONE:
+                done += 1
+                finished = done_on(action)
+                if finished is not None and finished >= started:
+                    days.append((finished - started).days)
+            elif action.status is ActionStatus.DROPPED:
+                dropped += 1
+            elif action.due is not None and action.due < today:
+                overdue += 1
+            else:
+                owed += 1
+    middle = statistics.median(days) if days else None
+    return ActionCounts(agreed, done, dropped, overdue, owed, middle)
+
+
+def done_on(action: ActionItem) -> date | None:
+    """The day an action was last marked done, from its history; None when it does not say."""
+    marked = [
+        change.at
+        for change in action.history
+        if change.field is ActionField.STATUS and change.new == ActionStatus.DONE.value
+    ]
+    return local_day(max(marked)) if marked else None
+
+
+def overdue_by_owner(postmortems: Iterable[Postmortem], today: date) -> tuple[OwnerOverdue, ...]:
+    """Every open or in-progress action past its due day, by owner: who owes the most first."""
+    owed: dict[str, list[OwedAction]] = defaultdict(list)
+    shown: dict[str, str] = {}
+    for pm in postmortems:
+        for action in pm.actions:
+            if action.status.is_active and action.due is not None and action.due < today:
+                owner = " ".join((action.owner or "").split()) or NO_OWNER
+                shown.setdefault(_key(owner), owner)
+                late = OwedAction(pm.id, pm.title, action, (today - action.due).days)
+                owed[_key(owner)].append(late)
+    found = [
+        OwnerOverdue(shown[key], tuple(sorted(items, key=lambda a: -a.days_late)))
+        for key, items in owed.items()
+    ]
+    # who owes the most first; among equals, who has kept someone waiting longest
+    found.sort(key=lambda g: (-len(g.actions), -g.actions[0].days_late, g.owner.casefold()))
+    return tuple(found)
+
+
+def _median(spans: list[timedelta]) -> timedelta | None:
+    if not spans:
+        return None
+    ordered = sorted(spans)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
