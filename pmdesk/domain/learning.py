@@ -17,6 +17,9 @@ Rules, so that the numbers can be checked by hand:
   the actions that were settled or are late: done / (done + dropped + overdue). Open actions not
   yet due are owed, not failed, and count in none of the three.
 - Days to done run from the day the postmortem started to the day its action was last marked done.
+- A recurrence of the period is a link from one of its postmortems to an earlier one. It "came
+  back" after an action when the earlier postmortem had one dropped, or still owed past its due
+  day when the failure returned (not done by then, by its history).
 """
 
 from __future__ import annotations
@@ -86,6 +89,19 @@ class OwnerOverdue:
 
 
 @dataclass(frozen=True, slots=True)
+class Recurrence:
+    """A postmortem of the period that is a recurrence of an earlier one."""
+
+    later: Postmortem
+    earlier: Postmortem
+    came_back_after: tuple[ActionItem, ...]  # the earlier one's dropped or late actions
+
+    @property
+    def came_back(self) -> bool:
+        return bool(self.came_back_after)
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
     period: Period
     previous: Period
@@ -95,6 +111,7 @@ class Review:
     impact: tuple[ImpactTotal, ...]  # most postmortems first
     actions: ActionCounts
     overdue_by_owner: tuple[OwnerOverdue, ...]  # across the whole library, most owed first
+    recurrences: tuple[Recurrence, ...] = ()  # of the period's postmortems, oldest first
 
 
 def started_on(postmortem: Postmortem) -> date | None:
@@ -107,8 +124,14 @@ def started_on(postmortem: Postmortem) -> date | None:
     return None
 
 
-def review(postmortems: Iterable[Postmortem], period: Period, today: date) -> Review:
-    """The review of `period` over a library's postmortems, as of `today`."""
+def review(
+    postmortems: Iterable[Postmortem],
+    period: Period,
+    today: date,
+    links: Iterable[tuple[str, str]] = (),
+) -> Review:
+    """The review of `period` over a library's postmortems, as of `today`; `links` are the
+    library's recurrence links as (postmortem id, id of the earlier one it recurs)."""
     every = list(postmortems)
     dated = [(day, pm) for pm in every if (day := started_on(pm)) is not None]
     dated.sort(key=lambda pair: pair[0])
@@ -124,7 +147,38 @@ def review(postmortems: Iterable[Postmortem], period: Period, today: date) -> Re
         impact=impact_totals(pm for _, pm in inside),
         actions=action_counts(inside, today),
         overdue_by_owner=overdue_by_owner(every, today),
+        recurrences=recurrences(inside, {pm.id: pm for pm in every}, links),
     )
+
+
+def recurrences(
+    inside: Sequence[tuple[date, Postmortem]],
+    library: dict[str, Postmortem],
+    links: Iterable[tuple[str, str]],
+) -> tuple[Recurrence, ...]:
+    earlier_of: dict[str, list[str]] = defaultdict(list)
+    for later_id, earlier_id in links:
+        earlier_of[later_id].append(earlier_id)
+    found = []
+    for day, later in inside:
+        for earlier_id in earlier_of.get(later.id, []):
+            earlier = library.get(earlier_id)
+            if earlier is not None:
+                unkept = tuple(a for a in earlier.actions if _unkept_by(a, day))
+                found.append(Recurrence(later, earlier, unkept))
+    return tuple(found)
+
+
+def _unkept_by(action: ActionItem, day: date) -> bool:
+    """Whether an action was dropped, or owed past its due day, on `day`."""
+    if action.status is ActionStatus.DROPPED:
+        return True
+    if action.due is None or action.due >= day:
+        return False
+    if action.status is ActionStatus.DONE:
+        finished = done_on(action)
+        return finished is not None and finished > day
+    return True
 
 
 def counts(postmortems: Iterable[Postmortem]) -> Counts:

@@ -155,3 +155,32 @@ def test_a_postmortem_belongs_to_its_first_trigger_then_its_first_event() -> Non
     assert started_on(b) == date(2026, 3, 31)
     assert started_on(c) == date(2026, 2, 15)
     assert started_on(f) is None
+
+
+def test_a_recurrence_came_back_after_an_action_was_dropped_or_left_late() -> None:
+    pms = library()
+    a, b, c, d, *_ = pms
+    # B recurs D: D's one action (due 5 Jan) was still open when B started on 31 March.
+    # A recurs C: C's one action is done, so A's failure did not come back after it.
+    result = review(
+        pms, parse_period("2026-Q1", "2026-Q1"), TODAY, links=[(b.id, d.id), (a.id, c.id)]
+    )
+    said = [
+        (r.later.title, r.earlier.title, [x.ref for x in r.came_back_after])
+        for r in result.recurrences
+    ]
+    assert said == [("A", "C", []), ("B", "D", ["d1"])]
+    assert [r.came_back for r in result.recurrences] == [False, True]
+
+
+def test_an_action_done_after_the_failure_returned_was_late_when_it_did() -> None:
+    earlier = incident("earlier", at(2026, 1, 5, 9, 0), 5, 10)
+    earlier.actions = [
+        action("x1", ActionStatus.DONE, due=date(2026, 1, 20), done_at=at(2026, 3, 1, 9, 0)),
+        action("x2", ActionStatus.DONE, due=date(2026, 1, 20), done_at=at(2026, 1, 19, 9, 0)),
+    ]
+    later = incident("later", at(2026, 2, 10, 9, 0), 5, 10)  # x1 late then, x2 done in time
+    result = review(
+        [earlier, later], parse_period("2026-02", "2026-02"), TODAY, links=[(later.id, earlier.id)]
+    )
+    assert [x.ref for x in result.recurrences[0].came_back_after] == ["x1"]
