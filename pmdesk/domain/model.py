@@ -91,6 +91,9 @@ class Cause:
     parent_id: str | None = None
     systemic: bool = False
     evidence: list[str] = field(default_factory=list)  # ids of timeline events
+    # Contributing-factor themes (see domain/themes.py), by name, in the order given. Any cause
+    # may keep them, so unmarking a cause as systemic loses none; only systemic causes count.
+    themes: list[str] = field(default_factory=list)
     id: str = field(default_factory=new_id)
     version: int = version_field()
 

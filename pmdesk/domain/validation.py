@@ -39,8 +39,10 @@ from pmdesk.domain.model import (
     Severity,
     TimelineEvent,
 )
+from pmdesk.domain.themes import theme_key
 
 MAX_TITLE_LENGTH = 300
+MAX_THEME_NAME_LENGTH = 60  # a theme is named in a few words; its description says the rest
 MAX_ATTENDEE_NAME_LENGTH = 200
 MAX_POINT_LENGTH = 2000  # a parked point or a decision: a sentence or two, not a document
 
@@ -216,6 +218,39 @@ def check_cause(cause: Cause) -> None:
             "words.",
             cause.id,
         )
+    check_themes(cause.themes, cause.id)
+
+
+def check_themes(names: Iterable[object], item_id: str | None = None) -> list[str]:
+    """A cause's theme names: each a non-empty name of at most MAX_THEME_NAME_LENGTH characters,
+    none twice (compared as `theme_key` does: case and spacing do not count)."""
+    seen: dict[str, str] = {}
+    for name in names:
+        if not isinstance(name, str):
+            raise ValidationError(
+                "themes", f"A theme must be a name, not {type(name).__name__}.", item_id
+            )
+        if is_blank(name):
+            raise ValidationError(
+                "themes", "A theme has no name. Choose a theme, or remove the empty one.", item_id
+            )
+        if len(name) > MAX_THEME_NAME_LENGTH:
+            raise ValidationError(
+                "themes",
+                f"The theme “{excerpt(name, 40)}” is {len(name)} characters long; shorten it to "
+                f"at most {MAX_THEME_NAME_LENGTH} (its description has room for the details).",
+                item_id,
+            )
+        earlier = seen.get(theme_key(name))
+        if earlier is not None:
+            raise ValidationError(
+                "themes",
+                f"The theme “{name}” is already on this cause as “{earlier}” (themes ignore case "
+                "and spacing). Remove one of them.",
+                item_id,
+            )
+        seen[theme_key(name)] = name
+    return list(seen.values())
 
 
 def check_action(action: ActionItem) -> None:

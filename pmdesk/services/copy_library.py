@@ -8,8 +8,9 @@ target is compared with the source's (read in one snapshot): any difference, or 
 target refuses, rolls the whole copy back.
 
 The target must be empty: a new SQLite file, an empty database, or a library whose tables hold no
-rows. Anything else is refused before a row is written; a new file made for a copy that then
-fails is removed again.
+rows but the vocabulary of themes every new library is given, which the source's then replaces.
+Anything else is refused before a row is written; a new file made for a copy that then fails is
+removed again.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Connection, Table, func, make_url, select, text
+from sqlalchemy import URL, Connection, Table, delete, func, make_url, select, text
 from sqlalchemy.exc import ArgumentError, DataError, IntegrityError
 
 from pmdesk.services.locations import SERVER_EXAMPLE as SERVER_EXAMPLE
@@ -36,6 +37,10 @@ from pmdesk.storage.sqlite_file import examined, read_contents
 
 # Rows per INSERT batch (one executemany), and per fetch from the source.
 BATCH_ROWS = 2000
+
+# Tables a new library is given rows in (the default themes): they leave a target empty, and the
+# copy replaces their rows with the source's.
+SEEDED_TABLES = frozenset({"themes"})
 
 
 class CopyError(Exception):
@@ -214,7 +219,11 @@ def _refuse_rows_in_file(path: Path) -> None:
         with examined(path, 5.0, held=is_held(path)) as look:
             contents = read_contents(look.conn)
             present = [t.name for t in metadata.sorted_tables if t.name in contents.tables]
-            filled = [name for name in present if _file_table_has_rows(look.conn, name)]
+            filled = [
+                name
+                for name in present
+                if name not in SEEDED_TABLES and _file_table_has_rows(look.conn, name)
+            ]
     except (OSError, sqlite3.Error):
         return
     if "postmortems" in contents.tables and filled:
@@ -250,8 +259,11 @@ def copy_library(source: Library, target: Library) -> CopyReport:
         _check_revision(read, source.location)
         _check_revision(write, target.location)
         for table in metadata.sorted_tables:
-            if _has_rows(write, table):
+            if table.name not in SEEDED_TABLES and _has_rows(write, table):
                 raise _not_empty(target.location, table.name)
+        for table in metadata.sorted_tables:
+            if table.name in SEEDED_TABLES:  # no row refers to them: every other table is empty
+                write.execute(delete(table))
         expected = {table.name: _count(read, table) for table in metadata.sorted_tables}
         # Filling the index once at the end is faster than row by row through its triggers.
         search.drop_index(write)

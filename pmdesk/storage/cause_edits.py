@@ -27,6 +27,7 @@ from pmdesk.storage.schema import (
     causes,
     timeline_events,
 )
+from pmdesk.storage.themes import insert_cause_themes, replace_cause_themes, themes_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +121,7 @@ def make_room(
 
 
 def load_causes(conn: Connection, postmortem_id: str, ids: Collection[str]) -> list[PlacedCause]:
-    """Those of the given causes that belong to the postmortem, with their evidence."""
+    """Those of the given causes that belong to the postmortem, with their evidence and themes."""
     query = (
         select(causes)
         .where(causes.c.postmortem_id == postmortem_id, causes.c.id.in_(list(ids)))
@@ -130,6 +131,7 @@ def load_causes(conn: Connection, postmortem_id: str, ids: Collection[str]) -> l
     evidence: defaultdict[str, list[str]] = defaultdict(list)
     for link in evidence_of(conn, [r.id for r in rows]):
         evidence[link.cause_id].append(link.event_id)
+    named = themes_of(conn, [r.id for r in rows])
     return [
         PlacedCause(
             r.position,
@@ -139,6 +141,7 @@ def load_causes(conn: Connection, postmortem_id: str, ids: Collection[str]) -> l
                 r.parent_id,
                 bool(r.systemic),
                 evidence[r.id],
+                list(named.get(r.id, [])),
                 id=r.id,
                 version=r.version,
             ),
@@ -148,7 +151,8 @@ def load_causes(conn: Connection, postmortem_id: str, ids: Collection[str]) -> l
 
 
 def insert_causes(conn: Connection, postmortem_id: str, placed: Sequence[PlacedCause]) -> None:
-    """Insert causes with their evidence. A parent among them must come before its children."""
+    """Insert causes with their evidence and themes. A parent among them must come before its
+    children."""
     rows = [
         {
             "id": p.cause.id,
@@ -168,11 +172,14 @@ def insert_causes(conn: Connection, postmortem_id: str, placed: Sequence[PlacedC
         for i, event_id in enumerate(p.cause.evidence)
     ]
     insert_evidence(conn, links)
+    insert_cause_themes(conn, [p.cause for p in placed])
 
 
 def update_cause(conn: Connection, cause: Cause) -> None:
-    """Rewrite a cause's text, systemic mark and evidence, raising its version by one; its place
-    in the tree stays (a move is no change of content, and leaves the version as it is)."""
+    """Rewrite a cause's text, systemic mark, evidence and themes, raising its version by one; its
+    place in the tree stays (a move is no change of content, and leaves the version as it is).
+    Every one of them is written as `cause` has it: an edit of one field passes the others on
+    as loaded, so that none is lost."""
     conn.execute(
         update(causes)
         .where(causes.c.id == cause.id)
@@ -180,6 +187,7 @@ def update_cause(conn: Connection, cause: Cause) -> None:
     )
     conn.execute(delete(cause_evidence).where(cause_evidence.c.cause_id == cause.id))
     insert_evidence(conn, [EvidenceLink(cause.id, e, i) for i, e in enumerate(cause.evidence)])
+    replace_cause_themes(conn, cause)
 
 
 def delete_causes(conn: Connection, postmortem_id: str, ids: Collection[str]) -> None:

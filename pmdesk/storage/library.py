@@ -456,13 +456,14 @@ def _check_server_database(conn: Connection, where: str) -> None:
 def _create(engine: Engine) -> None:
     """Create the tables and stamp the head revision in one transaction: all or nothing."""
     # Alembic only when needed (0.3 s to import); the search index only for a new library.
-    from pmdesk.storage import migrator, search
+    from pmdesk.storage import migrator, search, themes
 
     with engine.connect() as conn, for_writing(conn).begin():
         if not _contents(conn).is_empty:
             raise _CreatedMeanwhileError
         metadata.create_all(conn)
         search.ensure_index(conn)  # the full-text index is not Table metadata
+        themes.seed_defaults(conn)  # as migration 0008 gives an older library
         migrator.stamp_head(conn)
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql(f"PRAGMA user_version = {new_library_mark()}")

@@ -39,14 +39,17 @@ from pmdesk.storage.schema import (
     action_history,
     actions,
     cause_evidence,
+    cause_themes,
     causes,
     impact_metrics,
     lessons,
     participants,
     postmortems,
     tags,
+    themes,
     timeline_events,
 )
+from pmdesk.storage.themes import insert_cause_themes
 from pmdesk.storage.values import decode_number, encode_number, join_time, split_time, utc_now
 
 _ACTIVE_STATUSES = [status.value for status in ActionStatus if status.is_active]
@@ -54,7 +57,8 @@ _ACTIVE_STATUSES = [status.value for status in ActionStatus if status.is_active]
 
 def insert_postmortem(conn: Connection, pm: Postmortem) -> None:
     """Store a whole new postmortem. Its id, and the ids of its events, causes, actions,
-    lessons and meeting points, must be new."""
+    lessons and meeting points, must be new. A theme its causes name that the library does not
+    have yet joins the library's vocabulary (see storage/themes.py)."""
     now = utc_now()
     conn.execute(
         postmortems.insert(),
@@ -101,6 +105,7 @@ def insert_postmortem(conn: Connection, pm: Postmortem) -> None:
             for i, event_id in enumerate(c.evidence)
         ],
     )
+    insert_cause_themes(conn, [c for c, _ in ordered])
     insert_rows(conn, actions, [action_row(i, a) for i, a in enumerate(pm.actions)], pm.id)
     insert_rows(conn, action_history, history_rows(pm.actions))
     insert_rows(conn, lessons, [lesson_row(i, x) for i, x in enumerate(pm.lessons)], pm.id)
@@ -126,6 +131,17 @@ _EVIDENCE = (
     .where(causes.c.postmortem_id == _PM)
     .order_by(cause_evidence.c.cause_id, cause_evidence.c.position)
 )
+# Each cause's themes, spelled as the library's vocabulary spells them.
+_CAUSE_THEMES = (
+    select(cause_themes.c.cause_id, themes.c.name)
+    .select_from(
+        cause_themes.join(themes, themes.c.id == cause_themes.c.theme_id).join(
+            causes, causes.c.id == cause_themes.c.cause_id
+        )
+    )
+    .where(causes.c.postmortem_id == _PM)
+    .order_by(cause_themes.c.cause_id, cause_themes.c.position)
+)
 _CAUSES = _rows_query(causes, causes.c.position)
 _METRICS = _rows_query(impact_metrics, impact_metrics.c.position)
 _PARTICIPANTS = _rows_query(participants, participants.c.position)
@@ -144,6 +160,7 @@ _LESSONS = _rows_query(lessons, lessons.c.position)
 _POSTMORTEM_QUERIES = [
     _HEADER,
     _EVIDENCE,
+    _CAUSE_THEMES,
     _CAUSES,
     _METRICS,
     _PARTICIPANTS,
@@ -165,6 +182,7 @@ def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
     (
         header,
         evidence_rows,
+        theme_rows,
         cause_rows,
         metric_rows_,
         participant_rows_,
@@ -181,6 +199,9 @@ def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
     evidence: defaultdict[str, list[str]] = defaultdict(list)
     for cause_id, event_id in evidence_rows:
         evidence[cause_id].append(event_id)
+    cause_theme_names: defaultdict[str, list[str]] = defaultdict(list)
+    for cause_id, name in theme_rows:
+        cause_theme_names[cause_id].append(name)
 
     postmortem = header_from_row(header[0])
     postmortem.metrics = _metrics_from_rows(metric_rows_)
@@ -194,6 +215,7 @@ def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
             parent_id=c.parent_id,
             systemic=bool(c.systemic),
             evidence=evidence[c.id],
+            themes=cause_theme_names[c.id],
             id=c.id,
             version=c.version,
         )

@@ -39,7 +39,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The migration this metadata equals, i.e. Alembic's head (a test checks both). Kept here so that
 # opening an up-to-date library needs no Alembic, which takes about 0.3 s to import.
-REVISION = "0007"
+REVISION = "0008"
 
 ID = String(32)
 # Enum values are stored as their plain strings, without CHECK constraints: a later pmdesk that adds
@@ -153,6 +153,33 @@ cause_evidence = Table(
     Column("event_id", ID, ForeignKey("timeline_events.id", ondelete="CASCADE"), primary_key=True),
     Column("position", Integer, nullable=False),
     Index(None, "event_id"),
+)
+
+# The library's vocabulary of contributing-factor themes (revision 0008; see domain/themes.py),
+# in the order `position` gives: seeded with DEFAULT_THEMES when a library is made or upgraded,
+# and grown by any theme a saved cause names that it does not have yet. `name_key` is
+# `theme_key(name)`, so that "Change management" and "change  management" are one theme.
+themes = Table(
+    "themes",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("name_key", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("name_key"),
+)
+
+# The themes a cause carries, in its own order. Deleting the cause takes its links along; a theme
+# that causes carry cannot be deleted from under them (no ON DELETE: the database refuses).
+cause_themes = Table(
+    "cause_themes",
+    metadata,
+    Column("cause_id", ID, ForeignKey("causes.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ID, ForeignKey("themes.id"), primary_key=True),
+    Column("position", Integer, nullable=False),
+    # Counting a theme's causes, and the refusal to delete a theme in use, search by theme.
+    Index(None, "theme_id"),
 )
 
 actions = Table(

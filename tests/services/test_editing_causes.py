@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from pmdesk.domain.cause_tree import CauseTree
 from pmdesk.domain.model import ActionItem, Cause, Postmortem
+from pmdesk.domain.themes import Theme
 from pmdesk.domain.validation import ValidationError
-from pmdesk.services import actions, causes, postmortems
+from pmdesk.services import actions, causes, postmortems, themes
 from pmdesk.services.changes import Entity
 from pmdesk.storage import cause_edits
 from pmdesk.storage.library import Library
@@ -224,3 +225,73 @@ def test_a_blank_action_title_is_refused(library: Library, stored: Postmortem) -
     with pytest.raises(ValidationError, match="no title"):
         actions.add_action(library, stored.id, ActionItem("", "  "))
     assert every_row(library) == before
+
+
+# --- themes -----------------------------------------------------------------------------------
+
+
+def test_an_edit_that_does_not_touch_themes_keeps_them(
+    library: Library, stored: Postmortem
+) -> None:
+    c2 = by_ref(stored, "c2")
+    assert len(c2.themes) == 2
+    edits = [
+        replace(c2, text="The config schema is checked nowhere"),
+        replace(c2, systemic=False),  # unmarked: kept, though no longer counted
+        replace(c2, evidence=[stored.timeline[0].id]),
+    ]
+    for edit in edits:
+        current = by_ref(reload(library, stored.id), "c2")
+        causes.update_cause(library, stored.id, replace(edit, version=current.version))
+        assert by_ref(reload(library, stored.id), "c2").themes == c2.themes
+    causes.move_cause(library, stored.id, c2.id, None)
+    assert by_ref(reload(library, stored.id), "c2").themes == c2.themes
+
+
+def test_themes_change_and_change_back_and_a_new_one_joins_the_vocabulary(
+    library: Library, stored: Postmortem
+) -> None:
+    c4 = by_ref(stored, "c4")
+    changed = replace(
+        c4, themes=["Capacity and limits", "detection AND alerting", "Paging fatigue"]
+    )
+    old, _ = causes.update_cause(library, stored.id, changed)
+    assert old == c4
+    after = by_ref(reload(library, stored.id), "c4")
+    assert after.themes == ["Capacity and limits", "Detection and alerting", "Paging fatigue"]
+    assert themes.library_themes(library)[-1] == Theme("Paging fatigue", "")
+
+    causes.update_cause(library, stored.id, replace(old, version=after.version))
+    assert by_ref(reload(library, stored.id), "c4").themes == c4.themes
+
+
+@pytest.mark.parametrize(
+    ("names", "rule"),
+    [
+        (["  "], "has no name"),
+        (["x" * 61], "at most 60"),
+        (["Own", "own"], "already on this cause"),
+    ],
+)
+def test_a_bad_theme_is_refused_and_nothing_is_written(
+    library: Library, stored: Postmortem, names: list[str], rule: str
+) -> None:
+    before = every_row(library)
+    c2 = by_ref(stored, "c2")
+    with pytest.raises(ValidationError, match=rule) as refused:
+        causes.update_cause(library, stored.id, replace(c2, themes=names))
+    assert refused.value.field == "themes" and refused.value.item_id == c2.id
+    with pytest.raises(ValidationError, match=rule):
+        causes.add_cause(library, stored.id, Cause("", "why", themes=names))
+    assert every_row(library) == before
+
+
+def test_deleted_causes_come_back_with_their_themes(library: Library, stored: Postmortem) -> None:
+    c1 = by_ref(stored, "c1")  # with c2 below it: both carry themes
+    deleted, _ = causes.delete_causes(library, stored.id, [c1.id])
+    assert {p.cause.ref: p.cause.themes for p in deleted.causes} == {
+        "c1": c1.themes,
+        "c2": by_ref(stored, "c2").themes,
+    }
+    causes.restore_causes(library, stored.id, deleted)
+    assert reload(library, stored.id) == stored

@@ -21,7 +21,7 @@ from pmdesk.storage.library import Library, open_library
 from pmdesk.storage.schema import REVISION
 from pmdesk.storage.schema import recurrences as recurrence_table
 from tests.services.conftest import DiskPulledOutError, every_row, fail_after
-from tests.storage.examples import rich_postmortem
+from tests.storage.examples import rich_postmortem, without_themes
 from tests.storage.older import insert_into_older
 
 PLUS_ONE = timezone(timedelta(hours=1))
@@ -266,9 +266,9 @@ def test_an_older_library_is_upgraded_with_its_postmortems_and_takes_links(
     path = tmp_path / "older.pmdesk"
     engine = make_engine(URL.create("sqlite+pysqlite", database=str(path)))
     migrator.upgrade(engine, "0004")
-    first, second = rich_postmortem(), rich_postmortem()
+    first, second = without_themes(rich_postmortem()), without_themes(rich_postmortem())
     for pm in (first, second):
-        pm.meeting = None  # 0004 has nowhere to keep it
+        pm.meeting = None  # 0004 has nowhere to keep it, nor themes
     insert_into_older(engine, [first, second], tmp_path / "scratch.pmdesk")
     engine.dispose()
 

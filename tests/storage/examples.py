@@ -49,6 +49,17 @@ TRICKY_TEXTS = (
 )
 
 
+# A theme that is not among DEFAULT_THEMES: storing the rich postmortem adds it to the library.
+NEW_THEME = "Config drift 🦊 <&>"
+
+
+def without_themes(postmortem: Postmortem) -> Postmortem:
+    """The postmortem with no theme on any cause, as a library before revision 0008 keeps it."""
+    for cause in postmortem.causes:
+        cause.themes = []
+    return postmortem
+
+
 def rich_postmortem() -> Postmortem:
     """Every field set, awkward strings, int and float metrics, three offsets, equal times, and a
     review meeting with a parked point that became action a2."""
@@ -72,9 +83,14 @@ def rich_postmortem() -> Postmortem:
 
     problem = Cause("p1", "Checkout returned 500s for 41 minutes", evidence=[trigger.id])
     why1 = Cause("c1", TRICKY_TEXTS[2], parent_id=problem.id, evidence=[detection.id, trigger.id])
+    # Themes: two defaults, one the library lacks until this is stored, and one on a cause that
+    # is not systemic (kept, but not counted).
+    why1.themes = ["Change management"]
     why2 = Cause("c2", "No schema validation", parent_id=why1.id, systemic=True)
+    why2.themes = ["Validation and testing", NEW_THEME]
     why1b = Cause("c3", TRICKY_TEXTS[1], parent_id=problem.id, evidence=[mitigation.id])
     why2b = Cause("c4", "Alert threshold too high", parent_id=why1b.id, systemic=True)
+    why2b.themes = ["Detection and alerting"]
     other_root = Cause("p2", "Support queue overflowed", evidence=[])
     causes = [problem, why1, why2, why1b, why2b, other_root]
 

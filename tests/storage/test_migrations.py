@@ -17,7 +17,8 @@ from sqlalchemy import URL, Engine, inspect
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateTable
 
-from pmdesk.storage import meetings, migrator
+from pmdesk.domain.themes import DEFAULT_THEMES
+from pmdesk.storage import meetings, migrator, themes
 from pmdesk.storage.default_location import default_library_path
 from pmdesk.storage.engine import for_writing, make_engine
 from pmdesk.storage.errors import LibraryError, Problem
@@ -25,7 +26,7 @@ from pmdesk.storage.library import open_library
 from pmdesk.storage.repository import insert_postmortem, load_postmortem
 from pmdesk.storage.schema import REVISION, metadata
 from pmdesk.storage.search import SEARCH_TABLES
-from tests.storage.examples import rich_postmortem
+from tests.storage.examples import rich_postmortem, without_themes
 from tests.storage.older import insert_into_older
 
 
@@ -69,6 +70,7 @@ def test_schema_revision_is_alembic_head() -> None:
         "0005",
         "0006",
         "0007",
+        "0008",
     }
 
 
@@ -120,7 +122,7 @@ def test_older_library_is_backed_up_then_upgraded(
 ) -> None:
     migrator.upgrade(engine, "0001")
     # The comparison does see a difference: 0001 lacks the indexes 0002 adds, 0003's table,
-    # 0005's, 0006's and 0007's row versions.
+    # 0005's, 0006's, 0007's row versions and 0008's themes.
     assert {_described(diff) for diff in schema_differences(engine)} == {
         ("add_index", "ix_actions_postmortem_id_status"),
         ("add_index", "ix_timeline_events_postmortem_id_kind_at_utc_seq"),
@@ -133,14 +135,17 @@ def test_older_library_is_backed_up_then_upgraded(
         ("add_table", "meeting_points"),
         ("add_index", "ix_meeting_points_postmortem_id_kind_position"),
         ("add_index", "ix_meeting_points_action_id"),
+        ("add_table", "themes"),
+        ("add_table", "cause_themes"),
+        ("add_index", "ix_cause_themes_theme_id"),
         *(
             ("add_column", f"{table}.version")
             for table in ("postmortems", "timeline_events", "causes", "actions", "lessons")
         ),
     }
-    pm = rich_postmortem()
+    pm = without_themes(rich_postmortem())  # 0001 has nowhere to keep them
     for action in pm.actions:
-        action.history = []  # 0001 has nowhere to keep them
+        action.history = []  # nor these
     pm.meeting = None  # nor this
     insert_into_older(engine, [pm], tmp_path / "scratch.sqlite3")
     engine.dispose()
@@ -175,7 +180,7 @@ def test_a_0005_library_keeps_its_postmortems_and_takes_meetings(
     engine: Engine, library_path: Path, tmp_path: Path
 ) -> None:
     migrator.upgrade(engine, "0005")
-    pm = rich_postmortem()
+    pm = without_themes(rich_postmortem())
     held = pm.meeting
     assert held is not None
     pm.meeting = None  # 0005 has nowhere to keep it
@@ -184,7 +189,7 @@ def test_a_0005_library_keeps_its_postmortems_and_takes_meetings(
 
     with open_library(library_path) as library:
         with library.connect() as conn:
-            assert migrator.current_revision(conn) == REVISION == "0007"
+            assert migrator.current_revision(conn) == REVISION == "0008"
             assert load_postmortem(conn, pm.id) == pm  # no meeting: None, not an empty one
         with library.transaction() as conn:
             meetings.insert_meeting(conn, pm.id, held)
@@ -207,7 +212,7 @@ def test_the_meeting_migration_goes_down_and_up_again(engine: Engine) -> None:
 
 def test_row_versions_go_down_and_up_again_and_start_at_one(engine: Engine, tmp_path: Path) -> None:
     migrator.upgrade(engine, "0006")
-    pm = rich_postmortem()
+    pm = without_themes(rich_postmortem())
     insert_into_older(engine, [pm], tmp_path / "scratch.sqlite3")
     migrator.upgrade(engine)
     with engine.connect() as conn:
@@ -223,6 +228,44 @@ def test_row_versions_go_down_and_up_again_and_start_at_one(engine: Engine, tmp_
         assert "version" not in {c["name"] for c in inspect(conn).get_columns("actions")}
     migrator.upgrade(engine)
     assert schema_differences(engine) == []
+
+
+def test_a_0007_library_keeps_everything_and_is_given_the_default_themes(
+    engine: Engine, library_path: Path, tmp_path: Path
+) -> None:
+    migrator.upgrade(engine, "0007")
+    pm = without_themes(rich_postmortem())  # 0007 has nowhere to keep them
+    insert_into_older(engine, [pm], tmp_path / "scratch.sqlite3")
+    engine.dispose()
+
+    with open_library(library_path) as library:
+        with library.connect() as conn:
+            assert migrator.current_revision(conn) == REVISION == "0008"
+            assert load_postmortem(conn, pm.id) == pm
+            assert themes.list_themes(conn) == list(DEFAULT_THEMES)
+        assert schema_differences(library.engine) == []
+        themed = rich_postmortem()  # and the upgraded library keeps themes from now on
+        with library.transaction() as conn:
+            insert_postmortem(conn, themed)
+        with library.connect() as conn:
+            assert load_postmortem(conn, themed.id) == themed
+            assert load_postmortem(conn, pm.id) == pm
+    (backup,) = library_path.parent.glob(f"{library_path.name}.backup-0007-*.sqlite3")
+    assert revision_in_file(backup) == "0007"
+    with closing(sqlite3.connect(backup)) as copy:
+        assert copy.execute("SELECT count(*) FROM causes").fetchone() == (len(pm.causes),)
+
+
+def test_the_themes_migration_goes_down_and_up_again(engine: Engine) -> None:
+    migrator.upgrade(engine)
+    with engine.connect() as conn, for_writing(conn).begin():
+        command.downgrade(migrator.alembic_config(conn), "0007")
+    with engine.connect() as conn:
+        assert not {"themes", "cause_themes"} & set(inspect(conn).get_table_names())
+    migrator.upgrade(engine)
+    assert schema_differences(engine) == []
+    with engine.connect() as conn:
+        assert themes.list_themes(conn) == list(DEFAULT_THEMES)
 
 
 def test_library_from_a_newer_pmdesk_is_refused_untouched(library_path: Path) -> None:

@@ -22,8 +22,9 @@ from alembic import command
 from sqlalchemy import URL, inspect, make_url, select, text
 from sqlalchemy.exc import OperationalError
 
+from pmdesk.domain.themes import DEFAULT_THEMES
 from pmdesk.storage import engine as engine_module
-from pmdesk.storage import errors, migrator, repository, search, search_postgres
+from pmdesk.storage import errors, migrator, repository, search, search_postgres, themes
 from pmdesk.storage.engine import WRITE_LOCK_KEY, for_writing, make_engine
 from pmdesk.storage.errors import LibraryError, Problem
 from pmdesk.storage.library import Library, open_library
@@ -36,7 +37,7 @@ from tests.conftest import (
     PostgresServer,
     start_postgres,
 )
-from tests.storage.examples import rich_postmortem
+from tests.storage.examples import rich_postmortem, without_themes
 from tests.storage.older import insert_into_older
 from tests.storage.test_migrations import schema_differences
 
@@ -106,9 +107,9 @@ def test_an_older_server_library_is_upgraded_with_its_postmortems(
 ) -> None:
     engine = make_engine(make_url(postgres_url))
     migrator.upgrade(engine, "0001")
-    pm = rich_postmortem()
+    pm = without_themes(rich_postmortem())  # 0001 has nowhere to keep them
     for action in pm.actions:
-        action.history = []  # 0001 has nowhere to keep them
+        action.history = []  # nor these
     pm.meeting = None  # nor this
     insert_into_older(engine, [pm], tmp_path / "scratch.pmdesk")
     engine.dispose()
@@ -119,6 +120,28 @@ def test_an_older_server_library_is_upgraded_with_its_postmortems(
             assert repository.load_postmortem(conn, pm.id) == pm
             assert search.search(conn, pm.title)[0].postmortem_id == pm.id
         assert schema_differences(library.engine) == []
+
+
+def test_a_0007_server_library_keeps_everything_and_is_given_the_default_themes(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(make_url(postgres_url))
+    migrator.upgrade(engine, "0007")
+    pm = without_themes(rich_postmortem())  # 0007 has nowhere to keep them
+    insert_into_older(engine, [pm], tmp_path / "scratch.pmdesk")
+    engine.dispose()
+
+    with open_library(postgres_url) as library:
+        with library.connect() as conn:
+            assert migrator.current_revision(conn) == REVISION
+            assert repository.load_postmortem(conn, pm.id) == pm
+            assert themes.list_themes(conn) == list(DEFAULT_THEMES)
+        assert schema_differences(library.engine) == []
+        themed = rich_postmortem()
+        with library.transaction() as conn:
+            repository.insert_postmortem(conn, themed)
+        with library.connect() as conn:
+            assert repository.load_postmortem(conn, themed.id) == themed
 
 
 def test_the_meeting_migration_goes_down_and_up_again(postgres_url: str) -> None:

@@ -16,6 +16,7 @@ from pmdesk.domain.model import (
     Severity,
     TimelineEvent,
 )
+from pmdesk.domain.themes import DEFAULT_THEMES
 from pmdesk.storage import links
 from pmdesk.storage.library import Library
 from pmdesk.storage.repository import (
@@ -138,7 +139,11 @@ def test_delete_removes_every_row_of_the_postmortem(library: Library) -> None:
     with library.transaction() as conn:
         assert delete_postmortem(conn, doomed.id) is True
     only_kept_counts = row_counts(library)
-    assert only_kept_counts == {name: count // 2 for name, count in full.items()}
+    # The themes are the library's vocabulary, not the postmortem's: they stay.
+    assert only_kept_counts == {
+        name: count if name == "themes" else count // 2 for name, count in full.items()
+    }
+    assert full["themes"] == len(DEFAULT_THEMES) + 1  # the rich postmortem's new theme
     with library.connect() as conn:
         assert not postmortem_exists(conn, doomed.id)
         assert load_postmortem(conn, doomed.id) is None
@@ -147,7 +152,9 @@ def test_delete_removes_every_row_of_the_postmortem(library: Library) -> None:
     with library.transaction() as conn:
         assert delete_postmortem(conn, kept.id) is True
         assert delete_postmortem(conn, kept.id) is False
-    assert set(row_counts(library).values()) == {0}
+    emptied = row_counts(library)
+    assert emptied.pop("themes") == full["themes"]
+    assert set(emptied.values()) == {0}
 
 
 def test_deleting_a_cause_deletes_its_whys_and_unlinks_actions(library: Library) -> None:
