@@ -53,9 +53,11 @@ from pmdesk.domain.model import (
     Severity,
     TimelineEvent,
 )
+from pmdesk.domain.themes import theme_key
 from pmdesk.domain.validation import (
     MAX_ATTENDEE_NAME_LENGTH,
     MAX_POINT_LENGTH,
+    MAX_THEME_NAME_LENGTH,
     MAX_TITLE_LENGTH,
     attendee_key,
     is_timezone_name,
@@ -102,7 +104,7 @@ _KNOWN_KEYS: dict[str, frozenset[str]] = {
     "metric": frozenset({"name", "value", "unit"}),
     "participant": frozenset({"name", "role"}),
     "event": frozenset({"at", "kind", "text", "source"}),
-    "cause": frozenset({"id", "parent", "text", "systemic", "evidence"}),
+    "cause": frozenset({"id", "parent", "text", "systemic", "evidence", "themes"}),
     "action": frozenset(
         {"id", "title", "owner", "due", "status", "priority", "cause", "notes", "history"}
     ),
@@ -537,9 +539,10 @@ def _read_causes(
             checker.fail(f"{path}.systemic", f"must be true or false, not {_json_type(systemic)}")
             systemic = False
         evidence = _read_evidence(checker, item, path, timeline_length, file_events)
+        themes = _read_themes(checker, item, path)
         if ref is None or text is None:
             continue
-        cause = Cause(ref=ref, text=text, systemic=systemic, evidence=evidence)
+        cause = Cause(ref=ref, text=text, systemic=systemic, evidence=evidence, themes=themes)
         by_ref[ref] = cause
         parents[ref] = (parent, path)
         causes.append(cause)
@@ -587,6 +590,34 @@ def _read_evidence(
             else:
                 evidence.append(event_id)
     return evidence
+
+
+def _read_themes(checker: _Checker, item: dict[str, Any], path: str) -> list[str]:
+    """The optional `themes` of a cause, pmdesk's addition to the format: the names of its
+    contributing-factor themes, each non-empty, at most MAX_THEME_NAME_LENGTH characters, and
+    none twice as `theme_key` compares them (ignoring case and spacing)."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for index, value in enumerate(checker.items(item, "themes", path)):
+        where = f"{path}.themes[{index}]"
+        if not isinstance(value, str):
+            checker.fail(where, f"must be a string (a theme's name), not {_json_type(value)}")
+        elif not value.strip():
+            checker.fail(
+                where, "must not be empty (at least one character that is not white space)"
+            )
+        elif len(value) > MAX_THEME_NAME_LENGTH:
+            checker.fail(where, f"is {len(value)} characters; at most {MAX_THEME_NAME_LENGTH}")
+        elif theme_key(value) in seen:
+            checker.fail(
+                where,
+                f'"{value}" repeats themes[{seen[theme_key(value)]}] (themes are compared '
+                "ignoring case and spacing)",
+            )
+        else:
+            seen[theme_key(value)] = index
+            names.append(value)
+    return names
 
 
 def _check_cycles(
@@ -915,6 +946,8 @@ def to_document(postmortem: Postmortem) -> dict[str, Any]:
         }
         if cause.evidence:
             entry["evidence"] = [event_index[e] for e in cause.evidence if e in event_index]
+        if cause.themes:  # optional: a file without themes is the same as one with none
+            entry["themes"] = list(cause.themes)
         causes.append(entry)
     document: dict[str, Any] = {
         "format": FORMAT_NAME,

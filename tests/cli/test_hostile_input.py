@@ -37,6 +37,10 @@ def huge_spent_seconds(document: dict[str, Any]) -> None:
     document["postmortem"]["meeting"] = {"agenda": agenda}
 
 
+def set_themes(value: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda d: d["postmortem"]["causes"][-1].__setitem__("themes", value)
+
+
 CASES: dict[str, tuple[dict[str, Any], str, str]] = {
     "a lone surrogate": (spoiled(set_title("bad \ud800 half")), "postmortem.title", "surrogate"),
     "a time before year 1 in UTC": (
@@ -48,6 +52,31 @@ CASES: dict[str, tuple[dict[str, Any], str, str]] = {
         spoiled(set_first_event_time("9999-12-31T23:30:00-01:00")),
         "postmortem.timeline[0].at",
         "in the years 1 to 9999",
+    ),
+    "a lone surrogate in a theme": (
+        spoiled(set_themes(["Change management", "bad \udfff half"])),
+        "postmortem.causes[7].themes[1]",
+        "surrogate",
+    ),
+    "a theme a megabyte long": (
+        spoiled(set_themes(["x" * 1_000_000])),
+        "postmortem.causes[7].themes[0]",
+        "at most 60",
+    ),
+    "a theme that is an object": (
+        spoiled(set_themes([{"name": "Change management"}])),
+        "postmortem.causes[7].themes[0]",
+        "must be a string",
+    ),
+    "themes that are one string": (
+        spoiled(set_themes("Change management")),
+        "postmortem.causes[7].themes",
+        "must be a list",
+    ),
+    "a theme twice in other cases": (
+        spoiled(set_themes(["Change management", "CHANGE MANAGEMENT"])),
+        "postmortem.causes[7].themes[1]",
+        "ignoring case",
     ),
     "a number past 64 bits": (
         spoiled(huge_spent_seconds),
