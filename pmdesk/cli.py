@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from pmdesk.domain.similarity import Match
     from pmdesk.services import followup, search
     from pmdesk.storage.library import Library
+    from pmdesk.storage.themes import ThemeUse
 
 EXIT_OK = 0
 EXIT_NOT_READY = 1
@@ -244,6 +245,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="group due dates around this day (default: today)",
     )
+    thm = commands.add_parser(
+        "themes",
+        help="list the library's contributing-factor themes and how often they occur",
+        description="The library's contributing-factor themes in their order, each with the "
+        "number of systemic causes that carry it, the number of postmortems those causes are "
+        "in (0 when none does), and its description.",
+    )
+    thm.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON array of objects with name, description, causes, postmortems",
+    )
     cop = commands.add_parser(
         "copy-library",
         help="copy the whole library to another database (SQLite or PostgreSQL)",
@@ -443,6 +456,11 @@ def _dispatch(args: argparse.Namespace, library: Library, stdout: TextIO, stderr
         items = followup.follow_up(library, args.today or date.today())
         _print_follow_up(items, args.json, stdout, stderr)
         return EXIT_OK
+    if args.command == "themes":
+        from pmdesk.services import themes
+
+        _print_themes(themes.theme_uses(library), args.json, stdout, stderr)
+        return EXIT_OK
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 
@@ -607,6 +625,33 @@ def _print_list(
             "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip(),
             file=out,
         )
+
+
+def theme_json(use: ThemeUse) -> dict[str, Any]:
+    return {
+        "name": use.theme.name,
+        "description": use.theme.description,
+        "causes": use.causes,
+        "postmortems": use.postmortems,
+    }
+
+
+def _print_themes(uses: list[ThemeUse], as_json: bool, out: TextIO, err: TextIO) -> None:
+    if as_json:
+        print(json.dumps([theme_json(u) for u in uses], ensure_ascii=False, indent=2), file=out)
+        return
+    if not uses:
+        print("The library has no themes.", file=err)
+        return
+    header = ["THEME", "CAUSES", "POSTMORTEMS", "DESCRIPTION"]
+    table = [
+        [u.theme.name, str(u.causes), str(u.postmortems), u.theme.description or "-"] for u in uses
+    ]
+    name_width = max(len(line[0]) for line in [header, *table])
+    for name, causes, postmortems, description in [header, *table]:
+        # The counts right-aligned under their headings; the description, last, as long as it is.
+        cells = [name.ljust(name_width), causes.rjust(6), postmortems.rjust(11), description]
+        print("  ".join(cells).rstrip(), file=out)
 
 
 def _add_events(args: argparse.Namespace, library: Library, out: TextIO, err: TextIO) -> int:

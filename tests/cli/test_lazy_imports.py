@@ -140,6 +140,16 @@ def test_listing_loads_no_report_migration_or_reader(
     assert "pmdesk.storage.library" in found["modules"]  # it did open the library
 
 
+@pytest.mark.parametrize("as_json", [False, True], ids=["table", "json"])
+def test_listing_themes_loads_no_report_migration_or_reader(
+    library: tuple[Path, str], tmp_path: Path, as_json: bool
+) -> None:
+    path, _ = library
+    found = child(RUN_MAIN, tmp_path, "--db", path, "themes", *(["--json"] if as_json else []))
+    assert loaded(found["modules"], NOT_FOR_LISTING) == []
+    assert "pmdesk.storage.themes" in found["modules"]
+
+
 def test_exporting_json_loads_no_report_migration_or_reader(
     library: tuple[Path, str], tmp_path: Path
 ) -> None:
