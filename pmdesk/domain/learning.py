@@ -17,6 +17,8 @@ Rules, so that the numbers can be checked by hand:
   the actions that were settled or are late: done / (done + dropped + overdue). Open actions not
   yet due are owed, not failed, and count in none of the three.
 - Days to done run from the day the postmortem started to the day its action was last marked done.
+- A theme counts the systemic causes of the period's postmortems that carry it (names compared as
+  `pmdesk.domain.themes.theme_key` compares them), and the actions that address those causes.
 - A recurrence of the period is a link from one of its postmortems to an earlier one. It "came
   back" after an action when the earlier postmortem had one dropped, or still owed past its due
   day when the failure returned (not done by then, by its history).
@@ -31,9 +33,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pmdesk.domain.kinds import ActionStatus, PostmortemKind
-from pmdesk.domain.model import ActionField, ActionItem, Postmortem
+from pmdesk.domain.model import ActionField, ActionItem, Cause, Postmortem
 from pmdesk.domain.moments import key_moments
 from pmdesk.domain.periods import Period, local_day
+from pmdesk.domain.themes import theme_key
 
 NO_OWNER = "no owner"
 
@@ -89,6 +92,19 @@ class OwnerOverdue:
 
 
 @dataclass(frozen=True, slots=True)
+class ThemeFinding:
+    """One theme in a period: the systemic causes that carry it and the actions on them."""
+
+    theme: str  # as the library names it, else as first written on a cause
+    causes: tuple[tuple[Postmortem, Cause], ...]  # in the order of the period's postmortems
+    actions: ActionCounts
+
+    @property
+    def postmortems(self) -> int:
+        return len({pm.id for pm, _ in self.causes})
+
+
+@dataclass(frozen=True, slots=True)
 class Recurrence:
     """A postmortem of the period that is a recurrence of an earlier one."""
 
@@ -112,6 +128,7 @@ class Review:
     actions: ActionCounts
     overdue_by_owner: tuple[OwnerOverdue, ...]  # across the whole library, most owed first
     recurrences: tuple[Recurrence, ...] = ()  # of the period's postmortems, oldest first
+    themes: tuple[ThemeFinding, ...] = ()  # the most causes first
 
 
 def started_on(postmortem: Postmortem) -> date | None:
@@ -129,9 +146,11 @@ def review(
     period: Period,
     today: date,
     links: Iterable[tuple[str, str]] = (),
+    theme_names: Sequence[str] = (),
 ) -> Review:
     """The review of `period` over a library's postmortems, as of `today`; `links` are the
-    library's recurrence links as (postmortem id, id of the earlier one it recurs)."""
+    library's recurrence links as (postmortem id, id of the earlier one it recurs), and
+    `theme_names` the library's themes, whose spelling a finding takes."""
     every = list(postmortems)
     dated = [(day, pm) for pm in every if (day := started_on(pm)) is not None]
     dated.sort(key=lambda pair: pair[0])
@@ -148,7 +167,30 @@ def review(
         actions=action_counts(inside, today),
         overdue_by_owner=overdue_by_owner(every, today),
         recurrences=recurrences(inside, {pm.id: pm for pm in every}, links),
+        themes=theme_findings(inside, today, theme_names),
     )
+
+
+def theme_findings(
+    inside: Sequence[tuple[date, Postmortem]], today: date, theme_names: Sequence[str] = ()
+) -> tuple[ThemeFinding, ...]:
+    names = {theme_key(name): name for name in theme_names}
+    causes: dict[str, list[tuple[Postmortem, Cause]]] = defaultdict(list)
+    actions: dict[str, list[tuple[date, Postmortem, ActionItem]]] = defaultdict(list)
+    for day, pm in inside:
+        for cause in pm.causes:
+            if not cause.systemic:
+                continue
+            for theme in dict.fromkeys(theme_key(name) for name in cause.themes):
+                names.setdefault(theme, next(n for n in cause.themes if theme_key(n) == theme))
+                causes[theme].append((pm, cause))
+                actions[theme] += [(day, pm, a) for a in pm.actions if a.cause_id == cause.id]
+    found = [
+        ThemeFinding(names[key], tuple(found), _tally(actions[key], today))
+        for key, found in causes.items()
+    ]
+    found.sort(key=lambda f: (-len(f.causes), -f.postmortems, f.theme.casefold()))
+    return tuple(found)
 
 
 def recurrences(
@@ -219,22 +261,25 @@ def impact_totals(postmortems: Iterable[Postmortem]) -> tuple[ImpactTotal, ...]:
 
 
 def action_counts(dated: Sequence[tuple[date, Postmortem]], today: date) -> ActionCounts:
+    return _tally([(day, pm, action) for day, pm in dated for action in pm.actions], today)
+
+
+def _tally(actions: Iterable[tuple[date, Postmortem, ActionItem]], today: date) -> ActionCounts:
     agreed = done = dropped = overdue = owed = 0
     days: list[float] = []
-    for started, pm in dated:
-        for action in pm.actions:
-            agreed += 1
-            if action.status is ActionStatus.DONE:
-                done += 1
-                finished = done_on(action)
-                if finished is not None and finished >= started:
-                    days.append((finished - started).days)
-            elif action.status is ActionStatus.DROPPED:
-                dropped += 1
-            elif action.due is not None and action.due < today:
-                overdue += 1
-            else:
-                owed += 1
+    for started, _, action in actions:
+        agreed += 1
+        if action.status is ActionStatus.DONE:
+            done += 1
+            finished = done_on(action)
+            if finished is not None and finished >= started:
+                days.append((finished - started).days)
+        elif action.status is ActionStatus.DROPPED:
+            dropped += 1
+        elif action.due is not None and action.due < today:
+            overdue += 1
+        else:
+            owed += 1
     middle = statistics.median(days) if days else None
     return ActionCounts(agreed, done, dropped, overdue, owed, middle)
 

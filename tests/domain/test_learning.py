@@ -10,6 +10,7 @@ from pmdesk.domain.model import (
     ActionChange,
     ActionField,
     ActionItem,
+    Cause,
     ImpactMetric,
     Postmortem,
     TimelineEvent,
@@ -184,3 +185,50 @@ def test_an_action_done_after_the_failure_returned_was_late_when_it_did() -> Non
         [earlier, later], parse_period("2026-02", "2026-02"), TODAY, links=[(later.id, earlier.id)]
     )
     assert [x.ref for x in result.recurrences[0].came_back_after] == ["x1"]
+
+
+def test_themes_count_systemic_causes_and_the_actions_on_them() -> None:
+    pms = library()
+    a, b, *_ = pms
+    a.causes = [
+        Cause(
+            "c1", "Checkout failed", systemic=False, themes=["Change management"]
+        ),  # not systemic
+        Cause("c2", "No canary stage", systemic=True, themes=["Change management"]),
+        Cause(
+            "c3",
+            "No config schema",
+            systemic=True,
+            themes=["validation and testing", "Change  Management"],
+        ),
+    ]
+    a.actions[0].cause_id = a.causes[1].id  # a1, done: on c2
+    a.actions[1].cause_id = a.causes[2].id  # a2, dropped: on c3
+    b.causes = [
+        Cause(
+            "c1", "The alert window is 15 minutes", systemic=True, themes=["Detection and alerting"]
+        )
+    ]
+    b.actions[1].cause_id = b.causes[0].id  # b2, overdue: on the alert
+    result = review(
+        pms,
+        parse_period("2026-Q1", "2026-Q1"),
+        TODAY,
+        theme_names=["Change management", "Validation and testing", "Detection and alerting"],
+    )
+    said = [
+        (
+            f.theme,
+            [c.ref for _, c in f.causes],
+            f.postmortems,
+            f.actions.agreed,
+            f.actions.follow_through,
+        )
+        for f in result.themes
+    ]
+    # change management: c2 and c3 of A (c1 is not systemic), with a1 done and a2 dropped
+    assert said == [
+        ("Change management", ["c2", "c3"], 1, 2, 0.5),
+        ("Detection and alerting", ["c1"], 1, 1, 0.0),
+        ("Validation and testing", ["c3"], 1, 1, 0.0),
+    ]
