@@ -263,9 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Copy every postmortem of the library (--db) into an empty library "
         "elsewhere: a new SQLite file, or an empty PostgreSQL database such as "
         f"{SERVER_EXAMPLE}. Ids, cause trees, evidence, action history, "
-        "recurrences and meetings come across as they are, in one transaction; the row count "
-        "of every table is checked at the end, and any difference undoes the whole copy. A "
-        "target that holds anything is refused and left as it is.",
+        "recurrences, meetings and themes come across as they are, in one transaction; the "
+        "row count of every table is checked at the end, and any difference undoes the whole "
+        "copy. A target that holds anything is refused and left as it is.",
     )
     cop.add_argument(
         "--to",

@@ -151,8 +151,10 @@ def test_a_library_goes_to_postgresql_and_back_unchanged(
 
     rows = every_row(source)
     assert rows["timeline_events"] and len(rows["timeline_events"]) > BIG_EVENTS
-    for table in ("cause_evidence", "action_history", "recurrences", "meetings", "meeting_points"):
+    tables = ("cause_evidence", "action_history", "recurrences", "meetings", "meeting_points")
+    for table in (*tables, "cause_themes"):
         assert rows[table], f"the example library should have rows in {table}"
+    assert len(rows["themes"]) == len(DEFAULT_THEMES) + 1  # the rich example's own theme too
     assert every_row(postgres_url) == rows
     assert every_row(back) == rows
     assert [t["rows"] for t in report["tables"]] == [len(rows[name]) for name in TABLES]
