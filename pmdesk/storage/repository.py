@@ -204,36 +204,39 @@ def load_postmortem(conn: Connection, postmortem_id: str) -> Postmortem | None:
         cause_theme_names[cause_id].append(name)
 
     postmortem = header_from_row(header[0])
-    postmortem.metrics = _metrics_from_rows(metric_rows_)
-    postmortem.participants = _participants_from_rows(participant_rows_)
+    postmortem.metrics = metrics_from_rows(metric_rows_)
+    postmortem.participants = participants_from_rows(participant_rows_)
     postmortem.tags = [t.tag for t in tag_rows_]
     postmortem.timeline = [event_from_row(e) for e in event_rows]
     postmortem.causes = [
-        Cause(
-            ref=c.ref,
-            text=c.text,
-            parent_id=c.parent_id,
-            systemic=bool(c.systemic),
-            evidence=evidence[c.id],
-            themes=cause_theme_names[c.id],
-            id=c.id,
-            version=c.version,
-        )
-        for c in cause_rows
+        cause_from_row(c, evidence[c.id], cause_theme_names[c.id]) for c in cause_rows
     ]
     postmortem.actions = [action_from_row(a) for a in action_rows]
-    _add_history(postmortem.actions, history)
+    add_history(postmortem.actions, history)
     postmortem.lessons = [lesson_from_row(x) for x in lesson_rows]
     postmortem.meeting = meeting_from_rows(*meeting_rows)
     return postmortem
 
 
+def cause_from_row(row: Any, evidence: list[str], theme_names: list[str]) -> Cause:
+    return Cause(
+        ref=row.ref,
+        text=row.text,
+        parent_id=row.parent_id,
+        systemic=bool(row.systemic),
+        evidence=evidence,
+        themes=theme_names,
+        id=row.id,
+        version=row.version,
+    )
+
+
 def load_metrics(conn: Connection, postmortem_id: str) -> list[ImpactMetric]:
-    return _metrics_from_rows(conn.execute(_METRICS, {"postmortem_id": postmortem_id}).all())
+    return metrics_from_rows(conn.execute(_METRICS, {"postmortem_id": postmortem_id}).all())
 
 
 def load_participants(conn: Connection, postmortem_id: str) -> list[Participant]:
-    return _participants_from_rows(
+    return participants_from_rows(
         conn.execute(_PARTICIPANTS, {"postmortem_id": postmortem_id}).all()
     )
 
@@ -242,11 +245,11 @@ def load_tags(conn: Connection, postmortem_id: str) -> list[str]:
     return [t.tag for t in conn.execute(_TAGS, {"postmortem_id": postmortem_id})]
 
 
-def _metrics_from_rows(rows: Iterable[Any]) -> list[ImpactMetric]:
+def metrics_from_rows(rows: Iterable[Any]) -> list[ImpactMetric]:
     return [ImpactMetric(m.name, decode_number(m.value), m.unit) for m in rows]
 
 
-def _participants_from_rows(rows: Iterable[Any]) -> list[Participant]:
+def participants_from_rows(rows: Iterable[Any]) -> list[Participant]:
     return [Participant(p.name, p.role) for p in rows]
 
 
@@ -486,10 +489,10 @@ def load_history(conn: Connection, action_list: Sequence[ActionItem]) -> None:
     h = action_history
     ids = [action.id for action in action_list]
     query = select(h).where(h.c.action_id.in_(ids)).order_by(h.c.action_id, h.c.position)
-    _add_history(action_list, conn.execute(query))
+    add_history(action_list, conn.execute(query))
 
 
-def _add_history(action_list: Sequence[ActionItem], rows: Iterable[Any]) -> None:
+def add_history(action_list: Sequence[ActionItem], rows: Iterable[Any]) -> None:
     """Append each history row, in the order given, to its action's history."""
     by_id = {action.id: action for action in action_list}
     for row in rows:
