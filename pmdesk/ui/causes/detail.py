@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 from pmdesk.domain.action_entry import ActionEntry
 from pmdesk.domain.cause_tree import why_label
 from pmdesk.domain.model import ActionStatus, Postmortem, TimelineEvent
+from pmdesk.domain.themes import theme_key
 from pmdesk.domain.validation import is_timezone_name
 from pmdesk.ui.actions.action_line import PLACEHOLDER, ActionLine
 from pmdesk.ui.causes.reframing import ReframingCard
+from pmdesk.ui.causes.themes_row import ThemesRow
 from pmdesk.ui.causes.tree import STATUS_MARKS, CauseRow
 from pmdesk.ui.scrolling import PageScroller
 from pmdesk.ui.widgets import CommittingTextEdit, emphasise, heading, muted
@@ -37,6 +39,7 @@ class CauseDetail(QWidget):
     text_changed = Signal(str, str)  # cause id, text
     systemic_changed = Signal(str, bool)
     evidence_changed = Signal(str, list)  # cause id, event ids in order
+    themes_changed = Signal(str, list)  # cause id, theme names in order
     action_added = Signal(str, object, object)  # cause id, ActionEntry, ActionStatus
     event_requested = Signal(str)
     action_requested = Signal(str)
@@ -70,6 +73,10 @@ class CauseDetail(QWidget):
             "canary, a slow alert"
         )
         self.systemic.toggled.connect(self._systemic_toggled)
+        self._themes: list[str] = []
+        self.themes = ThemesRow()
+        self.themes.theme_added.connect(self.add_theme)
+        self.themes.theme_removed.connect(self._remove_theme)
 
         self.evidence = QListWidget()
         self.evidence.setAccessibleName("Evidence")
@@ -112,6 +119,7 @@ class CauseDetail(QWidget):
             self.reframing,
             self.hint_box,
             self.systemic,
+            self.themes,
             heading("Evidence from the timeline"),
             self.evidence,
             self.cite,
@@ -160,6 +168,12 @@ class CauseDetail(QWidget):
         blocked = self.systemic.blockSignals(True)
         self.systemic.setChecked(cause.systemic)
         self.systemic.blockSignals(blocked)
+        # Themes are for the conditions of the system: an unmarked cause keeps its themes
+        # stored, unshown, for when it is marked again.
+        self._themes = list(cause.themes)
+        self.themes.setVisible(cause.systemic)
+        if cause.systemic:
+            self.themes.show_cause(cause)
 
         events = {e.id: e for e in postmortem.timeline}
         self._evidence = [e for e in cause.evidence if e in events]
@@ -233,6 +247,24 @@ class CauseDetail(QWidget):
     def _systemic_toggled(self, checked: bool) -> None:
         if self.cause_id is not None:
             self.systemic_changed.emit(self.cause_id, checked)
+
+    def add_theme(self, name: str) -> None:
+        if self.cause_id is not None and theme_key(name) not in map(theme_key, self._themes):
+            self.themes_changed.emit(self.cause_id, [*self._themes, name])
+
+    def accept_suggestion(self) -> bool:
+        """The first theme suggested for the cause shown, given to it; False if there is none."""
+        name = self.themes.first_suggestion() if self.themes.isVisibleTo(self) else None
+        if name is not None:
+            self.add_theme(name)
+        return name is not None
+
+    def _remove_theme(self, name: str) -> None:
+        if self.cause_id is not None:
+            gone = theme_key(name)
+            self.themes_changed.emit(
+                self.cause_id, [t for t in self._themes if theme_key(t) != gone]
+            )
 
     def _select_blame(self) -> None:
         start, end = self._blame_span

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.action_entry import ActionEntry
 from pmdesk.domain.model import ActionStatus, Cause, Postmortem
+from pmdesk.services.themes import library_themes
 from pmdesk.ui.causes.detail import CauseDetail, event_label
 from pmdesk.ui.causes.diagram import CauseDiagram
+from pmdesk.ui.causes.themes_row import ACCEPT_KEY
 from pmdesk.ui.causes.tree import CauseTreeView, Draft
 from pmdesk.ui.edits import Edits
 from pmdesk.ui.file_dialogs import FolderMemory, save_file_name
@@ -66,6 +68,8 @@ class CausesSection(QWidget):
         self.detail.text_changed.connect(self.set_text)
         self.detail.systemic_changed.connect(self.set_systemic)
         self.detail.evidence_changed.connect(self.set_evidence)
+        self.detail.themes_changed.connect(self.set_themes)
+        self.detail.themes.vocabulary = lambda: library_themes(edits.workspace.library)
         self.detail.action_added.connect(self.add_action)
         self.detail.event_requested.connect(self.event_requested)
         self.detail.action_requested.connect(self.action_requested)
@@ -81,6 +85,12 @@ class CausesSection(QWidget):
         self.add_action_action = self._action(
             "Add action", self.detail.focus_new_action, "Ctrl+Shift+A"
         )
+        # Not on the toolbar: the key is said on the suggestion itself, where it applies.
+        self.accept_theme_action = QAction("Accept suggested theme", self)
+        self.accept_theme_action.setShortcut(QKeySequence(ACCEPT_KEY))
+        self.accept_theme_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.accept_theme_action.triggered.connect(self.accept_theme)
+        self.addAction(self.accept_theme_action)
         self.delete_action = self._action("Delete", self.delete_current, None, "Del")
         # The platform's Delete keys but Ctrl+D, which X11 counts as one: here Ctrl+D is the
         # diagram, and on Linux it used to delete the selected cause's branch instead.
@@ -369,6 +379,25 @@ class CausesSection(QWidget):
             self.postmortem.id, cause, replace(cause, evidence=event_ids), text
         )
         self._show_detail()
+
+    def accept_theme(self) -> None:
+        """Ctrl+Shift+T: the first theme suggested for the cause in the pane (while causes are
+        typed, the one just typed) is given to it; the typing goes on."""
+        typing = self.tree.draft_editor is not None and self.tree.draft_editor.hasFocus()
+        if self.detail.accept_suggestion() and typing:
+            self._back_to_typing()
+
+    def set_themes(self, cause_id: str, names: list[str]) -> None:
+        cause = self.tree.tree.get(cause_id)
+        if self.postmortem is None or cause is None or names == cause.themes:
+            return
+        added = [n for n in names if n not in cause.themes]
+        gone = [n for n in cause.themes if n not in names]
+        text = f"Add theme “{added[0]}”" if added else f"Remove theme “{gone[0] if gone else ''}”"
+        if not self._edits.update_cause(
+            self.postmortem.id, cause, replace(cause, themes=names), text
+        ):
+            self._show_detail()
 
     def move_cause(self, cause_id: str, parent_id: str | None, index: int | None) -> None:
         if self.postmortem is not None and self._edits.move_cause(

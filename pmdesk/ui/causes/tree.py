@@ -201,7 +201,7 @@ class CauseTreeView(QTreeWidget):
         people = tuple(p.name for p in postmortem.participants)
         key = (
             [
-                (c.id, c.ref, c.text, c.parent_id, c.systemic, tuple(c.evidence))
+                (c.id, c.ref, c.text, c.parent_id, c.systemic, tuple(c.evidence), tuple(c.themes))
                 for c in postmortem.causes
             ],
             [
