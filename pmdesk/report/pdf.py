@@ -177,19 +177,8 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
             initialFontSize=BODY_SIZE,
             lang="en",
         )
-        frame = Frame(
-            MARGIN_X,
-            MARGIN_BOTTOM,
-            FRAME_WIDTH,
-            FRAME_HEIGHT,
-            id="body",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        )
         on_page = _draw_watermark if contents.draft else _draw_nothing
-        self.addPageTemplates([PageTemplate("page", [frame], onPage=on_page)])
+        self.addPageTemplates([PageTemplate("page", [body_frame()], onPage=on_page)])
         self._progress = progress
         self._total = total
         self._done = 0
@@ -198,6 +187,21 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
         if self._progress is not None:
             self._done += _units(flowable)
             self._progress(min(self._done, self._total), self._total)
+
+
+def body_frame() -> Frame:
+    """The page's one frame, inside the margins, without padding of its own."""
+    return Frame(
+        MARGIN_X,
+        MARGIN_BOTTOM,
+        FRAME_WIDTH,
+        FRAME_HEIGHT,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
 
 
 def _draw_watermark(canvas: Canvas, _document: Any) -> None:
@@ -223,12 +227,16 @@ class _Footer:
     @classmethod
     def of(cls, contents: ReportContents) -> _Footer:
         title = _one_line(contents.postmortem.title) or "Untitled postmortem"
+        return cls.titled(title, contents.generated)
+
+    @classmethod
+    def titled(cls, title: str, generated: datetime) -> _Footer:
         # Room for the right-hand side at its widest, "Generated …  ·  Page 999 of 999".
         right = fonts.string_width(f"Generated 2026-01-01{FOOTER_GAP}Page 999 of 999", SMALL_SIZE)
         return cls(
             title=fit(title, FRAME_WIDTH - right - 24, SMALL_SIZE),
-            generated=f"Generated {contents.generated:%Y-%m-%d}",
-            pdf_date=_pdf_date(contents.generated),
+            generated=f"Generated {generated:%Y-%m-%d}",
+            pdf_date=_pdf_date(generated),
         )
 
     def draw(self, canvas: Canvas, number: int, total: int) -> None:
@@ -473,21 +481,24 @@ def _title_block(contents: ReportContents, styles: _Styles) -> list[Flowable]:
     facts.append(("Prepared for", contents.audience.label))
     if pm.tags:
         facts.append(("Tags", "  ·  ".join(_one_line(tag) for tag in pm.tags)))
+    story.append(facts_grid(facts))
+    story.append(_Rule(space_above=12))
+    return story
+
+
+def facts_grid(facts: Sequence[tuple[str, str]]) -> Grid:
+    """The title block's facts, a muted label left of each, kept on one page."""
     rows = [
         Row((text_cell(label, size=8.5, color=MUTED), text_cell(value, size=9.5, max_lines=6)))
         for label, value in facts
     ]
-    story.append(
-        Grid(
-            [Column(Cell(), 92), Column(Cell(), 0)],
-            rows,
-            header=False,
-            zebra=False,
-            min_rows=len(rows),
-        )
+    return Grid(
+        [Column(Cell(), 92), Column(Cell(), 0)],
+        rows,
+        header=False,
+        zebra=False,
+        min_rows=len(rows),
     )
-    story.append(_Rule(space_above=12))
-    return story
 
 
 def _title_style(title: str, styles: _Styles) -> ParagraphStyle:

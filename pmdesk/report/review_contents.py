@@ -3,12 +3,14 @@ Markdown writers, so they never disagree on a number or on what an audience may 
 
 For stakeholders no participant's name is printed: an owner reads as their role and every text
 from a postmortem has the names in it replaced, each by that postmortem's own participants
-(names.py). An overdue action of a postmortem the review does not hold is shown with the names of
-every postmortem it does hold replaced, and an owner who is a person as "engineer".
+(names.py). Overdue actions are the whole library's, so their postmortems are looked up in the
+`library` the review was made from; for one that is not given, stakeholders see the action's ref
+without its texts, and an owner who is a person as "engineer".
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -26,6 +28,7 @@ MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 NOT_KNOWN = "not known"
+WITHHELD = "(not shown: its postmortem was not given)"
 SHOWN_CAUSES = 10  # a theme's causes listed; a leader reads the first few, not forty
 SHOWN_OVERDUE = 10  # an owner's overdue actions listed, the longest late; the rest counted
 SECTIONS = (
@@ -116,9 +119,13 @@ class ReviewContents:
 
 
 def build_review_contents(
-    review: Review, audience: Audience, generated: datetime, library_name: str = ""
+    review: Review,
+    audience: Audience,
+    generated: datetime,
+    library_name: str = "",
+    library: Iterable[Postmortem] = (),
 ) -> ReviewContents:
-    text = _Texts(review, audience)
+    text = _Texts(review, audience, library)
     period = review.period
     return ReviewContents(
         review=review,
@@ -263,7 +270,7 @@ def _day(pm: Postmortem) -> str:
 class _Texts:
     """Texts from postmortems as the audience may read them."""
 
-    def __init__(self, review: Review, audience: Audience) -> None:
+    def __init__(self, review: Review, audience: Audience, library: Iterable[Postmortem]) -> None:
         self._hide = audience is not Audience.TEAM
         self._names: dict[str, Names] = {}
         known: dict[str, Postmortem] = {pm.id: pm for pm in review.postmortems}
@@ -273,9 +280,11 @@ class _Texts:
         for theme in review.themes:
             for pm, _ in theme.causes:
                 known.setdefault(pm.id, pm)
+        self._shown = set(known)  # the postmortems whose texts the review prints
+        for pm in library:
+            known.setdefault(pm.id, pm)
         self._known = known
         self._everyone: Names | None = None
-        self._persons: frozenset[str] = frozenset()
 
     def _of(self, pm: Postmortem) -> Names:
         names = self._names.get(pm.id)
@@ -284,10 +293,10 @@ class _Texts:
         return names
 
     def _all(self) -> Names:
-        """Every known postmortem's people at once, for a text whose postmortem is not known."""
+        """The people of every postmortem the review prints, for a text made of several."""
         if self._everyone is None:
             people: dict[str, str | None] = {}
-            for pm in self._known.values():
+            for pm in (self._known[pm_id] for pm_id in self._shown):
                 persons = set(person_names(tuple(p.name for p in pm.participants)))
                 for p in pm.participants:
                     name = " ".join(p.name.split())
@@ -314,7 +323,7 @@ class _Texts:
         if not self._hide:
             return text
         pm = self._known.get(pm_id)
-        return self._of(pm).replace(text) if pm is not None else self._all().replace(text)
+        return self._of(pm).replace(text) if pm is not None else WITHHELD
 
     def owner(self, pm_id: str, owner: str | None) -> str:
         shown = " ".join((owner or "").split())
@@ -325,6 +334,5 @@ class _Texts:
         pm = self._known.get(pm_id)
         if pm is not None:
             return self._of(pm).owner(shown) or shown
-        if person_names((shown,)):  # a person of a postmortem the review does not hold
-            return NEUTRAL
-        return self._all().owner(shown) or shown
+        # A person of a postmortem not given: nothing says which of their names to replace.
+        return NEUTRAL if person_names((shown,)) else shown

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from pmdesk.domain.learning import Review
+from pmdesk.domain.model import Postmortem
 from pmdesk.report.audience import Audience
-from pmdesk.report.markdown import cell, escape
+from pmdesk.report.markdown import _table, cell, escape
 from pmdesk.report.review_contents import (
     EMPTY,
     SECTIONS,
@@ -23,9 +24,15 @@ from pmdesk.report.review_contents import (
 
 
 def render_review_markdown(
-    review: Review, *, audience: Audience, generated: datetime, library_name: str = ""
+    review: Review,
+    *,
+    audience: Audience,
+    generated: datetime,
+    library_name: str = "",
+    library: Iterable[Postmortem] = (),
 ) -> str:
-    contents = build_review_contents(review, audience, generated, library_name)
+    """The review as Markdown; `library` as `render_review_pdf` takes it."""
+    contents = build_review_contents(review, audience, generated, library_name, library)
     out: list[str] = [f"# {escape(contents.title)}", ""]
     add = out.append
     add(f"{escape(contents.dates)}  ")
@@ -47,12 +54,6 @@ def render_review_markdown(
         out += ["", f"## {heading}", ""]
         out += writers[key](contents)
     return "\n".join(out) + "\n"
-
-
-def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return lines
 
 
 def _empty(key: str) -> list[str]:

@@ -9,7 +9,7 @@ review (invariant mode, the PDF dated `generated`).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from reportlab.platypus import (
 )
 
 from pmdesk.domain.learning import Review
+from pmdesk.domain.model import Postmortem
 from pmdesk.report import fonts
 from pmdesk.report.audience import Audience
 from pmdesk.report.contents import KeyNumber
@@ -75,10 +76,20 @@ CHART_THEMES = 8  # the themes the bar chart shows; the list under it has them a
 
 
 def render_review_pdf(
-    review: Review, *, audience: Audience, generated: datetime, library_name: str = ""
+    review: Review,
+    *,
+    audience: Audience,
+    generated: datetime,
+    library_name: str = "",
+    library: Iterable[Postmortem] = (),
 ) -> bytes:
-    """The review as PDF bytes, the same bytes every time for the same review."""
-    contents = build_review_contents(review, audience, generated, library_name)
+    """The review as PDF bytes, the same bytes every time for the same review.
+
+    `library` is what the review was made from: for stakeholders, the names in an overdue action
+    of a postmortem outside the period are replaced by that postmortem's own participants' roles;
+    without it, such an action shows its ref only.
+    """
+    contents = build_review_contents(review, audience, generated, library_name, library)
     with _no_cycle_collection():
         return _render(contents)
 

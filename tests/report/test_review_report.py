@@ -26,7 +26,7 @@ from pmdesk.domain.model import (
 )
 from pmdesk.domain.periods import parse_period
 from pmdesk.report.audience import Audience
-from pmdesk.report.review_contents import EMPTY
+from pmdesk.report.review_contents import EMPTY, WITHHELD
 from pmdesk.report.review_markdown import render_review_markdown
 from pmdesk.report.review_pdf import render_review_pdf
 
@@ -209,3 +209,21 @@ def test_an_empty_period_says_so(writer: str) -> None:
         assert EMPTY[key] in text
     # the overdue actions are the library's, whatever the period
     assert "a2 Page Okafor on config pushes" in text.replace("\\", "")
+
+
+@pytest.mark.parametrize("writer", ["pdf", "markdown"])
+def test_stakeholders_see_no_name_in_an_overdue_action_of_another_period(writer: str) -> None:
+    postmortems, links = library()
+    later = parse_period("2026-04-01", "2026-04-30")  # A's late action, A outside the period
+    empty = review(postmortems, later, TODAY, links)
+    render = render_review_pdf if writer == "pdf" else render_review_markdown
+    for given in ((), postmortems):
+        out = render(empty, audience=Audience.STAKEHOLDERS, generated=GENERATED, library=given)
+        text = pdf_text(out) if isinstance(out, bytes) else out
+        for name in PEOPLE:
+            assert name not in text
+        if given:  # the action's texts, A's names replaced by A's roles
+            assert "a2 Page the incident commander on config pushes" in text
+            assert "Checkout outage the incident commander saw first" in text
+        else:  # nothing says which words are names: the texts are left out
+            assert "a2 " + WITHHELD in text.replace("\\", "")
