@@ -45,6 +45,8 @@ EDITOR_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Ctrl+Shift+Enter", "start a new problem statement"),
             ("Ctrl+M", "mark systemic: where the asking stops"),
             ("Ctrl+Shift+A", "add an action for this cause"),
+            ("Ctrl+Shift+T", "accept the theme suggested for a systemic cause"),
+            ("Delete (on a theme)", "take the theme off the cause"),
             ("Alt+2 / Alt+3 (in its action line)", "add the action in progress / done"),
             ("Alt+Up / Alt+Down", "move among siblings"),
             ("Alt+Right / Alt+Left", "one level deeper / up"),
