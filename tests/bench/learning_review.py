@@ -5,9 +5,10 @@
 Libraries of 500, 1,000 and 2,000 postmortems (the shared example, spread over four years, with
 themes on its systemic causes, a recurrence link for one in ten, and its actions in every state):
 how long reading the library and computing the review of its last year (March 2025 to February
-2026, about a quarter of the postmortems) takes. Targets (issue 24): the review of 2,000
-postmortems within 2 s, and the time growing linearly, checked as the cost per postmortem at
-2,000 within 1.5x of that at 500. Medians of warm runs in this process: the library is built
+2026, about a quarter of the postmortems) takes, and writing it as a PDF as `pmdesk review` does
+(reading, computing and rendering). Targets (issue 24): the review PDF of 2,000 postmortems
+within 2 s, and the time growing linearly, checked as the cost per postmortem at 2,000 within
+1.5x of that at 500. Medians of warm runs in this process: the library is built
 once per size, outside the timing.
 """
 
@@ -31,6 +32,7 @@ SIZES = (500, 1000, 2000)
 TODAY = date(2026, 12, 8)
 THEMES = ("Change management", "Validation and testing", "Detection and alerting")
 STATES = ("open", "in_progress", "done", "dropped")
+FIXED_TIME = {"SOURCE_DATE_EPOCH": "1796731200"}  # 8 December 2026, 12:00 UTC
 
 
 def document(n: int) -> dict[str, Any]:
@@ -64,17 +66,24 @@ def build(folder: Path, count: int) -> Path:
     return path
 
 
-def timed(path: Path, runs: int) -> tuple[float, int]:
+def timed(path: Path, folder: Path, runs: int) -> tuple[float, float, int]:
+    """Medians of computing the review, and of writing it as a PDF (reading, computing and
+    rendering, as `pmdesk review` does), and how many postmortems the period holds."""
     period = parse_period("2025-03", "2026-02")  # the last year of the four
-    times = []
+    computed, written = [], []
     found = 0
     with open_library(path) as library:
         for _ in range(runs + 1):  # the first run warms up
             start = time.perf_counter()
             review = learning.learning_review(library, period, TODAY)
-            times.append(time.perf_counter() - start)
+            computed.append(time.perf_counter() - start)
             found = len(review.postmortems)
-    return statistics.median(times[1:]), found
+            start = time.perf_counter()
+            learning.export_review(
+                library, "2025-03", "2026-02", folder / "review.pdf", environ=FIXED_TIME
+            )
+            written.append(time.perf_counter() - start)
+    return statistics.median(computed[1:]), statistics.median(written[1:]), found
 
 
 def main() -> None:
@@ -87,15 +96,16 @@ def main() -> None:
             started = time.perf_counter()
             path = build(Path(folder), count)
             print(f"built {count} postmortems in {time.perf_counter() - started:.1f} s")
-            medians[count], found = timed(path, args.runs)
-            said = f"review of a year ({found} in it) {medians[count]:.3f} s"
-            print(f"{count:5d} postmortems: {said}")
-    per_small = medians[SIZES[0]] / SIZES[0]
-    per_large = medians[SIZES[-1]] / SIZES[-1]
-    ratio = per_large / per_small
+            computed, medians[count], found = timed(path, Path(folder), args.runs)
+            print(
+                f"{count:5d} postmortems: a year's review ({found} in it) computed in "
+                f"{computed:.3f} s, written as a PDF in {medians[count]:.3f} s"
+            )
+    largest = medians[SIZES[-1]]
+    ratio = (largest / SIZES[-1]) / (medians[SIZES[0]] / SIZES[0])
     print(
-        f"review at {SIZES[-1]}: {medians[SIZES[-1]]:.3f} s (target within 2 s) "
-        f"{'ok' if medians[SIZES[-1]] <= 2 else 'MISSED'}; cost per postmortem {SIZES[-1]} vs "
+        f"review PDF at {SIZES[-1]}: {largest:.3f} s (target within 2 s) "
+        f"{'ok' if largest <= 2 else 'MISSED'}; cost per postmortem {SIZES[-1]} vs "
         f"{SIZES[0]}: {ratio:.2f}x (within 1.5x) {'ok' if ratio <= 1.5 else 'MISSED'}"
     )
 
