@@ -58,21 +58,36 @@ class _Worker(QThread):
             self.succeeded.emit(str(self.path))
 
 
-class ReportExporter(QObject):
-    """Runs one export at a time; `busy` while it runs."""
-
-    progressed = Signal(int, int)
-    succeeded = Signal(str)
-    failed = Signal(str)
+class Writer(QObject):
+    """Runs one worker thread at a time; `busy` while it runs. The worker sets `thread_id`."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.worker: _Worker | None = None
+        self.worker: QThread | None = None
         self.last_thread_id: int | None = None  # the thread the last export ran on
 
     @property
     def busy(self) -> bool:
         return self.worker is not None and self.worker.isRunning()
+
+    def _finished(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            self.last_thread_id = getattr(worker, "thread_id", None)
+            worker.deleteLater()
+
+    def wait(self) -> None:
+        """Let a running export finish (the window is closing: never leave half a file)."""
+        if self.worker is not None and self.worker.isRunning():
+            self.worker.wait()
+
+
+class ReportExporter(Writer):
+    """Writes one postmortem's report at a time."""
+
+    progressed = Signal(int, int)
+    succeeded = Signal(str)
+    failed = Signal(str)
 
     def start(
         self,
@@ -94,14 +109,3 @@ class ReportExporter(QObject):
         self.worker = worker
         worker.start()
         return True
-
-    def _finished(self) -> None:
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            self.last_thread_id = worker.thread_id
-            worker.deleteLater()
-
-    def wait(self) -> None:
-        """Let a running export finish (the window is closing: never leave half a file)."""
-        if self.worker is not None and self.worker.isRunning():
-            self.worker.wait()

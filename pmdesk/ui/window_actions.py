@@ -107,6 +107,12 @@ def _fill_themes(window: MainWindow, menu: QMenu) -> None:
         window.theme_actions[theme] = action
 
 
+def _export_learning_review(window: MainWindow) -> None:
+    from pmdesk.ui import review_export
+
+    review_export.choose_and_export(window)
+
+
 COMMANDS: tuple[Entry, ...] = (
     # File
     Command(
@@ -170,6 +176,13 @@ COMMANDS: tuple[Entry, ...] = (
         "Export report for &stakeholders…",
         lambda w: w.choose_and_export_report(Audience.STAKEHOLDERS),
         needs_postmortem=True,
+    ),
+    # The library's review, not the open postmortem's: it needs the library alone.
+    Command(
+        "file.export_learning_review",
+        "File",
+        "Export le&arning review…",
+        _export_learning_review,
     ),
     Command(
         "file.add_evidence",

@@ -261,6 +261,7 @@ DOES: dict[str, Check] = {
     "file.export": opens_dialog("Export postmortem"),
     "file.export_report": opens_dialog("Export report"),
     "file.export_report_stakeholders": opens_dialog("Export report"),
+    "file.export_learning_review": opens_dialog("Export learning review"),
     "file.add_evidence": opens_dialog("Add evidence to the timeline"),
     "file.add_evidence_folder": opens_dialog("Choose a Slack export folder"),
     "file.quit": quits,
