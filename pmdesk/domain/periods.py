@@ -99,6 +99,14 @@ class Period:
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
     @property
+    def dates(self) -> str:
+        """ "1 January - 31 March 2026" (with an en dash), both years named when they differ."""
+        first = f"{self.start.day} {_month_name(self.start)}"
+        if self.start.year != self.end.year:
+            first += f" {self.start.year}"
+        return f"{first} {DASH} {self.end.day} {_month_name(self.end)} {self.end.year}"
+
+    @property
     def label(self) -> str:
         """ "2026 Q1", "2026 Q1-Q2", "March 2026" or "1 Mar - 15 Apr 2026", with en dashes."""
         quarters = self.quarters()
@@ -182,10 +190,10 @@ def _last_of_month(day: date) -> bool:
 
 
 def _month_name(day: date) -> str:
-    return _FULL_MONTHS[day.month - 1]
+    return MONTH_NAMES[day.month - 1]
 
 
-_FULL_MONTHS = (
+MONTH_NAMES = (
     "January",
     "February",
     "March",

@@ -18,15 +18,10 @@ from pmdesk.domain.clauses import person_names
 from pmdesk.domain.learning import ActionCounts, Counts, Review, started_on
 from pmdesk.domain.model import ActionItem, ActionStatus, Postmortem, PostmortemKind
 from pmdesk.domain.moments import format_duration
-from pmdesk.domain.periods import Period
 from pmdesk.report.audience import Audience
 from pmdesk.report.contents import format_number
 from pmdesk.report.names import NEUTRAL, Names
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 NOT_KNOWN = "not known"
 WITHHELD = "(not shown: its postmortem was not given)"
 SHOWN_CAUSES = 10  # a theme's causes listed; a leader reads the first few, not forty
@@ -133,8 +128,8 @@ def build_review_contents(
         generated=generated,
         library_name=" ".join(library_name.split()),
         title=f"Learning review · {period.label}",
-        dates=period_dates(period),
-        previous=f"{review.previous.label} ({period_dates(review.previous)})",
+        dates=period.dates,
+        previous=f"{review.previous.label} ({review.previous.dates})",
         numbers=_numbers(review.now, review.before),
         impact=tuple(
             Change(
@@ -194,15 +189,6 @@ def build_review_contents(
             for pm in review.postmortems
         ),
     )
-
-
-def period_dates(period: Period) -> str:
-    """ "1 January - 31 March 2026" (with an en dash), both years named when they differ."""
-    start, end = period.start, period.end
-    first = f"{start.day} {MONTHS[start.month - 1]}"
-    if start.year != end.year:
-        first += f" {start.year}"
-    return f"{first} \u2013 {end.day} {MONTHS[end.month - 1]} {end.year}"
 
 
 def _numbers(now: Counts, before: Counts) -> tuple[Change, ...]:

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.periods import DASH, Period, PeriodError, Quarter, parse_period
 from pmdesk.report.audience import Audience
-from pmdesk.report.review_contents import period_dates
 from pmdesk.services import learning, postmortems
 from pmdesk.storage.errors import LibraryError
 from pmdesk.storage.library import Library
@@ -51,7 +50,7 @@ def describe(period: Period) -> str:
     """The period's label and its days, as the review names them ("2026 Q3: 1 July to 30
     September 2026", with an en dash); a span of days is its days alone, its label already."""
     start, end = period.start, period.end
-    days = period_dates(period)
+    days = period.dates
     quarters = period.quarters()
     whole_quarters = start == quarters[0].start and end == quarters[-1].end
     one_month = start.day == 1 and (end + timedelta(days=1)).day == 1

@@ -147,3 +147,10 @@ def test_the_period_before_ends_the_day_before_and_never_overlaps(start: date, l
         )
     else:
         assert before.days == period.days
+
+
+def test_a_period_says_its_dates_in_full() -> None:
+    assert parse_period("2026-Q1", "2026-Q1").dates == "1 January \u2013 31 March 2026"
+    assert parse_period("2025-12-20", "2026-01-10").dates == (
+        "20 December 2025 \u2013 10 January 2026"
+    )
