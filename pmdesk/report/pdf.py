@@ -108,6 +108,11 @@ def render_pdf(contents: ReportContents, progress: Progress | None = None) -> by
         return _render(contents, progress)
 
 
+def column_head(text: str) -> Cell:
+    """A table's column heading: small, bold and muted, as every table of a report has them."""
+    return text_cell(text, bold=True, size=7.5, color=MUTED)
+
+
 @contextlib.contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector paused while the report is laid out: its full passes walk every
@@ -558,9 +563,9 @@ def _timeline(contents: ReportContents, styles: _Styles) -> list[Flowable]:
             Cell((Run("When", bold=True, size=7.5, color=MUTED), Run(zone, size=6.5, color=MUTED))),
             when_width,
         ),
-        Column(text_cell("Kind", bold=True, size=7.5, color=MUTED), 74),
-        Column(text_cell("What happened", bold=True, size=7.5, color=MUTED), 0),
-        Column(text_cell("Source", bold=True, size=7.5, color=MUTED), 84),
+        Column(column_head("Kind"), 74),
+        Column(column_head("What happened"), 0),
+        Column(column_head("Source"), 84),
     ]
     rows = [
         Row(
@@ -651,16 +656,13 @@ def _actions(contents: ReportContents, styles: _Styles) -> list[Flowable]:
     if overdue:
         caption += f", {overdue} overdue"
 
-    def head(text: str) -> Cell:
-        return text_cell(text, bold=True, size=7.5, color=MUTED)
-
     columns = [
-        Column(head("Action"), 0),
-        Column(head("Owner"), 66),
-        Column(head("Due"), 56),
-        Column(head("Status"), 54),
-        Column(head("Priority"), 42),
-        Column(head("Addresses"), 104),
+        Column(column_head("Action"), 0),
+        Column(column_head("Owner"), 66),
+        Column(column_head("Due"), 56),
+        Column(column_head("Status"), 54),
+        Column(column_head("Priority"), 42),
+        Column(column_head("Addresses"), 104),
     ]
     rows = [_action_row(row, contents.audience) for row in contents.actions]
     return [_plain(caption, styles.caption, lead=True), Grid(columns, rows)]
@@ -755,8 +757,8 @@ def _participants(contents: ReportContents, styles: _Styles) -> list[Flowable]:
     if not contents.participants:
         return [_plain("No participants listed.", styles.empty)]
     columns = [
-        Column(text_cell("Name", bold=True, size=7.5, color=MUTED), 190),
-        Column(text_cell("Role", bold=True, size=7.5, color=MUTED), 0),
+        Column(column_head("Name"), 190),
+        Column(column_head("Role"), 0),
     ]
     rows = [
         Row((text_cell(name, size=9), text_cell(role, size=9, color=MUTED)))

@@ -41,6 +41,7 @@ from pmdesk.report.pdf import (
     _Styles,
     _title_style,
     body_frame,
+    column_head,
     facts_grid,
 )
 from pmdesk.report.pdf_drawings import tile_rows
@@ -178,10 +179,6 @@ def _subheading(text: str, styles: _Styles) -> list[Flowable]:
     return [CondPageBreak(72), _plain(text, heading)]
 
 
-def _head(text: str) -> Cell:
-    return text_cell(text, bold=True, size=7.5, color=MUTED)
-
-
 def _numbers(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
     story: list[Flowable] = [
         _plain(f"Against the period before, {contents.previous}.", styles.caption, lead=True)
@@ -191,7 +188,7 @@ def _numbers(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
     if not contents.impact:
         story.append(_plain(EMPTY["impact"], styles.empty))
         return story
-    columns = [Column(_head("Measure"), 0), Column(_head("Total"), 190)]
+    columns = [Column(column_head("Measure"), 0), Column(column_head("Total"), 190)]
     rows = [Row((text_cell(n.label), text_cell(n.value))) for n in contents.impact]
     story.append(Grid(columns, rows))
     return story
@@ -241,7 +238,7 @@ def _themes(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
                 styles.caption,
             )
         )
-        columns = [Column(_head("Cause"), 0), Column(_head("Postmortem"), 170)]
+        columns = [Column(column_head("Cause"), 0), Column(column_head("Postmortem"), 170)]
         rows = [
             Row(
                 (
@@ -310,13 +307,13 @@ def _actions(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
     if contents.themes:
         story += _subheading("By theme", styles)
         columns = [
-            Column(_head("Theme"), 0),
-            Column(_head("Agreed"), 44),
-            Column(_head("Done"), 38),
-            Column(_head("Dropped"), 50),
-            Column(_head("Overdue"), 50),
-            Column(_head("Follow-through"), 76),
-            Column(_head("Median days to done"), 84),
+            Column(column_head("Theme"), 0),
+            Column(column_head("Agreed"), 44),
+            Column(column_head("Done"), 38),
+            Column(column_head("Dropped"), 50),
+            Column(column_head("Overdue"), 50),
+            Column(column_head("Follow-through"), 76),
+            Column(column_head("Median days to done"), 84),
         ]
         rows = [
             Row(
@@ -350,9 +347,9 @@ def _recurrences(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
         )
     ]
     columns = [
-        Column(_head("Postmortem"), 0),
-        Column(_head("Recurrence of"), 0),
-        Column(_head("Came back after"), 0),
+        Column(column_head("Postmortem"), 0),
+        Column(column_head("Recurrence of"), 0),
+        Column(column_head("Came back after"), 0),
     ]
     rows = [
         Row(
@@ -384,10 +381,10 @@ def _overdue(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
         )
     ]
     columns = [
-        Column(_head("Owner"), 96),
-        Column(_head("Action"), 0),
-        Column(_head("Postmortem"), 150),
-        Column(_head("Days late"), 48),
+        Column(column_head("Owner"), 96),
+        Column(column_head("Action"), 0),
+        Column(column_head("Postmortem"), 150),
+        Column(column_head("Days late"), 48),
     ]
     rows: list[Row] = []
     for group in contents.overdue:
@@ -415,10 +412,10 @@ def _postmortems(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
     if not contents.postmortems:
         return [_plain(EMPTY["postmortems"], styles.empty)]
     columns = [
-        Column(_head("Started"), 62),
-        Column(_head("Postmortem"), 0),
-        Column(_head("Kind"), 60),
-        Column(_head("Severity"), 54),
+        Column(column_head("Started"), 62),
+        Column(column_head("Postmortem"), 0),
+        Column(column_head("Kind"), 60),
+        Column(column_head("Severity"), 54),
     ]
     rows = [
         Row(
