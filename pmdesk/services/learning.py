@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pmdesk.domain import learning
 from pmdesk.domain.learning import Review
+from pmdesk.domain.model import Postmortem
 from pmdesk.domain.periods import Period, parse_period
 from pmdesk.report.audience import Audience
 from pmdesk.services import postmortems
@@ -22,10 +23,16 @@ from pmdesk.storage.library import Library
 def learning_review(library: Library, period: Period, today: date) -> Review:
     """The review of `period` as of `today`, over every postmortem and recurrence link of the
     library, with themes spelled as the library's vocabulary spells them."""
+    return _review(library, period, today)[0]
+
+
+def _review(library: Library, period: Period, today: date) -> tuple[Review, list[Postmortem]]:
+    """The review, and every postmortem of the library it was made from (for the renderers,
+    which name the people of a late action's own postmortem by their roles)."""
     with library.connect() as conn:
-        postmortems, links = review_reads.read_for_review(conn)
+        every, links = review_reads.read_for_review(conn)
         names = [theme.name for theme in stored_themes.list_themes(conn)]
-    return learning.review(postmortems, period, today, links, names)
+    return learning.review(every, period, today, links, names), every
 
 
 REVIEW_FORMATS = ("pdf", "md")
@@ -53,10 +60,7 @@ def export_review(
             f"“….md”, not “{Path(path).name}”."
         )
     generated = postmortems.generation_time(environ)
-    with library.connect() as conn:
-        every, links = review_reads.read_for_review(conn)
-        names = [theme.name for theme in stored_themes.list_themes(conn)]
-    review = learning.review(every, period, generated.astimezone().date(), links, names)
+    review, every = _review(library, period, generated.astimezone().date())
     chosen = audience or Audience.TEAM
     if suffix == "md":
         from pmdesk.report.review_markdown import render_review_markdown
