@@ -27,10 +27,11 @@ Rules, so that the numbers can be checked by hand:
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from pmdesk.domain.kinds import ActionStatus, PostmortemKind
 from pmdesk.domain.model import ActionField, ActionItem, Cause, Postmortem
@@ -212,13 +213,17 @@ def recurrences(
 
 
 def _unkept_by(action: ActionItem, day: date) -> bool:
-    """Whether an action was dropped, or owed past its due day, on `day`."""
-    if action.status is ActionStatus.DROPPED:
+    return unkept_on(action.status, action.due, done_on(action), day)
+
+
+def unkept_on(status: ActionStatus, due: date | None, finished: date | None, day: date) -> bool:
+    """Whether an action was dropped, or owed past its due day, on `day` (`finished`: the day it
+    was last marked done, if it is done and its history says when)."""
+    if status is ActionStatus.DROPPED:
         return True
-    if action.due is None or action.due >= day:
+    if due is None or due >= day:
         return False
-    if action.status is ActionStatus.DONE:
-        finished = done_on(action)
+    if status is ActionStatus.DONE:
         return finished is not None and finished > day
     return True
 
@@ -265,23 +270,49 @@ def action_counts(dated: Sequence[tuple[date, Postmortem]], today: date) -> Acti
 
 
 def _tally(actions: Iterable[tuple[date, Postmortem, ActionItem]], today: date) -> ActionCounts:
-    agreed = done = dropped = overdue = owed = 0
+    return tally(((day, a.status, a.due, done_on(a)) for day, _, a in actions), today)
+
+
+class ActionState(StrEnum):
+    """Where an action stands on a day, for counting: settled, late, or still owed in time."""
+
+    DONE = "done"
+    DROPPED = "dropped"
+    OVERDUE = "overdue"
+    OWED = "owed"  # open or in progress, not yet due (or with no due day)
+
+
+def action_state(status: ActionStatus, due: date | None, today: date) -> ActionState:
+    if status is ActionStatus.DONE:
+        return ActionState.DONE
+    if status is ActionStatus.DROPPED:
+        return ActionState.DROPPED
+    if due is not None and due < today:
+        return ActionState.OVERDUE
+    return ActionState.OWED
+
+
+def tally(
+    actions: Iterable[tuple[date | None, ActionStatus, date | None, date | None]], today: date
+) -> ActionCounts:
+    """The counts of actions given as (day their postmortem started, status, due day, day last
+    marked done), as of `today`; one whose postmortem has no day counts, but gives no days to
+    done."""
+    states: Counter[ActionState] = Counter()
     days: list[float] = []
-    for started, _, action in actions:
-        agreed += 1
-        if action.status is ActionStatus.DONE:
-            done += 1
-            finished = done_on(action)
-            if finished is not None and finished >= started:
-                days.append((finished - started).days)
-        elif action.status is ActionStatus.DROPPED:
-            dropped += 1
-        elif action.due is not None and action.due < today:
-            overdue += 1
-        else:
-            owed += 1
-    middle = statistics.median(days) if days else None
-    return ActionCounts(agreed, done, dropped, overdue, owed, middle)
+    for started, status, due, finished in actions:
+        state = action_state(status, due, today)
+        states[state] += 1
+        if state is ActionState.DONE and started and finished and finished >= started:
+            days.append((finished - started).days)
+    return ActionCounts(
+        agreed=states.total(),
+        done=states[ActionState.DONE],
+        dropped=states[ActionState.DROPPED],
+        overdue=states[ActionState.OVERDUE],
+        owed=states[ActionState.OWED],
+        days_to_done=statistics.median(days) if days else None,
+    )
 
 
 def done_on(action: ActionItem) -> date | None:

@@ -1,5 +1,7 @@
-"""The learning review of a library over a period: the numbers of `pmdesk.domain.learning`, read
-from a library in one batch of queries (`pmdesk.storage.review_reads`)."""
+"""Learning across a library's incidents: the learning review of a period (the numbers of
+`pmdesk.domain.learning`, read in one batch of queries by `pmdesk.storage.review_reads`) and the
+patterns of the whole library (`pmdesk.domain.library_patterns`, read by
+`pmdesk.storage.pattern_reads`)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,13 @@ from pathlib import Path
 
 from pmdesk.domain import learning
 from pmdesk.domain.learning import Review
+from pmdesk.domain.library_patterns import Patterns, patterns
 from pmdesk.domain.model import Postmortem
 from pmdesk.domain.periods import Period, parse_period
 from pmdesk.report.audience import Audience
 from pmdesk.services import postmortems
 from pmdesk.services.postmortems import ExportFormatError
-from pmdesk.storage import review_reads
+from pmdesk.storage import pattern_reads, review_reads
 from pmdesk.storage import themes as stored_themes
 from pmdesk.storage.library import Library
 
@@ -33,6 +36,14 @@ def _review(library: Library, period: Period, today: date) -> tuple[Review, list
         every, links = review_reads.read_for_review(conn)
         names = [theme.name for theme in stored_themes.list_themes(conn)]
     return learning.review(every, period, today, links, names), every
+
+
+def library_patterns(library: Library, today: date) -> Patterns:
+    """Themes across the library by quarter, follow-through by theme, and what came back, as of
+    `today`."""
+    with library.connect() as conn:
+        facts = pattern_reads.read_facts(conn)
+    return patterns(facts, today)
 
 
 REVIEW_FORMATS = ("pdf", "md")

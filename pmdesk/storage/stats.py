@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import Connection, ScalarSelect, case, func, select
+from sqlalchemy import Connection, FromClause, ScalarSelect, Select, case, func, select
 
 from pmdesk.domain.model import ActionStatus, EventKind, PostmortemKind, Severity
 from pmdesk.storage.schema import actions, postmortems, timeline_events
@@ -62,23 +63,31 @@ def _first_time(kind: EventKind) -> ScalarSelect[datetime]:
     )
 
 
-def postmortem_moments(conn: Connection) -> list[PostmortemMoments]:
-    """Every postmortem's moments, in one query (no particular order)."""
-    pm = postmortems
-    # The first trigger, else the first event of any kind: what the postmortem's month is read
-    # from. Only a postmortem with no event at all needs its creation time.
+def _anchored() -> tuple[Select[Any], FromClause]:
+    """A query over every postmortem joined to its anchor event: the first trigger, else the
+    first event of any kind, what the postmortem's day is read from (None for no event)."""
     anchor = timeline_events.alias("anchor")
     anchor_id = func.coalesce(_first_event_id(EventKind.TRIGGER), _first_event_id(None))
     query = select(
-        pm.c.kind,
-        pm.c.severity,
-        case((anchor.c.id.is_(None), pm.c.created_at)).label("created_at"),
         anchor.c.kind.label("anchor_kind"),
         anchor.c.at_utc.label("anchor_utc"),
         anchor.c.utc_offset.label("anchor_offset"),
+    ).select_from(postmortems.outerjoin(anchor, anchor.c.id == anchor_id))
+    return query, anchor
+
+
+def postmortem_moments(conn: Connection) -> list[PostmortemMoments]:
+    """Every postmortem's moments, in one query (no particular order)."""
+    pm = postmortems
+    query, anchor = _anchored()
+    # Only a postmortem with no event at all needs its creation time.
+    query = query.add_columns(
+        pm.c.kind,
+        pm.c.severity,
+        case((anchor.c.id.is_(None), pm.c.created_at)).label("created_at"),
         _first_time(EventKind.DETECTION).label("detected_utc"),
         _first_time(EventKind.RESOLUTION).label("resolved_utc"),
-    ).select_from(pm.outerjoin(anchor, anchor.c.id == anchor_id))
+    )
     moments: list[PostmortemMoments] = []
     for r in conn.execute(query):
         at = join_time(r.anchor_utc, r.anchor_offset) if r.anchor_utc is not None else None
@@ -94,6 +103,23 @@ def postmortem_moments(conn: Connection) -> list[PostmortemMoments]:
             )
         )
     return moments
+
+
+def postmortem_starts(conn: Connection) -> list[tuple[str, str, PostmortemKind, datetime | None]]:
+    """Every postmortem's id, title, kind and the moment it started (its first trigger, else its
+    first event; None without one) in the offset it was written with. One query, by id."""
+    pm = postmortems
+    query, _ = _anchored()
+    query = query.add_columns(pm.c.id, pm.c.title, pm.c.kind).order_by(pm.c.id)
+    return [
+        (
+            r.id,
+            r.title,
+            PostmortemKind(r.kind),
+            join_time(r.anchor_utc, r.anchor_offset) if r.anchor_utc is not None else None,
+        )
+        for r in conn.execute(query)
+    ]
 
 
 def open_actions_by_due(conn: Connection) -> list[tuple[date | None, int]]:

@@ -69,3 +69,37 @@ def test_the_library_review_is_the_review_of_its_postmortems(
 def test_an_empty_library_reviews_to_zeros(library: Library) -> None:
     review = learning_service.learning_review(library, parse_period("2026-Q1", "2026-Q1"), TODAY)
     assert (review.now.incidents, review.actions.agreed, review.themes) == (0, 0, ())
+
+
+def test_the_library_patterns_count_what_the_review_of_all_time_counts(
+    library: Library, tmp_path: Path
+) -> None:
+    """The patterns' narrow read against the review's whole postmortems: the same themes, the
+    same causes and the same action counts over a period that holds every postmortem."""
+    ids = postmortems.import_files(library, [with_themes(tmp_path), *FILES[1:]]).postmortem_ids
+    recurrences.link(library, ids[0], ids[1])
+    review = learning_service.learning_review(library, parse_period("2010", "2026"), TODAY)
+
+    found = learning_service.library_patterns(library, TODAY)
+
+    assert [(t.theme, len(t.causes), t.counts) for t in found.themes] == [
+        (f.theme, len(f.causes), f.actions) for f in review.themes
+    ]
+    assert [c.id for c in found.themes[0].causes] == [c.id for _, c in review.themes[0].causes]
+    assert {pm.id: pm.title for pm in review.postmortems}.items() <= {
+        case.id: case.title for case in found.postmortems.values()
+    }.items()
+    days = {pm.id: learning.started_on(pm) for pm in review.postmortems}
+    assert all(found.postmortems[i].day == day for i, day in days.items())
+    came_back = [(e.later.id, e.earlier.id if e.earlier else None) for e in found.came_back]
+    recurred = [r for r in review.recurrences if r.came_back]
+    assert recurred  # the checkout example recurs one whose actions were late
+    assert [(later, earlier) for later, earlier in came_back if earlier is not None] == [
+        (r.later.id, r.earlier.id) for r in recurred
+    ]
+
+
+def test_an_empty_library_has_no_patterns(library: Library) -> None:
+    found = learning_service.library_patterns(library, TODAY)
+    assert found.is_empty
+    assert found.quarters == ()
