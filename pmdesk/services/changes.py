@@ -16,6 +16,7 @@ class Entity(StrEnum):
     ACTION = "action"
     LESSON = "lesson"
     MEETING = "meeting"
+    THEME = "theme"  # the library's vocabulary of themes (ids are theme names)
 
 
 @dataclass(frozen=True, slots=True)

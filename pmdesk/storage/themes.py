@@ -7,6 +7,11 @@ cause that names a theme the library does not have yet adds it at the end of the
 an empty description, in the same transaction that stores the cause; a cause's themes come back
 spelled as the vocabulary spells them. Like the repository, every function runs in the caller's
 transaction and never commits.
+
+The vocabulary is also edited on its own (Edit ▸ Library themes): a theme renamed, described,
+moved, removed with the links causes have to it, or merged into another. Each edit that takes
+something away hands back what it took, with the theme's id, so that putting it back restores
+every link as it was.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, distinct, func, select
+from sqlalchemy import Connection, delete, distinct, func, select, update
 
 from pmdesk.domain.model import Cause, new_id
 from pmdesk.domain.themes import DEFAULT_THEMES, Theme, theme_key
@@ -142,3 +147,162 @@ def themes_of(conn: Connection, cause_ids: Collection[str]) -> dict[str, list[st
     for row in conn.execute(query):
         found[row.cause_id].append(row.name)
     return found
+
+
+# ---- editing the vocabulary ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTheme:
+    """A theme as the library keeps it: its id (which the causes' links name) and its place."""
+
+    id: str
+    theme: Theme
+    index: int  # its place in the vocabulary's order, from 0
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedTheme:
+    """A theme taken out of the vocabulary, with each (cause id, position) link it had."""
+
+    stored: StoredTheme
+    links: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MergedTheme:
+    """A theme folded into another: the one that went (with its links), the one it went into as
+    it was before, and the causes whose link now names that one instead."""
+
+    removed: RemovedTheme
+    into: StoredTheme
+    moved: tuple[str, ...]
+
+
+def find_theme(conn: Connection, name: str) -> StoredTheme | None:
+    """The theme of the library `name` names (case and spacing do not count), or None."""
+    query = select(themes.c.id, themes.c.name, themes.c.description, themes.c.name_key).order_by(
+        themes.c.position, themes.c.id
+    )
+    key = theme_key(name)
+    for index, row in enumerate(conn.execute(query)):
+        if row.name_key == key:
+            return StoredTheme(row.id, Theme(row.name, row.description), index)
+    return None
+
+
+def _order(conn: Connection) -> list[str]:
+    return list(
+        conn.execute(select(themes.c.id).order_by(themes.c.position, themes.c.id)).scalars()
+    )
+
+
+def _renumber(conn: Connection, ids: Sequence[str]) -> None:
+    """Give the themes the positions 0, 1, … in the order of `ids`."""
+    for position, theme_id in enumerate(ids):
+        conn.execute(update(themes).where(themes.c.id == theme_id).values(position=position))
+
+
+def insert_theme(conn: Connection, stored: StoredTheme) -> None:
+    """Put a theme into the vocabulary with its id, at its index (or at the end, if the
+    vocabulary is shorter now)."""
+    order = _order(conn)
+    row = _new_theme_row(stored.theme.name, stored.theme.description, len(order))
+    conn.execute(themes.insert(), [{**row, "id": stored.id}])  # the id its links name
+    order.insert(min(stored.index, len(order)), stored.id)
+    _renumber(conn, order)
+
+
+def rename_theme(conn: Connection, theme_id: str, name: str) -> None:
+    conn.execute(
+        update(themes).where(themes.c.id == theme_id).values(name=name, name_key=theme_key(name))
+    )
+
+
+def describe_theme(conn: Connection, theme_id: str, description: str) -> None:
+    conn.execute(update(themes).where(themes.c.id == theme_id).values(description=description))
+
+
+def move_theme(conn: Connection, theme_id: str, index: int) -> None:
+    """Put the theme at `index` of the vocabulary's order (clamped to its ends)."""
+    order = [i for i in _order(conn) if i != theme_id]
+    order.insert(max(0, min(index, len(order))), theme_id)
+    _renumber(conn, order)
+
+
+def links_to(conn: Connection, theme_id: str) -> list[tuple[str, int]]:
+    """Each (cause id, position) of the causes that carry the theme, systemic or not."""
+    query = (
+        select(cause_themes.c.cause_id, cause_themes.c.position)
+        .where(cause_themes.c.theme_id == theme_id)
+        .order_by(cause_themes.c.cause_id)
+    )
+    return [(row.cause_id, int(row.position)) for row in conn.execute(query)]
+
+
+def postmortems_of(conn: Connection, cause_ids: Collection[str]) -> set[str]:
+    """The postmortems these causes are in."""
+    if not cause_ids:
+        return set()
+    query = select(causes.c.postmortem_id).where(causes.c.id.in_(list(cause_ids))).distinct()
+    return set(conn.execute(query).scalars())
+
+
+def remove_theme(conn: Connection, stored: StoredTheme) -> RemovedTheme:
+    """Take the theme out of the vocabulary, and off every cause that carries it."""
+    links = tuple(links_to(conn, stored.id))
+    conn.execute(delete(cause_themes).where(cause_themes.c.theme_id == stored.id))
+    conn.execute(delete(themes).where(themes.c.id == stored.id))
+    _renumber(conn, _order(conn))
+    return RemovedTheme(stored, links)
+
+
+def restore_theme(conn: Connection, removed: RemovedTheme) -> set[str]:
+    """Put a removed theme back with its id, and its links to the causes still in the library;
+    the postmortems those causes are in."""
+    insert_theme(conn, removed.stored)
+    wanted = [cause_id for cause_id, _ in removed.links]
+    kept = set(
+        conn.execute(select(causes.c.id).where(causes.c.id.in_(wanted))).scalars() if wanted else ()
+    )
+    rows = [
+        {"cause_id": cause_id, "theme_id": removed.stored.id, "position": position}
+        for cause_id, position in removed.links
+        if cause_id in kept
+    ]
+    if rows:
+        conn.execute(cause_themes.insert(), rows)
+    return postmortems_of(conn, kept)
+
+
+def merge_theme(conn: Connection, source: StoredTheme, into: StoredTheme) -> MergedTheme:
+    """Fold `source` into `into`: each cause that carried `source` carries `into` in its place
+    (once, if it carried both), and `source` leaves the vocabulary. `into` keeps its name, and
+    takes the description of `source` if it had none."""
+    links = links_to(conn, source.id)
+    carried = {cause_id for cause_id, _ in links_to(conn, into.id)}
+    moved = tuple(cause_id for cause_id, _ in links if cause_id not in carried)
+    if moved:
+        conn.execute(
+            update(cause_themes)
+            .where(cause_themes.c.theme_id == source.id, cause_themes.c.cause_id.in_(moved))
+            .values(theme_id=into.id)
+        )
+    if not into.theme.description and source.theme.description:
+        describe_theme(conn, into.id, source.theme.description)
+    remove_theme(conn, source)
+    return MergedTheme(RemovedTheme(source, tuple(links)), into, moved)
+
+
+def unmerge_theme(conn: Connection, merged: MergedTheme) -> set[str]:
+    """Undo `merge_theme`: the causes it moved carry the first theme again, not the second,
+    and both themes are as they were. The postmortems whose causes changed."""
+    if merged.moved:
+        conn.execute(
+            delete(cause_themes).where(
+                cause_themes.c.theme_id == merged.into.id,
+                cause_themes.c.cause_id.in_(merged.moved),
+            )
+        )
+    describe_theme(conn, merged.into.id, merged.into.theme.description)
+    return restore_theme(conn, merged.removed)
