@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPen, QWheelEvent
+from PySide6.QtGui import (
+    QColor,
+    QHideEvent,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pmdesk.domain.model import Cause
@@ -128,9 +136,11 @@ class ThemesRow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Themes")
-        # The library's vocabulary, asked for each time a cause is shown (the section hands in
-        # the library's; a theme added elsewhere is there next time).
+        # Where the library's vocabulary is read (the section hands in the library's). It is
+        # read once and kept (a cause is shown at every step through the tree), until
+        # `forget_vocabulary`, the row is hidden, or a cause names a theme it does not have.
         self.vocabulary: Callable[[], Sequence[Theme]] = lambda: ()
+        self._known: list[Theme] | None = None
         self.suggestions: tuple[ThemeSuggestion, ...] = ()
         self.chips: list[ThemeChip] = []
         self.suggested: list[ThemeChip] = []
@@ -155,9 +165,25 @@ class ThemesRow(QWidget):
         layout.addLayout(self._suggestions)
         layout.addWidget(self.add)
 
+    def forget_vocabulary(self) -> None:
+        """Read the vocabulary again the next time a cause is shown: it has changed."""
+        self._known = None
+
+    def known_vocabulary(self) -> list[Theme]:
+        if self._known is None:
+            self._known = list(self.vocabulary())
+        return self._known
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Hidden (another cause, section or library): read afresh when next shown.
+        self.forget_vocabulary()
+        super().hideEvent(event)
+
     def show_cause(self, cause: Cause) -> None:
-        vocabulary = list(self.vocabulary())
         carried = {theme_key(name) for name in cause.themes}
+        if not carried <= {theme_key(theme.name) for theme in self.known_vocabulary()}:
+            self.forget_vocabulary()  # a theme typed on a cause, here or elsewhere, is new
+        vocabulary = self.known_vocabulary()
         self.suggestions = tuple(
             s
             for s in suggest_themes(cause.text, vocabulary, limit=SUGGESTIONS + len(carried))
