@@ -42,6 +42,17 @@ def theme_uses(library: Library) -> list[ThemeUse]:
         return themes.theme_uses(conn)
 
 
+def theme_carriers(library: Library, name: str) -> tuple[int, int]:
+    """How many causes carry the theme `name`, systemic or not, and in how many postmortems:
+    what removing or merging it changes. (0, 0) for a theme the library does not have."""
+    with library.connect() as conn:
+        stored = themes.find_theme(conn, name)
+        if stored is None:
+            return 0, 0
+        cause_ids = [cause_id for cause_id, _ in themes.links_to(conn, stored.id)]
+        return len(cause_ids), len(themes.postmortems_of(conn, cause_ids))
+
+
 # ---- checks ----------------------------------------------------------------------------------
 
 
