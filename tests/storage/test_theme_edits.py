@@ -213,3 +213,14 @@ def test_a_theme_cannot_be_merged_into_itself(library: Library) -> None:
     with pytest.raises(ValidationError, match="one theme already"):
         themes.merge_theme(library, CHANGE, CHANGE.lower())
     assert names(library)[0] == CHANGE
+
+
+def test_carriers_count_every_cause_that_carries_a_theme_systemic_or_not(
+    library: Library, two: tuple[Postmortem, Postmortem]
+) -> None:
+    problem = Cause("t-p", "Slow pages")
+    why = Cause("t-c", "Why", parent_id=problem.id, themes=[CHANGE])  # not systemic
+    store(library, Postmortem(title="Third", causes=[problem, why]))
+    assert themes.theme_carriers(library, "change MANAGEMENT") == (4, 3)
+    assert uses(library)[CHANGE] == (3, 2)  # the list counts systemic causes only
+    assert themes.theme_carriers(library, "Nothing like it") == (0, 0)

@@ -25,6 +25,7 @@ from pmdesk.ui.main_window import MainWindow
 from pmdesk.ui.theme_vocabulary import CARRIED, DESCRIPTION, NAME, ThemeVocabularyDialog
 from pmdesk.ui.themes import Theme, apply_theme, apply_zoom
 from tests.storage.test_theme_edits import themed
+from tests.ui.test_cause_themes import arrow_to, causes_tab, stored
 from tests.ui.test_window_commands import choose_from_menu
 
 CHANGE, VALIDATION, DETECTION = (theme.name for theme in DEFAULT_THEMES[:3])
@@ -352,8 +353,6 @@ def test_a_theme_nothing_carries_is_removed_without_a_question(
 def test_the_cause_pane_reads_the_vocabulary_once_and_again_after_it_changes(
     qtbot: QtBot, opened: MainWindow, library: Library
 ) -> None:
-    from tests.ui.test_cause_themes import causes_tab
-
     causes = causes_tab(opened, "c5")
     row = causes.detail.themes
     reads: list[int] = []
@@ -365,18 +364,29 @@ def test_the_cause_pane_reads_the_vocabulary_once_and_again_after_it_changes(
 
     row.vocabulary = counted  # type: ignore[assignment]
     row.forget_vocabulary()
-    press(causes.tree, Qt.Key.Key_Down)
-    press(causes.tree, Qt.Key.Key_Up)
-    press(causes.tree, Qt.Key.Key_Down)
-    assert len(reads) == 1  # shown three times, read once
+    # Down the whole tree, systemic causes and others: the vocabulary is read once.
+    press(causes.tree, Qt.Key.Key_Home)
+    systemic = 0
+    for _ in range(12):
+        press(causes.tree, Qt.Key.Key_Down)
+        systemic += row.isVisibleTo(causes.detail)
+    assert systemic >= 3 and len(reads) == 1
 
+    # Another section and back: read again, once.
+    press(causes.tree, Qt.Key.Key_1, CTRL)
+    causes_tab(opened, "c5")
+    assert len(reads) == 2
+
+    # Renamed in the dialog: the pane offers the new name without being left.
     dialog = open_from_menu(qtbot, opened)
     rename_by_keys(qtbot, dialog, Qt.Key.Key_F2, "Rollouts")
     qtbot.waitUntil(lambda: names(library)[0] == "Rollouts")
     dialog.reject()
-    causes_tab(opened, "c7")
+    qtbot.waitUntil(lambda: not isValid(dialog) or not dialog.isVisible())
+    arrow_to(causes.tree, stored(opened, "c7").id)
     offered = [row.add.itemText(i) for i in range(1, row.add.count())]
     assert "Rollouts" in offered and CHANGE not in offered
+    assert len(reads) == 3
 
 
 # ---- looks -----------------------------------------------------------------------------------

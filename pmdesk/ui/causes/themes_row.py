@@ -138,7 +138,7 @@ class ThemesRow(QWidget):
         self.setAccessibleName("Themes")
         # Where the library's vocabulary is read (the section hands in the library's). It is
         # read once and kept (a cause is shown at every step through the tree), until
-        # `forget_vocabulary`, the row is hidden, or a cause names a theme it does not have.
+        # `forget_vocabulary`, the pane is hidden, or a cause names a theme it does not have.
         self.vocabulary: Callable[[], Sequence[Theme]] = lambda: ()
         self._known: list[Theme] | None = None
         self.suggestions: tuple[ThemeSuggestion, ...] = ()
@@ -175,8 +175,10 @@ class ThemesRow(QWidget):
         return self._known
 
     def hideEvent(self, event: QHideEvent) -> None:
-        # Hidden (another cause, section or library): read afresh when next shown.
-        self.forget_vocabulary()
+        # Hidden with the pane (another section, no postmortem, another library): read afresh
+        # when next shown. Hidden for a cause that is not systemic, the row keeps what it read.
+        if not self.isHidden():
+            self.forget_vocabulary()
         super().hideEvent(event)
 
     def show_cause(self, cause: Cause) -> None:
