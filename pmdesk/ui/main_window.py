@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from pmdesk.ui.meeting.mode import MeetingMode
     from pmdesk.ui.near_miss_form import NearMissForm
     from pmdesk.ui.overview_view import OverviewView
+    from pmdesk.ui.patterns_view import PatternsView
     from pmdesk.ui.readiness_panel import ReadinessPanel
     from pmdesk.ui.report_export import ReportExporter
     from pmdesk.ui.similar_panel import SimilarPanel
@@ -326,6 +327,19 @@ class MainWindow(QMainWindow):
             page = OverviewView()
             self._add_page("overview", page)
         assert isinstance(page, OverviewView)
+        return page
+
+    @property
+    def patterns_page(self) -> PatternsView:
+        """Themes across the library (View ▸ Patterns), made when first shown."""
+        from pmdesk.ui.patterns_view import PatternsView
+
+        page = self._pages.get("patterns")
+        if page is None:
+            page = PatternsView()
+            page.open_requested.connect(self.open_from_patterns)
+            self._add_page("patterns", page)
+        assert isinstance(page, PatternsView)
         return page
 
     def _add_page(self, name: str, page: QWidget) -> None:
@@ -628,6 +642,9 @@ class MainWindow(QMainWindow):
         if self._showing("overview"):
             self.show_overview()
             return
+        if self._showing("patterns"):
+            self.show_patterns()
+            return
         if current is not None and (current in touched or everything):
             self.open_postmortem(current, focus=False)
         elif len(touched) == 1 and not changes.removed.issuperset(touched):
@@ -645,6 +662,8 @@ class MainWindow(QMainWindow):
             self.followup.refresh()
         elif self._showing("overview"):
             self.show_overview()
+        elif self._showing("patterns"):
+            self.show_patterns()
         elif current is not None and current in changes.removed:
             self.show_nothing()
             self.report(
@@ -663,12 +682,7 @@ class MainWindow(QMainWindow):
     def show_follow_up(self) -> None:
         """Every open action of the library, for the team's next meeting."""
         self.followup.refresh()
-        self.center.setCurrentWidget(self.followup)
-        self.readiness.show_postmortem(None)
-        if self._similar_made():
-            self.similar.show_postmortem(None)
-        self._enable_commands()
-        self.library_panel.select(None)
+        self._show_library_page(self.followup)
         self.followup.setFocus()
 
     def show_overview(self) -> None:
@@ -682,12 +696,43 @@ class MainWindow(QMainWindow):
             self.report("The library could not be read", str(error))
             return
         self.overview_page.show_stats(stats)
-        self.center.setCurrentWidget(self.overview_page)
+        self._show_library_page(self.overview_page)
+
+    def show_patterns(self) -> None:
+        """Themes across the library by quarter, follow-through by theme, what came back."""
+        from pmdesk.services.learning import library_patterns
+        from pmdesk.storage.errors import LibraryError
+
+        showing = self._showing("patterns")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            patterns = library_patterns(self.library, date.today())
+        except LibraryError as error:
+            self.report("The library could not be read", str(error))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.patterns_page.show_patterns(patterns)
+        self._show_library_page(self.patterns_page)
+        if not showing:
+            self.patterns_page.focus_first()
+
+    def _show_library_page(self, page: QWidget) -> None:
+        """One of the whole library's pages in the middle: no postmortem is open meanwhile."""
+        self.center.setCurrentWidget(page)
         self.readiness.show_postmortem(None)
         if self._similar_made():
             self.similar.show_postmortem(None)
         self._enable_commands()
         self.library_panel.select(None)
+
+    def open_from_patterns(self, postmortem_id: str, what: str, item_id: str) -> None:
+        """A postmortem behind a number of the patterns, at the cause or action chosen."""
+        if what == "action":
+            self.open_action(postmortem_id, item_id)
+        elif self.open_postmortem(postmortem_id) and what == "cause":
+            self.editor.show_view(View.CAUSES)
+            self.editor.causes.select_cause(item_id)
 
     def capture_near_miss(self) -> NearMissForm:
         """The near-miss form, over the window; the saved near miss opens."""

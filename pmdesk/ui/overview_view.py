@@ -26,15 +26,13 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QScrollArea,
-    QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from pmdesk.domain.moments import format_duration
 from pmdesk.services.library_stats import LibraryStats
 from pmdesk.ui import widgets
-from pmdesk.ui.themes import Colours, Theme, current_colours, current_theme
+from pmdesk.ui.themes import Colours, Theme, blend, current_colours, current_theme
 
 EMPTY_TITLE = "No postmortems yet"
 EMPTY_MESSAGE = (
@@ -297,7 +295,7 @@ class Pens:
 
     def mix(self, amount: float) -> QColor:
         """`amount` of the text colour over the card's background: for grid lines and axes."""
-        return _blend(QColor(self.colours.base), QColor(self.colours.text), amount)
+        return blend(QColor(self.colours.base), QColor(self.colours.text), amount)
 
 
 def _scaled(font: QFont, factor: float, *, bold: bool = False) -> QFont:
@@ -308,14 +306,6 @@ def _scaled(font: QFont, factor: float, *, bold: bool = False) -> QFont:
         scaled.setPixelSize(max(1, round(font.pixelSize() * factor)))
     scaled.setBold(bold)
     return scaled
-
-
-def _blend(a: QColor, b: QColor, amount: float) -> QColor:
-    return QColor.fromRgbF(
-        a.redF() + (b.redF() - a.redF()) * amount,
-        a.greenF() + (b.greenF() - a.greenF()) * amount,
-        a.blueF() + (b.blueF() - a.blueF()) * amount,
-    )
 
 
 def _number(value: float) -> str:
@@ -807,26 +797,12 @@ class OverviewView(QWidget):
         self._scroll.setWidget(charts)
         self._scroll.installEventFilter(self)
 
-        self.empty_title = widgets.emphasise(QLabel(EMPTY_TITLE), 1.5)
-        self.empty_message = widgets.muted(EMPTY_MESSAGE)
-        empty = QWidget()
-        empty_layout = QVBoxLayout(empty)
-        empty_layout.addStretch(1)
-        for label in (self.empty_title, self.empty_message):
-            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            empty_layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
-        empty_layout.addStretch(2)
-        self.empty_message.setMaximumWidth(self._em() * 36)
+        self.empty = widgets.EmptyNote(EMPTY_TITLE, EMPTY_MESSAGE)
+        self.empty_title, self.empty_message = self.empty.title, self.empty.message
 
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self._scroll)
-        self.pages.addWidget(empty)
-        self.pages.setCurrentWidget(empty)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.pages, 1)
+        self.pages = widgets.library_page(
+            self, self.heading, self.summary, self._scroll, self.empty
+        )
         self._space()
 
     def show_stats(self, stats: LibraryStats) -> None:
@@ -869,7 +845,7 @@ class OverviewView(QWidget):
     def _space(self) -> None:
         em = self._em()
         self._grid.setSpacing(math.ceil(em * 0.8))
-        self.empty_message.setMaximumWidth(em * 36)
+        self.empty.keep_width()
         self._fit_columns()
 
     def _fit_columns(self) -> None:

@@ -317,6 +317,15 @@ def next_zoom(current: float, step: int) -> float:
     return ZOOM_STEPS[max(0, min(len(ZOOM_STEPS) - 1, nearest + step))]
 
 
+def blend(a: QColor, b: QColor, amount: float) -> QColor:
+    """`amount` of `b` over `a`: 0 is `a`, 1 is `b`."""
+    return QColor.fromRgbF(
+        a.redF() + (b.redF() - a.redF()) * amount,
+        a.greenF() + (b.greenF() - a.greenF()) * amount,
+        a.blueF() + (b.blueF() - a.blueF()) * amount,
+    )
+
+
 def current_theme() -> Theme:
     app = QApplication.instance()
     name = app.property("pmdesk_theme") if app is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QDate, QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
+    QFontMetricsF,
     QKeyEvent,
     QMouseEvent,
     QPalette,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QStackedWidget,
     QStyle,
     QStyleOptionComboBox,
     QTableWidget,
@@ -354,3 +357,40 @@ def is_typing() -> bool:
     return isinstance(view, QAbstractItemView) and (
         view.state() == QAbstractItemView.State.EditingState
     )
+
+
+def library_page(
+    owner: QWidget, heading: QLabel, summary: QLabel, content: QWidget, empty: QWidget
+) -> QStackedWidget:
+    """Lay out a page of the whole library: its heading and a line of summary over either its
+    content or, while it has nothing to show, `empty` (shown first). The stack, to switch."""
+    pages = QStackedWidget()
+    pages.addWidget(content)
+    pages.addWidget(empty)
+    pages.setCurrentWidget(empty)
+    layout = QVBoxLayout(owner)
+    layout.addWidget(heading)
+    layout.addWidget(summary)
+    layout.addWidget(pages, 1)
+    return pages
+
+
+class EmptyNote(QWidget):
+    """A page's word while it has nothing to show: a title and a few muted sentences, centred,
+    the sentences kept to a readable width at every zoom (`keep_width` after a zoom)."""
+
+    def __init__(self, title: str, message: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = emphasise(QLabel(title), 1.5)
+        self.message = muted(message)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for label in (self.title, self.message):
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        self.keep_width()
+
+    def keep_width(self) -> None:
+        em = QFontMetricsF(QApplication.font()).height()
+        self.message.setMaximumWidth(math.ceil(em * 36))

@@ -113,6 +113,12 @@ def _export_learning_review(window: MainWindow) -> None:
     review_export.choose_and_export(window)
 
 
+def _edit_library_themes(window: MainWindow) -> None:
+    from pmdesk.ui import theme_vocabulary
+
+    theme_vocabulary.edit_themes(window)
+
+
 COMMANDS: tuple[Entry, ...] = (
     # File
     Command(
@@ -234,6 +240,10 @@ COMMANDS: tuple[Entry, ...] = (
         needs_postmortem=True,
     ),
     Command("edit.find", "Edit", "&Find postmortem", lambda w: w.focus_filter(), ("Ctrl+F",)),
+    # The library's vocabulary of contributing-factor themes: rename, describe, add, remove.
+    Command(
+        "edit.library_themes", "Edit", "Library t&hemes…", _edit_library_themes, separator=True
+    ),
     # View: the open postmortem's sections first, as its tabs number them
     *(
         Command(
@@ -322,6 +332,14 @@ COMMANDS: tuple[Entry, ...] = (
         "Library o&verview",
         lambda w: w.show_overview(),
         ("Ctrl+Shift+L",),
+    ),
+    Command(
+        "view.patterns",
+        "View",
+        "&Patterns",
+        lambda w: w.show_patterns(),
+        ("Ctrl+Shift+G",),
+        tip="Themes across the library by quarter, follow-through by theme, and what came back",
     ),
     Command(
         "view.meeting_mode",

@@ -45,10 +45,16 @@ def document(n: int) -> dict[str, Any]:
         event["at"] = (datetime.fromisoformat(event["at"]) - shift).isoformat()
     for i, cause in enumerate(c for c in pm["causes"] if c["systemic"]):
         cause["themes"] = [THEMES[(n + i) % len(THEMES)]]
+    start = datetime.fromisoformat(pm["timeline"][0]["at"])
     for i, action in enumerate(pm["actions"]):
         action["status"] = STATES[(n + i) % len(STATES)]
         if action["due"]:
             action["due"] = (date.fromisoformat(action["due"]) - shift).isoformat()
+        if action["status"] == "done":  # marked done one to eight weeks after the incident
+            at = start + timedelta(days=7 * (1 + (n + i) % 8))
+            action["history"] = [
+                {"at": at.isoformat(), "field": "status", "from": "open", "to": "done"}
+            ]
     return doc
 
 

@@ -56,7 +56,7 @@ def cause(ref: str, pm: CaseRef, *themes: str) -> ThemedCause:
 def action(
     ref: str,
     pm: CaseRef,
-    cause_ref: str,
+    cause_ref: str | None,
     status: ActionStatus,
     due: date | None = None,
     done_on: date | None = None,
