@@ -11,9 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtCore import Signal as QtSignal
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,8 +43,8 @@ from pmdesk.domain.validation import ValidationError
 from pmdesk.services import themes
 from pmdesk.services.changes import EVERYTHING, Changes, Entity
 from pmdesk.storage.library import Library
+from pmdesk.ui.causes.themes_row import ThemesRow
 from pmdesk.ui.commands import Outcome
-from pmdesk.ui.themes import current_colours
 from pmdesk.ui.widgets import CommittingTextEdit, muted
 
 if TYPE_CHECKING:
@@ -154,11 +161,21 @@ class ThemeEdits:
 # ---- the dialog ------------------------------------------------------------------------------
 
 
-class _NameDelegate(QStyledItemDelegate):
+class _Roomy(QStyledItemDelegate):
+    """Rows with some air, following the font: readable, and tall enough for the name's editor."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), hint.height() + option.fontMetrics.lineSpacing() // 2)
+
+
+class _NameDelegate(_Roomy):
     """Renames in place: the typed name goes to the dialog, which checks and stores it; the row
     shows what the library holds once it is stored."""
 
-    typed = QtSignal(str, str)  # the theme's name, the name typed for it
+    typed = Signal(str, str)  # the theme's name, the name typed for it
 
     def setModelData(
         self,
@@ -185,9 +202,9 @@ class _NameDelegate(QStyledItemDelegate):
 class ThemeList(QTreeWidget):
     """The vocabulary in its order: F2 or Enter renames, Delete removes, Alt+Up/Down moves."""
 
-    rename_requested = QtSignal()
-    remove_requested = QtSignal()
-    move_requested = QtSignal(int)  # -1 up, +1 down
+    rename_requested = Signal()
+    remove_requested = Signal()
+    move_requested = Signal(int)  # -1 up, +1 down
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, modifiers = event.key(), event.modifiers()
@@ -214,7 +231,10 @@ class ThemeVocabularyDialog(QDialog):
         self.workspace = workspace
         self.edits = ThemeEdits(workspace)
         self.uses: list[themes.ThemeUse] = []
+        # Where the undo stack stood when the dialog opened, and whether a step was made here
+        # since: Ctrl+Z and Ctrl+Shift+Z replay only this dialog's steps.
         self._start = workspace.undo_stack.index()
+        self._made = False
 
         intro = muted(
             "The themes a systemic cause can carry, in the order the cause pane offers them. "
@@ -233,6 +253,7 @@ class ThemeVocabularyDialog(QDialog):
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(CARRIED, QHeaderView.ResizeMode.ResizeToContents)
+        self.list.setItemDelegate(_Roomy(self.list))
         self.delegate = _NameDelegate(self.list)
         # Queued: the rename reloads the list, which must not happen inside the editor's commit.
         self.delegate.typed.connect(self.rename, Qt.ConnectionType.QueuedConnection)
@@ -308,6 +329,7 @@ class ThemeVocabularyDialog(QDialog):
         self._key_action(QKeySequence.StandardKey.Redo, self._redo)
 
         workspace.changed.connect(self._changed)
+        workspace.changed_elsewhere.connect(self._changed_elsewhere)
         self.reload()
         self.list.setFocus()
         self._fit()
@@ -361,8 +383,6 @@ class ThemeVocabularyDialog(QDialog):
             if use.theme.description:
                 item.setToolTip(DESCRIPTION, use.theme.description)
             item.setToolTip(CARRIED, "Systemic causes that carry this theme")
-            if not use.causes:
-                item.setForeground(CARRIED, QColor(current_colours().muted))
             self.list.addTopLevelItem(item)
         self.list.blockSignals(blocked)
         found = self._row_of(current) if current is not None else None
@@ -400,6 +420,9 @@ class ThemeVocabularyDialog(QDialog):
     def _changed(self, changes: Changes) -> None:
         if changes.entity is Entity.THEME or EVERYTHING in changes.updated:
             self.reload()
+
+    def _changed_elsewhere(self, _changes: Changes) -> None:
+        self.reload()  # a teammate's edit may have renamed or removed a theme
 
     def say(self, problem: str = "", done: str = "") -> None:
         """A problem with what was asked (nothing written), or what the last change did."""
@@ -544,10 +567,11 @@ class ThemeVocabularyDialog(QDialog):
     def _ours(self) -> tuple[bool, bool]:
         """Whether undo and redo would replay a step made in this dialog."""
         stack = self.workspace.undo_stack
-        made = stack.count() > self._start
+        self._made = self._made or stack.index() > self._start
+        # A step pushed here dropped whatever could be redone before: what is left is ours.
         return (
             stack.canUndo() and stack.index() > self._start,
-            made and stack.canRedo() and stack.index() >= self._start,
+            self._made and stack.canRedo() and stack.index() >= self._start,
         )
 
     def _undo(self) -> None:
@@ -563,6 +587,7 @@ class ThemeVocabularyDialog(QDialog):
     def done(self, result: int) -> None:
         self.description.commit()  # typed but not yet left: stored before the dialog goes
         self.workspace.changed.disconnect(self._changed)
+        self.workspace.changed_elsewhere.disconnect(self._changed_elsewhere)
         super().done(result)
 
 
@@ -591,8 +616,6 @@ class _VocabularyWatch(QObject):
             self.forget()
 
     def forget(self) -> None:
-        from pmdesk.ui.causes.themes_row import ThemesRow
-
         for row in self._window.findChildren(ThemesRow):
             row.forget_vocabulary()
 

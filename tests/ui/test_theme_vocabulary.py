@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from shiboken6 import isValid
 
-from pmdesk.domain.model import Postmortem
+from pmdesk.domain.model import Postmortem, PostmortemKind
 from pmdesk.domain.themes import DEFAULT_THEMES
 from pmdesk.domain.validation import MAX_THEME_NAME_LENGTH
 from pmdesk.services import postmortems, themes
@@ -303,6 +303,29 @@ def test_alt_down_and_alt_up_move_the_current_theme(
     assert names(library) == [theme.name for theme in DEFAULT_THEMES]
     press(dialog.list, Qt.Key.Key_Z, CTRL)  # only this dialog's steps: nothing more to undo
     assert names(library) == [theme.name for theme in DEFAULT_THEMES]
+
+
+def test_ctrl_z_in_the_dialog_replays_only_the_dialogs_own_steps(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    kept = window.edits.create_postmortem(PostmortemKind.INCIDENT)
+    gone = window.edits.create_postmortem(PostmortemKind.INCIDENT)
+    window.undo_group.undo()  # one step to undo, and one to redo, from before the dialog
+    dialog = open_from_menu(qtbot, window)
+    press(dialog.list, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    press(dialog.list, Qt.Key.Key_Z, CTRL)
+    assert [s.id for s in postmortems.list_postmortems(library)] == [kept]
+
+    press(dialog.list, Qt.Key.Key_Down, ALT)
+    press(dialog.list, Qt.Key.Key_Z, CTRL)
+    press(dialog.list, Qt.Key.Key_Z, CTRL)
+    assert names(library) == [theme.name for theme in DEFAULT_THEMES]
+    assert [s.id for s in postmortems.list_postmortems(library)] == [kept]
+    press(dialog.list, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    press(dialog.list, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert names(library)[:2] == [VALIDATION, CHANGE]
+    assert gone not in [s.id for s in postmortems.list_postmortems(library)]
+    dialog.reject()
 
 
 def test_delete_asks_before_taking_a_theme_off_its_causes_and_undo_brings_them_back(
