@@ -46,10 +46,10 @@ class CaseRef:
     title: str
     kind: PostmortemKind
     day: date | None  # the day it started; None without a timeline
+    quarter: Quarter | None = field(init=False, compare=False)  # the day's, worked out once
 
-    @property
-    def quarter(self) -> Quarter | None:
-        return Quarter.of(self.day) if self.day is not None else None
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "quarter", Quarter.of(self.day) if self.day else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,12 +18,13 @@ it without looking at pixels.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 
 from PySide6.QtCore import (
+    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -54,6 +55,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTreeWidget,
@@ -322,60 +324,165 @@ class StateBars(QStyledItemDelegate):
 # ---- widgets -----------------------------------------------------------------------------------
 
 
+def fit_table(
+    table: QTableView, most_rows: int = 0, stretch: tuple[int, ...] = (), *, uniform: bool = False
+) -> None:
+    """Make a table as large as its cells, so that the page scrolls, not each table; one of
+    more than `most_rows` rows is that tall and scrolls itself, and its `stretch` columns share
+    the width the page gives it. `uniform` rows are one line each, and not measured one by one
+    (a long list would take a moment)."""
+    header = table.horizontalHeader()
+    for column in range(table.model().columnCount()):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+    rows = table.verticalHeader()
+    if uniform:
+        em = QFontMetricsF(QApplication.font()).height()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(math.ceil(em * 1.5 + 6))
+    else:
+        table.resizeRowsToContents()
+    table.resizeColumnsToContents()
+    count = table.model().rowCount()
+    shown = count if not most_rows else min(count, most_rows)
+    height = sum(table.rowHeight(r) for r in range(shown))
+    table.setFixedHeight(height + header.sizeHint().height() + 2 * table.frameWidth())
+    width = header.length() + 2 * table.frameWidth()
+    if count > shown:
+        width += table.verticalScrollBar().sizeHint().width()
+    if not stretch:
+        table.setFixedWidth(width)
+        return
+    em = QFontMetricsF(QApplication.font()).height()
+    table.setMinimumWidth(min(width, math.ceil(em * 40)))
+    for column in stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+
+
+def _number_table(table: QTableView, name: str) -> None:
+    """A table of numbers to choose from: one cell at a time, arrows within, Tab onwards."""
+    table.setAccessibleName(name)
+    table.verticalHeader().hide()
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    table.setTabKeyNavigation(False)  # Tab goes on to the next table, arrows move in this one
+    table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+
+
 class NumberTable(QTableWidget):
-    """A table whose cells stand for postmortems: choosing one (click, arrows) shows them.
+    """A short table whose cells stand for postmortems: choosing one (a click, the arrows)
+    shows them (`chosen`)."""
 
-    As large as its cells, so that the page scrolls, not each table; a table of `most_rows` or
-    more rows (the list of what came back) is that tall and scrolls itself, and its `stretch`
-    columns share the width the page gives it."""
+    chosen = Signal()
 
-    def __init__(
-        self,
-        name: str,
-        headers: Sequence[str],
-        most_rows: int = 0,
-        stretch: tuple[int, ...] = (),
-    ) -> None:
+    def __init__(self, name: str, headers: Sequence[str]) -> None:
         super().__init__(0, len(headers))
-        self.setAccessibleName(name)
+        _number_table(self, name)
         self.setHorizontalHeaderLabels(list(headers))
-        self.verticalHeader().hide()
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setWordWrap(False)
-        self.setTabKeyNavigation(False)  # Tab goes on to the next table, arrows move in this one
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.most_rows = most_rows
-        self.stretch = stretch
         self.behind: dict[tuple[int, int], Callable[[], Behind]] = {}
+        self.currentCellChanged.connect(lambda *_args: self.chosen.emit())
+        self.cellClicked.connect(lambda *_args: self.chosen.emit())
 
     def fit(self) -> None:
-        header = self.horizontalHeader()
-        for column in range(self.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        self.resizeColumnsToContents()
-        self.resizeRowsToContents()
-        rows = self.rowCount() if not self.most_rows else min(self.rowCount(), self.most_rows)
-        height = sum(self.rowHeight(r) for r in range(rows))
-        height += header.sizeHint().height() + 2 * self.frameWidth()
-        self.setFixedHeight(height)
-        width = header.length() + 2 * self.frameWidth()
-        if self.rowCount() > rows:
-            width += self.verticalScrollBar().sizeHint().width()
-        if not self.stretch:
-            self.setFixedWidth(width)
-            return
-        em = QFontMetricsF(QApplication.font()).height()
-        self.setMinimumWidth(min(width, math.ceil(em * 40)))
-        for column in self.stretch:
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        fit_table(self)
 
     def behind_current(self) -> Behind | None:
         make = self.behind.get((self.currentRow(), self.currentColumn()))
         return make() if make is not None else None
+
+
+class CameBackModel(QAbstractTableModel):
+    """Every failure that came back, a row each, its words made only when a row is shown: a
+    library of thousands of postmortems can have thousands of them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: tuple[CameBack, ...] = ()
+
+    def set_events(self, events: tuple[CameBack, ...]) -> None:
+        self.beginResetModel()
+        self.events = events
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.events)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(CAME_BACK_HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return CAME_BACK_HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.texts(self.events[index.row()])[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 4:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    @staticmethod
+    def texts(event: CameBack) -> tuple[str, str, str, str, str]:
+        first, case = event.after[0]
+        after = f"“{first.title}” {_unkept_word(first, event.later.day)} ({case.title})"
+        if event.unkept > 1:
+            after += f" and {event.unkept - 1} more"
+        return (
+            _day(event.later.day),
+            event.later.title,
+            event.theme or "Recurrence",
+            after,
+            f"{event.unkept:,}",
+        )
+
+
+class CameBackTable(QTableView):
+    """What came back, the newest first: as tall as `most_rows` rows and scrolling beyond."""
+
+    chosen = Signal()
+
+    def __init__(self, most_rows: int = 12) -> None:
+        super().__init__()
+        _number_table(self, "Came back")
+        self.rows = CameBackModel()
+        self.setModel(self.rows)
+        self.most_rows = most_rows
+        # Column widths from the first rows, not from thousands.
+        self.horizontalHeader().setResizeContentsPrecision(most_rows * 4)
+        self.selectionModel().currentChanged.connect(lambda *_args: self.chosen.emit())
+        self.clicked.connect(lambda _index: self.chosen.emit())
+
+    def rowCount(self) -> int:
+        return self.rows.rowCount()
+
+    def columnCount(self) -> int:
+        return self.rows.columnCount()
+
+    def currentRow(self) -> int:
+        return self.currentIndex().row()
+
+    def currentColumn(self) -> int:
+        return self.currentIndex().column()
+
+    def setCurrentCell(self, row: int, column: int) -> None:
+        self.setCurrentIndex(self.rows.index(row, column))
+
+    def fit(self) -> None:
+        fit_table(self, self.most_rows, stretch=(1, 3), uniform=True)
+
+    def behind_current(self) -> Behind | None:
+        row = self.currentRow()
+        if 0 <= row < len(self.rows.events):
+            return came_back_behind(self.rows.events[row])
+        return None
 
 
 class BehindPanel(QWidget):
@@ -391,8 +498,11 @@ class BehindPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Postmortems behind the number")
         self.tree.setHeaderLabels(["Postmortem", "Started"])
-        self.tree.setUniformRowHeights(False)
-        self.tree.setWordWrap(True)
+        # A line a row, however many postmortems a number stands for (a theme's total in a large
+        # library is over a thousand): rows of one height need no measuring; tooltips say the rest.
+        self.tree.setUniformRowHeights(True)
+        self.tree.setWordWrap(False)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.setAllColumnsShowFocus(True)
         header = self.tree.header()
         header.setStretchLastSection(False)
@@ -414,26 +524,26 @@ class BehindPanel(QWidget):
             self.hint.setText("Choose a number on the left to see the postmortems behind it.")
             return
         self.title.setText(behind.title)
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        tops = []
         for entry in behind.entries:
             top = QTreeWidgetItem([entry.case.title, _day(entry.case.day)])
             top.setData(0, Qt.ItemDataRole.UserRole, (entry.case.id, "", ""))
             top.setToolTip(0, entry.case.title)
-            bold = QFont(top.font(0))
-            bold.setBold(True)
             top.setFont(0, bold)
             for cause in entry.causes:
-                child = QTreeWidgetItem([cause.text, ""])
+                child = QTreeWidgetItem(top, [cause.text, ""])
                 child.setData(0, Qt.ItemDataRole.UserRole, (entry.case.id, "cause", cause.id))
                 child.setToolTip(0, cause.text)
-                top.addChild(child)
             for action, word in entry.actions:
                 owner = f" · {action.owner}" if action.owner else ""
-                child = QTreeWidgetItem([f"{action.title}{owner}", word])
+                child = QTreeWidgetItem(top, [f"{action.title}{owner}", word])
                 child.setData(0, Qt.ItemDataRole.UserRole, (entry.case.id, "action", action.id))
                 child.setToolTip(0, action.title)
-                top.addChild(child)
-            self.tree.addTopLevelItem(top)
-            top.setExpanded(True)
+            tops.append(top)
+        self.tree.addTopLevelItems(tops)
+        self.tree.expandAll()
         count = len(behind.entries)
         self.hint.setText(
             f"{count} postmortem{'s' * (count != 1)}. Enter or a double click opens one, at the "
@@ -470,8 +580,12 @@ class PatternsView(QWidget):
         self.follow_through = NumberTable("Actions by theme", ACTION_HEADERS)
         bars = StateBars(self.follow_through)
         self.follow_through.setItemDelegateForColumn(len(ACTION_HEADERS) - 1, bars)
-        self.came_back = NumberTable("Came back", CAME_BACK_HEADERS, most_rows=12, stretch=(1, 3))
-        self.tables = (self.heat, self.follow_through, self.came_back)
+        self.came_back = CameBackTable(most_rows=12)
+        self.tables: tuple[NumberTable | CameBackTable, ...] = (
+            self.heat,
+            self.follow_through,
+            self.came_back,
+        )
 
         sections = QWidget()
         column = QVBoxLayout(sections)
@@ -537,12 +651,7 @@ class PatternsView(QWidget):
         )
 
         for table in self.tables:
-            table.currentCellChanged.connect(
-                lambda *_args, t=table: self.behind.show_behind(t.behind_current())
-            )
-            table.cellClicked.connect(
-                lambda *_args, t=table: self.behind.show_behind(t.behind_current())
-            )
+            table.chosen.connect(lambda t=table: self.behind.show_behind(t.behind_current()))
             # Enter on a number goes to the postmortems behind it
             table.activated.connect(lambda _index: self.behind.tree.setFocus())
         for first, second in zip(
@@ -576,10 +685,12 @@ class PatternsView(QWidget):
         self._orient()
         for table, (row, column) in zip(self.tables, kept, strict=True):
             if 0 <= row < table.rowCount() and 0 <= column < table.columnCount():
+                table.blockSignals(True)  # one panel to fill, below: not one per table
                 table.setCurrentCell(row, column)
+                table.blockSignals(False)
         self.behind.show_behind(self._focused_table().behind_current())
 
-    def _focused_table(self) -> NumberTable:
+    def _focused_table(self) -> NumberTable | CameBackTable:
         for table in self.tables:
             if table.hasFocus():
                 return table
@@ -610,13 +721,13 @@ class PatternsView(QWidget):
             name.setToolTip(f"{theme.theme}: every postmortem")
             table.setItem(row, 0, name)
             table.behind[(row, 0)] = self._theme_behind(theme)
-            came_back_in = [e.later.quarter for e in theme.came_back]
+            came_back_in = Counter(e.later.quarter for e in theme.came_back)
             for column, ((label, quarters), count) in enumerate(
                 zip(columns, cells[row], strict=True), start=1
             ):
                 item = QTableWidgetItem(f"{count:,}" if count else "")
                 item.setData(HEAT_ROLE, count / largest)
-                returned = sum(1 for q in came_back_in if q in quarters)
+                returned = sum(came_back_in[q] for q in quarters)
                 item.setData(CAME_BACK_ROLE, returned)
                 when = earlier_words if label == "Earlier" else quarters[0].label
                 tip = f"{theme.theme}, {when}: {count} postmortem{'s' * (count != 1)}"
@@ -674,34 +785,10 @@ class PatternsView(QWidget):
         table.fit()
 
     def _fill_came_back(self, patterns: Patterns) -> None:
-        table = self.came_back
-        table.blockSignals(True)
-        table.clearContents()
-        table.behind.clear()
-        table.setRowCount(len(patterns.came_back))
-        for row, event in enumerate(patterns.came_back):
-            first, case = event.after[0]
-            after = f"“{first.title}” {_unkept_word(first, event.later.day)} ({case.title})"
-            if event.unkept > 1:
-                after += f" and {event.unkept - 1} more"
-            texts = [
-                _day(event.later.day),
-                event.later.title,
-                event.theme or "Recurrence",
-                after,
-                f"{event.unkept:,}",
-            ]
-            for column, text in enumerate(texts):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                if column == len(texts) - 1:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                table.setItem(row, column, item)
-                table.behind[(row, column)] = partial(came_back_behind, event)
-        table.blockSignals(False)
+        self.came_back.rows.set_events(patterns.came_back)
         self.no_came_back.setVisible(not patterns.came_back)
-        table.setVisible(bool(patterns.came_back))
-        table.fit()
+        self.came_back.setVisible(bool(patterns.came_back))
+        self.came_back.fit()
 
     def _cell_behind(
         self, theme: ThemePattern, quarters: tuple[Quarter, ...], when: str

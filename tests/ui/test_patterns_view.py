@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QTableWidget, QTreeWidgetItem
+from PySide6.QtWidgets import QApplication, QTableView, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from pmdesk.services import postmortems, recurrences
@@ -64,20 +64,19 @@ def press(window: MainWindow, keys: str) -> None:
     QTest.keyClick(target, combination.key(), combination.keyboardModifiers())
 
 
-def click_cell(qtbot: QtBot, table: QTableWidget, row: int, column: int) -> None:
+def click_cell(qtbot: QtBot, table: QTableView, row: int, column: int) -> None:
     rect = table.visualRect(table.model().index(row, column))
     QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
-def text(table: QTableWidget, row: int, column: int) -> str:
-    item = table.item(row, column)
-    return item.text() if item is not None else ""
+def text(table: QTableView, row: int, column: int) -> str:
+    return str(table.model().index(row, column).data() or "")
 
 
-def header_texts(table: QTableWidget) -> list[str]:
+def header_texts(table: QTableView) -> list[str]:
+    model = table.model()
     return [
-        item.text() if (item := table.horizontalHeaderItem(c)) is not None else ""
-        for c in range(table.columnCount())
+        str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount())
     ]
 
 
