@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRectF,
     QSize,
@@ -105,9 +106,9 @@ ACTION_HEADERS = (
     "Overdue",
     "Open",
     "Completion",
-    "Drop rate",
-    "Days to done",
-    "Follow-through",
+    "Drop\nrate",
+    "Days to\ndone",
+    "",  # the bar: the legend above says what its colours are
 )
 CAME_BACK_HEADERS = ("Started", "Came back in", "Theme", "After", "Unkept")
 
@@ -168,6 +169,8 @@ def actions_behind(
 def came_back_behind(event: CameBack) -> Behind:
     what = f"“{event.theme}”" if event.theme else "A recurrence"
     title = f"{what} came back in {event.later.title}, {_day(event.later.day)}"
+    if event.unkept > len(event.after):
+        title += f": the {len(event.after)} latest of {event.unkept} unkept actions"
     entries = [BehindEntry(event.later)]
     by_case: dict[str, list[tuple[ActionRef, str]]] = {}
     cases: dict[str, CaseRef] = {}
@@ -318,7 +321,7 @@ class StateBars(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         size = super().sizeHint(option, index)
         em = option.fontMetrics.height()
-        return QSize(max(size.width(), math.ceil(em * 7)), max(size.height(), em + em // 2 + 6))
+        return QSize(max(size.width(), math.ceil(em * 6)), max(size.height(), em + em // 2 + 6))
 
 
 # ---- widgets -----------------------------------------------------------------------------------
@@ -587,6 +590,7 @@ class PatternsView(QWidget):
             self.came_back,
         )
 
+        self._notes: list[QLabel] = []
         sections = QWidget()
         column = QVBoxLayout(sections)
         column.setContentsMargins(0, 0, 0, 0)
@@ -615,6 +619,7 @@ class PatternsView(QWidget):
             ),
         ):
             heading, words = _section(title, note)
+            self._notes.append(words)
             column.addWidget(heading)
             column.addWidget(words)
             if extra is not None:
@@ -632,6 +637,8 @@ class PatternsView(QWidget):
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setWidget(sections)
+        # The notes wrap at the visible width, however wide a table makes the page.
+        self._scroll.viewport().installEventFilter(self)
 
         self.behind = BehindPanel()
         self.behind.open_requested.connect(self.open_requested)
@@ -854,6 +861,12 @@ class PatternsView(QWidget):
                 self.heat.setCurrentCell(0, self.heat.columnCount() - 1)
             self.heat.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._scroll.viewport() and event.type() == QEvent.Type.Resize:
+            for note in (*self._notes, self.no_came_back):
+                note.setMaximumWidth(self._scroll.viewport().width())
+        return super().eventFilter(watched, event)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._orient()
@@ -875,7 +888,7 @@ class PatternsView(QWidget):
             first = min(whole - em * 20, max(tables + bar + em, round(whole * 0.6)))
         else:
             whole = self.splitter.height()
-            first = round(whole * 0.64)
+            first = round(whole * 0.68)
         self.splitter.setSizes([first, whole - first])
 
     def event(self, event: QEvent) -> bool:

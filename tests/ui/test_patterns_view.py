@@ -75,9 +75,7 @@ def text(table: QTableView, row: int, column: int) -> str:
 
 def header_texts(table: QTableView) -> list[str]:
     model = table.model()
-    return [
-        str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount())
-    ]
+    return [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount())]
 
 
 def page_of(window: MainWindow) -> PatternsView:
@@ -168,7 +166,7 @@ def test_dropped_actions_by_theme_open_at_the_action(
     dropped = text(table, row, headers.index("Dropped"))
     agreed = int(text(table, row, headers.index("Agreed")))
     assert int(dropped) > 0 and agreed > int(dropped)
-    assert text(table, row, headers.index("Drop rate")) == f"{int(dropped) / agreed:.0%}"
+    assert text(table, row, headers.index("Drop\nrate")) == f"{int(dropped) / agreed:.0%}"
     click_cell(qtbot, table, row, headers.index("Dropped"))
     behind = page.behind.behind
     assert behind is not None
@@ -250,3 +248,26 @@ def test_the_heat_map_paints_its_cells_in_the_themes_colours(
     finally:
         apply_theme(app, Theme.LIGHT)
         apply_zoom(app, 1.0)
+
+
+def test_what_came_back_names_the_latest_unkept_actions_and_counts_the_rest() -> None:
+    from datetime import date
+
+    from pmdesk.domain.kinds import ActionStatus, PostmortemKind
+    from pmdesk.domain.library_patterns import ActionRef, CameBack, CaseRef
+    from pmdesk.ui.patterns_view import came_back_behind
+
+    earlier = CaseRef("e", "Earlier", PostmortemKind.INCIDENT, date(2026, 1, 5))
+    later = CaseRef("l", "Later", PostmortemKind.INCIDENT, date(2026, 3, 2))
+    dropped = ActionRef("a", "e", None, "Add a canary", None, ActionStatus.DROPPED, None, None)
+    late = ActionRef("b", "e", None, "Alert", None, ActionStatus.OPEN, date(2026, 2, 1), None)
+    event = CameBack(later, CHANGE, ((late, earlier), (dropped, earlier)), unkept=5)
+    behind = came_back_behind(event)
+    assert behind.title == (
+        f"“{CHANGE}” came back in Later, 2 Mar 2026: the 2 latest of 5 unkept actions"
+    )
+    assert behind.postmortem_ids == ["l", "e"]
+    assert behind.entries[1].actions == (
+        (late, "overdue then (due 1 Feb 2026)"),
+        (dropped, "dropped"),
+    )
