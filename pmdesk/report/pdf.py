@@ -94,7 +94,7 @@ KEY_KINDS = frozenset(
 )
 
 MAX_NOTE_LINES = 20
-PROSE_CHUNK_LINES = 24  # the most lines in one Paragraph of a user's text (see _prose)
+PROSE_CHUNK_LINES = 24  # the most lines in one Paragraph of a user's text (see prose)
 SLACK = 0.5  # prose is wrapped this much narrower than its Paragraph, so it is never re-wrapped
 
 
@@ -104,7 +104,7 @@ def render_pdf(contents: ReportContents, progress: Progress | None = None) -> by
     `progress(done, total)` is called as the document is laid out, a few hundred times at most
     for the largest postmortems, and once with done == total at the end.
     """
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _render(contents, progress)
 
 
@@ -114,7 +114,7 @@ def column_head(text: str) -> Cell:
 
 
 @contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector paused while the report is laid out: its full passes walk every
     object alive, and a long report makes hundreds of thousands that live to its end (a third of
     the export of 5,000 events went there), with next to no cycles among them. Where it was
@@ -130,15 +130,15 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def _render(contents: ReportContents, progress: Progress | None) -> bytes:
     fonts.register()
-    styles = _Styles()
+    styles = Styles()
     story = _story(contents, styles)
     total = sum(_units(flowable) for flowable in story)
     buffer = io.BytesIO()
     document = _Document(buffer, contents, progress, total)
-    footer = _Footer.of(contents)
+    footer = Footer.of(contents)
 
-    def canvas_maker(*args: Any, **kwargs: Any) -> _ReportCanvas:
-        return _ReportCanvas(*args, footer=footer, **kwargs)
+    def canvas_maker(*args: Any, **kwargs: Any) -> ReportCanvas:
+        return ReportCanvas(*args, footer=footer, **kwargs)
 
     document.build(story, canvasmaker=canvas_maker)
     if progress is not None:
@@ -163,7 +163,7 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
         progress: Progress | None,
         total: int,
     ) -> None:
-        title = _one_line(contents.postmortem.title) or "Untitled postmortem"
+        title = one_line(contents.postmortem.title) or "Untitled postmortem"
         facts = " · ".join((contents.kind, contents.severity, contents.status))
         super().__init__(
             buffer,
@@ -176,7 +176,7 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
             subject=f"Postmortem: {facts}, prepared for {contents.audience.label}",
             author="pmdesk",
             creator="pmdesk",
-            keywords=[_one_line(tag) for tag in contents.postmortem.tags],
+            keywords=[one_line(tag) for tag in contents.postmortem.tags],
             invariant=1,
             initialFontName=fonts.REGULAR,
             initialFontSize=BODY_SIZE,
@@ -224,18 +224,18 @@ def _draw_nothing(_canvas: Canvas, _document: Any) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Footer:
+class Footer:
     title: str
     generated: str
     pdf_date: str
 
     @classmethod
-    def of(cls, contents: ReportContents) -> _Footer:
-        title = _one_line(contents.postmortem.title) or "Untitled postmortem"
+    def of(cls, contents: ReportContents) -> Footer:
+        title = one_line(contents.postmortem.title) or "Untitled postmortem"
         return cls.titled(title, contents.generated)
 
     @classmethod
-    def titled(cls, title: str, generated: datetime) -> _Footer:
+    def titled(cls, title: str, generated: datetime) -> Footer:
         # Room for the right-hand side at its widest, "Generated …  ·  Page 999 of 999".
         right = fonts.string_width(f"Generated 2026-01-01{FOOTER_GAP}Page 999 of 999", SMALL_SIZE)
         return cls(
@@ -268,11 +268,11 @@ def _pdf_date(moment: datetime) -> str:
     return f"D:{moment:%Y%m%d%H%M%S}{sign}{hours:02d}'{minutes:02d}'"
 
 
-class _ReportCanvas(Canvas):  # type: ignore[misc]
+class ReportCanvas(Canvas):  # type: ignore[misc]
     """Keeps every finished page until the document is saved, then draws each page's footer
     ("Page X of Y") and outline entries and writes it: the usual NumberedCanvas pattern."""
 
-    def __init__(self, *args: Any, footer: _Footer, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, footer: Footer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._footer = footer
         self._finished: list[dict[str, Any]] = []
@@ -306,7 +306,7 @@ class _ReportCanvas(Canvas):  # type: ignore[misc]
 # Text helpers
 
 
-class _Styles:
+class Styles:
     def __init__(self) -> None:
         def style(name: str, size: float, leading: float, **extra: Any) -> ParagraphStyle:
             extra.setdefault("fontName", fonts.REGULAR)
@@ -344,11 +344,11 @@ class _Styles:
         self.empty = style("empty", BODY_SIZE, 14, textColor=MUTED, spaceAfter=6)
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _prose(
+def prose(
     text: str, style: ParagraphStyle, *, bold: bool = False, width: float = FRAME_WIDTH
 ) -> list[Flowable]:
     """A user's text as Paragraphs, one per block between blank lines, its line breaks kept.
@@ -383,7 +383,7 @@ def _joined_style(style: ParagraphStyle, *, first: bool, last: bool) -> Paragrap
     )
 
 
-def _plain(text: str, style: ParagraphStyle, *, lead: bool = False) -> Paragraph:
+def plain(text: str, style: ParagraphStyle, *, lead: bool = False) -> Paragraph:
     """One of the report's own sentences as a Paragraph (escaped all the same: a caption may name
     the postmortem's zone). A `lead` (a section's caption) counts towards the room its section
     needs to begin on a page."""
@@ -392,7 +392,7 @@ def _plain(text: str, style: ParagraphStyle, *, lead: bool = False) -> Paragraph
     return paragraph
 
 
-class _Heading(Paragraph):  # type: ignore[misc]
+class Heading(Paragraph):  # type: ignore[misc]
     """A section heading that gets an entry in the PDF's outline."""
 
     def __init__(self, key: str, title: str, style: ParagraphStyle) -> None:
@@ -411,9 +411,9 @@ class _Heading(Paragraph):  # type: ignore[misc]
 # The story
 
 
-def _story(contents: ReportContents, styles: _Styles) -> list[Flowable]:
+def _story(contents: ReportContents, styles: Styles) -> list[Flowable]:
     story = _title_block(contents, styles)
-    sections: dict[str, Callable[[ReportContents, _Styles], list[Flowable]]] = {
+    sections: dict[str, Callable[[ReportContents, Styles], list[Flowable]]] = {
         "summary": _summary,
         "numbers": _numbers,
         "timeline": _timeline,
@@ -424,11 +424,11 @@ def _story(contents: ReportContents, styles: _Styles) -> list[Flowable]:
         "participants": _participants,
     }
     for key, heading in contents.sections:
-        head = _Heading(key, heading, styles.heading)
+        head = Heading(key, heading, styles.heading)
         body = sections[key](contents, styles)
         # Platypus's keepWithNext would move a heading and a 200-page table to a fresh page
         # together; this keeps the heading with the start of what follows it, and no more.
-        room = _height(head) + _lead_height(body)
+        room = flowable_height(head) + lead_height(body)
         drawing = _first_drawing(body)
         if drawing is not None and room > FRAME_HEIGHT:
             # No page holds the heading and the whole drawing, and a drawing that went
@@ -440,7 +440,7 @@ def _story(contents: ReportContents, styles: _Styles) -> list[Flowable]:
     return story
 
 
-def _height(flowable: Flowable) -> float:
+def flowable_height(flowable: Flowable) -> float:
     _, height = flowable.wrap(FRAME_WIDTH, FRAME_HEIGHT)
     return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())
 
@@ -451,7 +451,7 @@ def _first_drawing(body: Sequence[Flowable]) -> CauseDiagram | None:
     return first if isinstance(first, CauseDiagram) else None
 
 
-def _lead_height(body: Sequence[Flowable]) -> float:
+def lead_height(body: Sequence[Flowable]) -> float:
     """The height of a section's captions and of enough of its content to start it."""
     total = 0.0
     for flowable in body:
@@ -459,20 +459,20 @@ def _lead_height(body: Sequence[Flowable]) -> float:
             return total + flowable.head_room(FRAME_WIDTH)
         if isinstance(flowable, CauseDiagram):
             return total + flowable.lead_height()
-        height = _height(flowable)
+        height = flowable_height(flowable)
         if not getattr(flowable, "lead", False):
             return total + min(height, 72.0)
         total += height
     return total
 
 
-def _title_block(contents: ReportContents, styles: _Styles) -> list[Flowable]:
+def _title_block(contents: ReportContents, styles: Styles) -> list[Flowable]:
     pm = contents.postmortem
     title = pm.title if pm.title.strip() else "Untitled postmortem"
-    story: list[Flowable] = [_plain("POSTMORTEM REPORT", styles.kicker)]
-    story += _prose(title, _title_style(title, styles), bold=True)
+    story: list[Flowable] = [plain("POSTMORTEM REPORT", styles.kicker)]
+    story += prose(title, title_style(title, styles), bold=True)
     story.append(
-        _plain(" · ".join((contents.kind, contents.severity, contents.status)), styles.subtitle)
+        plain(" · ".join((contents.kind, contents.severity, contents.status)), styles.subtitle)
     )
     facts = [("Incident began", contents.incident_date or "Not known: no timeline yet")]
     # A row per linked incident, so that a title wrapped over two lines still reads as one; the
@@ -485,9 +485,9 @@ def _title_block(contents: ReportContents, styles: _Styles) -> list[Flowable]:
         facts.append(("Facilitator", contents.facilitator))
     facts.append(("Prepared for", contents.audience.label))
     if pm.tags:
-        facts.append(("Tags", "  ·  ".join(_one_line(tag) for tag in pm.tags)))
+        facts.append(("Tags", "  ·  ".join(one_line(tag) for tag in pm.tags)))
     story.append(facts_grid(facts))
-    story.append(_Rule(space_above=12))
+    story.append(Rule(space_above=12))
     return story
 
 
@@ -506,7 +506,7 @@ def facts_grid(facts: Sequence[tuple[str, str]]) -> Grid:
     )
 
 
-def _title_style(title: str, styles: _Styles) -> ParagraphStyle:
+def title_style(title: str, styles: Styles) -> ParagraphStyle:
     """The title's style at the largest size that keeps it to three lines (or the smallest)."""
     for size in TITLE_SIZES:
         lines = fonts.wrap(title, FRAME_WIDTH - SLACK, size, bold=True, max_lines=4)
@@ -515,7 +515,7 @@ def _title_style(title: str, styles: _Styles) -> ParagraphStyle:
     return ParagraphStyle("title-fitted", parent=styles.title, fontSize=size, leading=size * 1.2)
 
 
-class _Rule(Flowable):  # type: ignore[misc]
+class Rule(Flowable):  # type: ignore[misc]
     def __init__(self, space_above: float = 0.0) -> None:
         super().__init__()
         self._space_above = space_above
@@ -530,28 +530,28 @@ class _Rule(Flowable):  # type: ignore[misc]
         self.canv.line(0, 0.5, self.width, 0.5)
 
 
-def _summary(contents: ReportContents, styles: _Styles) -> list[Flowable]:
+def _summary(contents: ReportContents, styles: Styles) -> list[Flowable]:
     pm = contents.postmortem
-    story = _prose(pm.summary, styles.body) or [_plain("No summary yet.", styles.empty)]
-    impact = _prose(pm.impact_summary, styles.body)
+    story = prose(pm.summary, styles.body) or [plain("No summary yet.", styles.empty)]
+    impact = prose(pm.impact_summary, styles.body)
     if impact:
-        story.append(_plain("Impact", styles.subheading))
+        story.append(plain("Impact", styles.subheading))
         story += impact
     return story
 
 
-def _numbers(contents: ReportContents, styles: _Styles) -> list[Flowable]:
+def _numbers(contents: ReportContents, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = [*tile_rows(contents.numbers)]
     strip = MomentStrip.of(contents)
     if strip is not None:
-        story.append(_plain("Key moments", styles.subheading))
+        story.append(plain("Key moments", styles.subheading))
         story.append(strip)
     return story
 
 
-def _timeline(contents: ReportContents, styles: _Styles) -> list[Flowable]:
+def _timeline(contents: ReportContents, styles: Styles) -> list[Flowable]:
     if not contents.timeline:
-        return [_plain("No events yet.", styles.empty)]
+        return [plain("No events yet.", styles.empty)]
     count = len(contents.timeline)
     caption = f"{count} event{'s' if count != 1 else ''}, times in {contents.zone}"
     if contents.spans_days:
@@ -580,7 +580,7 @@ def _timeline(contents: ReportContents, styles: _Styles) -> list[Flowable]:
         )
         for row in contents.timeline
     ]
-    return [_plain(caption, styles.caption, lead=True), Grid(columns, rows)]
+    return [plain(caption, styles.caption, lead=True), Grid(columns, rows)]
 
 
 def _break_after_slashes(text: str, width: float, size: float) -> str:
@@ -594,11 +594,11 @@ def _break_after_slashes(text: str, width: float, size: float) -> str:
     return "\n".join(lines)
 
 
-def _causes(contents: ReportContents, styles: _Styles) -> list[Flowable]:
+def _causes(contents: ReportContents, styles: Styles) -> list[Flowable]:
     if not contents.causes:
-        return [_plain("No causes yet.", styles.empty)]
+        return [plain("No causes yet.", styles.empty)]
     story: list[Flowable] = [
-        _plain(
+        plain(
             "Read left to right: each box answers “why?” for the box before it. Causes in "
             "green boxes are systemic: fixing them prevents more than this incident.",
             styles.caption,
@@ -607,7 +607,7 @@ def _causes(contents: ReportContents, styles: _Styles) -> list[Flowable]:
     ]
     diagram = cause_diagram(contents.causes)
     if isinstance(diagram, str):
-        story.append(_plain(diagram, styles.caption))
+        story.append(plain(diagram, styles.caption))
     elif diagram is not None:
         story += diagram  # one drawing per problem statement, none cut by a page's foot
     story.append(Spacer(1, 10))
@@ -646,9 +646,9 @@ def _cause_list(entries: Sequence[CauseEntry]) -> Grid:
     return Grid([Column(Cell(), 0)], rows, header=False, zebra=False, min_rows=2)
 
 
-def _actions(contents: ReportContents, styles: _Styles) -> list[Flowable]:
+def _actions(contents: ReportContents, styles: Styles) -> list[Flowable]:
     if not contents.actions:
-        return [_plain("No action items yet.", styles.empty)]
+        return [plain("No action items yet.", styles.empty)]
     active = sum(1 for row in contents.actions if row.action.status.is_active)
     overdue = sum(1 for row in contents.actions if row.overdue)
     count = len(contents.actions)
@@ -665,7 +665,7 @@ def _actions(contents: ReportContents, styles: _Styles) -> list[Flowable]:
         Column(column_head("Addresses"), 104),
     ]
     rows = [_action_row(row, contents.audience) for row in contents.actions]
-    return [_plain(caption, styles.caption, lead=True), Grid(columns, rows)]
+    return [plain(caption, styles.caption, lead=True), Grid(columns, rows)]
 
 
 def _action_row(row: ActionRow, audience: Audience) -> Row:
@@ -721,41 +721,41 @@ def _split_cause(cause: str) -> tuple[str, str]:
     return (ref, text) if text else ("", cause)
 
 
-def _meeting(contents: ReportContents, styles: _Styles) -> list[Flowable]:
+def _meeting(contents: ReportContents, styles: Styles) -> list[Flowable]:
     meeting = contents.meeting
     if meeting is None:
         return []
-    story: list[Flowable] = _prose(meeting.facts, styles.body)
-    story.append(_plain("Decisions", styles.subheading))
-    story += _bullets(meeting.decisions, styles) or [_plain("No decisions recorded.", styles.empty)]
+    story: list[Flowable] = prose(meeting.facts, styles.body)
+    story.append(plain("Decisions", styles.subheading))
+    story += _bullets(meeting.decisions, styles) or [plain("No decisions recorded.", styles.empty)]
     if meeting.left_open:
-        story.append(_plain("Left open from the meeting", styles.subheading))
+        story.append(plain("Left open from the meeting", styles.subheading))
         story += _bullets(meeting.left_open, styles)
     return story
 
 
-def _lessons(contents: ReportContents, styles: _Styles) -> list[Flowable]:
+def _lessons(contents: ReportContents, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = []
     for title, texts in contents.lessons:
-        story.append(_plain(title, styles.subheading))
-        story += _bullets(texts, styles) or [_plain("None noted.", styles.empty)]
+        story.append(plain(title, styles.subheading))
+        story += _bullets(texts, styles) or [plain("None noted.", styles.empty)]
     return story
 
 
-def _bullets(texts: Sequence[str], styles: _Styles) -> list[Flowable]:
+def _bullets(texts: Sequence[str], styles: Styles) -> list[Flowable]:
     """Each text as a bulleted item, its paragraphs and line breaks kept."""
     items: list[Flowable] = []
     for text in texts:
-        for number, paragraph in enumerate(_prose(text, styles.bullet)):
+        for number, paragraph in enumerate(prose(text, styles.bullet)):
             if number == 0:
                 paragraph.bulletText = "•"
             items.append(paragraph)
     return items
 
 
-def _participants(contents: ReportContents, styles: _Styles) -> list[Flowable]:
+def _participants(contents: ReportContents, styles: Styles) -> list[Flowable]:
     if not contents.participants:
-        return [_plain("No participants listed.", styles.empty)]
+        return [plain("No participants listed.", styles.empty)]
     columns = [
         Column(column_head("Name"), 190),
         Column(column_head("Role"), 0),

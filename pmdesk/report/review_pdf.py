@@ -28,21 +28,21 @@ from pmdesk.report import fonts
 from pmdesk.report.audience import Audience
 from pmdesk.report.contents import KeyNumber
 from pmdesk.report.pdf import (
-    _Footer,
-    _Heading,
-    _height,
-    _lead_height,
-    _no_cycle_collection,
-    _one_line,
-    _plain,
-    _prose,
-    _ReportCanvas,
-    _Rule,
-    _Styles,
-    _title_style,
+    Footer,
+    Heading,
+    ReportCanvas,
+    Rule,
+    Styles,
     body_frame,
     column_head,
     facts_grid,
+    flowable_height,
+    lead_height,
+    no_cycle_collection,
+    one_line,
+    plain,
+    prose,
+    title_style,
 )
 from pmdesk.report.pdf_drawings import tile_rows
 from pmdesk.report.pdf_style import (
@@ -91,13 +91,13 @@ def render_review_pdf(
     without it, such an action shows its ref only.
     """
     contents = build_review_contents(review, audience, generated, library_name, library)
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _render(contents)
 
 
 def _render(contents: ReviewContents) -> bytes:
     fonts.register()
-    styles = _Styles()
+    styles = Styles()
     story = _story(contents, styles)
     buffer = io.BytesIO()
     document = BaseDocTemplate(
@@ -117,10 +117,10 @@ def _render(contents: ReviewContents) -> bytes:
         lang="en",
     )
     document.addPageTemplates([PageTemplate("page", [body_frame()])])
-    footer = _Footer.titled(_footer_title(contents), contents.generated)
+    footer = Footer.titled(_footer_title(contents), contents.generated)
 
-    def canvas_maker(*args: Any, **kwargs: Any) -> _ReportCanvas:
-        return _ReportCanvas(*args, footer=footer, **kwargs)
+    def canvas_maker(*args: Any, **kwargs: Any) -> ReportCanvas:
+        return ReportCanvas(*args, footer=footer, **kwargs)
 
     document.build(story, canvasmaker=canvas_maker)
     return buffer.getvalue()
@@ -132,9 +132,9 @@ def _footer_title(contents: ReviewContents) -> str:
     return contents.title
 
 
-def _story(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
+def _story(contents: ReviewContents, styles: Styles) -> list[Flowable]:
     story = _title_block(contents, styles)
-    sections: dict[str, Callable[[ReviewContents, _Styles], list[Flowable]]] = {
+    sections: dict[str, Callable[[ReviewContents, Styles], list[Flowable]]] = {
         "numbers": _numbers,
         "themes": _themes,
         "actions": _actions,
@@ -143,20 +143,20 @@ def _story(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
         "postmortems": _postmortems,
     }
     for key, heading in SECTIONS:
-        head = _Heading(key, heading, styles.heading)
+        head = Heading(key, heading, styles.heading)
         body = sections[key](contents, styles)
         # The heading kept with the start of its section, as in the postmortem report.
-        room = _height(head) + _lead_height(body)
+        room = flowable_height(head) + lead_height(body)
         story.append(CondPageBreak(min(room, FRAME_HEIGHT / 2)))
         story.append(head)
         story.extend(body)
     return story
 
 
-def _title_block(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
-    story: list[Flowable] = [_plain("LEARNING REVIEW", styles.kicker)]
-    story += _prose(contents.title, _title_style(contents.title, styles), bold=True)
-    story.append(_plain(contents.dates, styles.subtitle))
+def _title_block(contents: ReviewContents, styles: Styles) -> list[Flowable]:
+    story: list[Flowable] = [plain("LEARNING REVIEW", styles.kicker)]
+    story += prose(contents.title, title_style(contents.title, styles), bold=True)
+    story.append(plain(contents.dates, styles.subtitle))
     review = contents.review
     count = len(review.postmortems)
     facts = [
@@ -168,25 +168,25 @@ def _title_block(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
         facts.append(("Library", contents.library_name))
     facts.append(("Prepared for", contents.audience.label))
     story.append(facts_grid(facts))
-    story.append(_Rule(space_above=12))
+    story.append(Rule(space_above=12))
     return story
 
 
-def _subheading(text: str, styles: _Styles) -> list[Flowable]:
+def _subheading(text: str, styles: Styles) -> list[Flowable]:
     """A subheading kept with the start of the table under it (the style's keepWithNext would
     move it with the whole table)."""
     heading = ParagraphStyle("review-subheading", parent=styles.subheading, keepWithNext=0)
-    return [CondPageBreak(72), _plain(text, heading)]
+    return [CondPageBreak(72), plain(text, heading)]
 
 
-def _numbers(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
+def _numbers(contents: ReviewContents, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = [
-        _plain(f"Against the period before, {contents.previous}.", styles.caption, lead=True)
+        plain(f"Against the period before, {contents.previous}.", styles.caption, lead=True)
     ]
     story.append(_Tiles(contents.numbers))
     story += _subheading("Impact", styles)
     if not contents.impact:
-        story.append(_plain(EMPTY["impact"], styles.empty))
+        story.append(plain(EMPTY["impact"], styles.empty))
         return story
     columns = [Column(column_head("Measure"), 0), Column(column_head("Total"), 190)]
     rows = [Row((text_cell(n.label), text_cell(n.value))) for n in contents.impact]
@@ -218,19 +218,19 @@ class _Tiles(Flowable):  # type: ignore[misc]
             row.drawOn(self.canv, 0, top + row.getSpaceAfter())
 
 
-def _themes(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
+def _themes(contents: ReviewContents, styles: Styles) -> list[Flowable]:
     if not contents.themes:
-        return [_plain(EMPTY["themes"], styles.empty)]
+        return [plain(EMPTY["themes"], styles.empty)]
     shown = contents.themes[:CHART_THEMES]
     more = len(contents.themes) - len(shown)
     caption = "Systemic causes of the period's postmortems, by the theme they carry"
     caption += f"; the {len(shown)} most frequent of {len(contents.themes)} drawn." if more else "."
-    story: list[Flowable] = [_plain(caption, styles.caption, lead=True), ThemeBars(shown)]
+    story: list[Flowable] = [plain(caption, styles.caption, lead=True), ThemeBars(shown)]
     for theme in contents.themes:
         story += _subheading(theme.theme, styles)
         causes = len(theme.causes)
         story.append(
-            _plain(
+            plain(
                 f"{causes} cause{'s' if causes != 1 else ''} in "
                 f"{theme.postmortems} postmortem{'s' if theme.postmortems != 1 else ''}; "
                 f"{theme.actions.agreed} action{'s' if theme.actions.agreed != 1 else ''} on "
@@ -250,7 +250,7 @@ def _themes(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
         ]
         story.append(Grid(columns, rows, min_rows=min(len(rows), 3)))
         if causes > SHOWN_CAUSES:
-            story.append(_plain(more_causes(theme), styles.caption))
+            story.append(plain(more_causes(theme), styles.caption))
     return story
 
 
@@ -277,7 +277,7 @@ class ThemeBars(Flowable):  # type: ignore[misc]
         y = self.height - self.BAR - 4
         for theme in self._themes:
             canvas.setFillColor(MUTED)
-            label = fit(_one_line(theme.theme), self.LABEL_WIDTH - 8, TABLE_SIZE)
+            label = fit(one_line(theme.theme), self.LABEL_WIDTH - 8, TABLE_SIZE)
             fonts.draw_string(canvas, self.LABEL_WIDTH - 8, y + 2, label, TABLE_SIZE, anchor="end")
             length = room * len(theme.causes) / most
             canvas.setFillColor(HEADER_FILL)
@@ -291,12 +291,12 @@ class ThemeBars(Flowable):  # type: ignore[misc]
             y -= self.BAR + self.GAP
 
 
-def _actions(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
+def _actions(contents: ReviewContents, styles: Styles) -> list[Flowable]:
     counts = contents.review.actions
     if not counts.agreed:
-        return [_plain(EMPTY["actions"], styles.empty)]
+        return [plain(EMPTY["actions"], styles.empty)]
     story: list[Flowable] = [
-        _plain(
+        plain(
             "The actions of the period's postmortems. Follow-through is done out of done, dropped "
             f"and overdue; {counts.owed} still open and not yet due count in none of them.",
             styles.caption,
@@ -333,13 +333,13 @@ def _actions(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
     return story
 
 
-def _recurrences(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
+def _recurrences(contents: ReviewContents, styles: Styles) -> list[Flowable]:
     if not contents.recurrences:
-        return [_plain(EMPTY["recurrences"], styles.empty)]
+        return [plain(EMPTY["recurrences"], styles.empty)]
     came_back = sum(1 for r in contents.recurrences if r.came_back_after)
     count = len(contents.recurrences)
     story: list[Flowable] = [
-        _plain(
+        plain(
             f"{count} recurrence{'s' if count != 1 else ''} linked; {came_back} came back after "
             "an action on the earlier incident was dropped or left late.",
             styles.caption,
@@ -367,12 +367,12 @@ def _recurrences(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
     return story
 
 
-def _overdue(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
+def _overdue(contents: ReviewContents, styles: Styles) -> list[Flowable]:
     if not contents.overdue:
-        return [_plain(EMPTY["overdue"], styles.empty)]
+        return [plain(EMPTY["overdue"], styles.empty)]
     count = sum(len(group.actions) for group in contents.review.overdue_by_owner)
     story: list[Flowable] = [
-        _plain(
+        plain(
             f"{count} action{'s' if count != 1 else ''} open past the due date"
             f"{'s' if count != 1 else ''} across the whole library, as of the day the review "
             f"was prepared; who owes the most first, at most {SHOWN_OVERDUE} of each listed.",
@@ -408,9 +408,9 @@ def _overdue(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
     return story
 
 
-def _postmortems(contents: ReviewContents, styles: _Styles) -> list[Flowable]:
+def _postmortems(contents: ReviewContents, styles: Styles) -> list[Flowable]:
     if not contents.postmortems:
-        return [_plain(EMPTY["postmortems"], styles.empty)]
+        return [plain(EMPTY["postmortems"], styles.empty)]
     columns = [
         Column(column_head("Started"), 62),
         Column(column_head("Postmortem"), 0),

@@ -64,9 +64,9 @@ def test_a_long_summary_is_printed_whole_and_in_order() -> None:
 def test_the_chunks_of_one_block_read_as_one_paragraph() -> None:
     # Two blocks, each longer than a chunk: the space between paragraphs (6 pt after a body
     # paragraph) is found once, between the blocks, and never between chunks of one block.
-    styles = pdf._Styles()
+    styles = pdf.Styles()
     block = "\n".join(f"line {n}" for n in range(PROSE_CHUNK_LINES * 3 + 5))
-    story = pdf._prose(f"{block}\n\n{block}", styles.body)
+    story = pdf.prose(f"{block}\n\n{block}", styles.body)
     assert len(story) == 8
     spaces = [(p.getSpaceBefore(), p.getSpaceAfter()) for p in story]
     assert spaces == [(0, 0)] * 3 + [(0, 6)] + [(0, 0)] * 3 + [(0, 6)]
