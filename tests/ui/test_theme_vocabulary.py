@@ -265,6 +265,31 @@ def test_a_description_typed_is_stored_when_the_dialog_closes(
     assert themes.library_themes(library)[0].description == "Rollouts, canaries — and rollbacks"
 
 
+def test_a_name_in_any_script_is_kept_as_typed(
+    qtbot: QtBot,
+    dialog: ThemeVocabularyDialog,
+    library: Library,
+    two: tuple[Postmortem, Postmortem],
+) -> None:
+    press(dialog.list, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.setText("Änderungen: Rollouts & Flags 変更")
+    press(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: names(library)[0] == "Änderungen: Rollouts & Flags 変更")
+    assert carried(library, two[0])[2] == ["Änderungen: Rollouts & Flags 変更"]
+
+
+def test_a_description_too_long_is_said_and_not_stored(
+    dialog: ThemeVocabularyDialog, library: Library
+) -> None:
+    dialog.description.setFocus()
+    dialog.description.setPlainText("x" * (themes.MAX_THEME_DESCRIPTION_LENGTH + 1))
+    press(dialog.description, Qt.Key.Key_Tab)
+    assert dialog.problem.isVisible() and "at most 500" in dialog.problem.text()
+    assert themes.library_themes(library)[0] == DEFAULT_THEMES[0]
+
+
 @pytest.mark.parametrize(
     ("typed", "said"),
     [
