@@ -271,3 +271,18 @@ def test_what_came_back_names_the_latest_unkept_actions_and_counts_the_rest() ->
         (late, "overdue then (due 1 Feb 2026)"),
         (dropped, "dropped"),
     )
+
+
+def test_on_a_narrow_window_the_panel_goes_under_the_tables_and_the_notes_still_wrap(
+    qtbot: QtBot, themed: tuple[MainWindow, list[str]]
+) -> None:
+    window, _ = themed
+    window.command("view.patterns").trigger()
+    page = page_of(window)
+    page.resize(2000, 900)
+    qtbot.waitUntil(lambda: page.splitter.orientation() is Qt.Orientation.Horizontal)
+    page.resize(700, 900)  # narrower than the actions table and the panel side by side
+    qtbot.waitUntil(lambda: page.splitter.orientation() is Qt.Orientation.Vertical)
+    viewport = page._scroll.viewport()
+    qtbot.waitUntil(lambda: all(n.maximumWidth() <= viewport.width() for n in page._notes))
+    assert page.follow_through.width() >= page.follow_through.horizontalHeader().length()
