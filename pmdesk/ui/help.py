@@ -74,6 +74,24 @@ EDITOR_KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
     (
+        "Patterns",
+        (
+            ("Arrows, click", "show the postmortems behind a number"),
+            ("Return (on a number)", "go to those postmortems"),
+            ("Return (on a postmortem, cause or action)", "open it there"),
+            ("Tab", "the next table"),
+        ),
+    ),
+    (
+        "Library themes",
+        (
+            ("F2, Return, double-click", "rename the theme (onto another's name: merge them)"),
+            ("Delete", "remove it, asking first when causes carry it"),
+            ("Alt+Up / Alt+Down", "move it up / down"),
+            ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo the dialog's changes"),
+        ),
+    ),
+    (
         "Meeting mode",
         (
             ("Page Down / Page Up, Right / Left", "next / previous step (no editor focused)"),

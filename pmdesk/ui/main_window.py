@@ -414,7 +414,12 @@ class MainWindow(QMainWindow):
         self.workspace.changed_elsewhere.connect(self._changed_elsewhere)
         self.workspace.failed.connect(self.report)
         self.workspace.conflicted.connect(self._conflicted)
+        from pmdesk.ui import theme_vocabulary
         from pmdesk.ui.widgets import is_typing
+
+        # The cause pane's theme rows read the vocabulary again once it changes, here or
+        # elsewhere.
+        theme_vocabulary.watch_vocabulary(self)
 
         self.workspace.is_typing = is_typing
         self._update_title()
