@@ -652,8 +652,13 @@ class MainWindow(QMainWindow):
             return
         if current is not None and (current in touched or everything):
             self.open_postmortem(current, focus=False)
-        elif len(touched) == 1 and not changes.removed.issuperset(touched):
-            # An undo or redo in another postmortem: show it, so nobody is surprised later.
+        elif (
+            changes.entity is not Entity.THEME
+            and len(touched) == 1
+            and not changes.removed.issuperset(touched)
+        ):
+            # An undo or redo in another postmortem: show it, so nobody is surprised later. (Not
+            # for the library's themes: an edit of them touches postmortems only in passing.)
             self.open_postmortem(next(iter(touched)))
 
     def _changed_elsewhere(self, changes: Changes) -> None:

@@ -172,6 +172,21 @@ def test_f2_renames_on_every_cause_and_ctrl_z_takes_it_back(
     assert names(library)[0] == "Rollouts and flags"
 
 
+def test_a_rename_that_touches_one_postmortem_leaves_the_window_where_it_was(
+    qtbot: QtBot, window: MainWindow, dialog: ThemeVocabularyDialog, library: Library
+) -> None:
+    """Validation and testing is carried in one postmortem only: its rename changes that
+    postmortem, but the window opens nothing behind the dialog, as it would after an undo."""
+    assert window.current_id() is None
+    shown = window.center.currentWidget()
+    press(dialog.list, Qt.Key.Key_Down)
+    assert dialog.current_name() == VALIDATION
+    rename_by_keys(qtbot, dialog, Qt.Key.Key_F2, "Checks before release")
+    qtbot.waitUntil(lambda: "Checks before release" in names(library))
+    assert window.current_id() is None
+    assert window.center.currentWidget() is shown
+
+
 def test_enter_renames_too_and_a_new_case_is_the_same_theme(
     qtbot: QtBot, dialog: ThemeVocabularyDialog, library: Library, answers: Questions
 ) -> None:
