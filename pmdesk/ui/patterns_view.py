@@ -17,6 +17,7 @@ it without looking at pixels.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -605,8 +606,9 @@ class PatternsView(QWidget):
             ),
             (
                 "Actions by theme",
-                "The actions agreed on those causes. Completion is done of agreed; the drop rate "
-                "dropped of agreed; days to done run from the day the incident started.",
+                "The actions agreed on those causes. Completion is done of agreed, the drop rate "
+                "dropped of agreed; days to done is the median, from the day the incident "
+                "started to the day the action was marked done.",
                 self.follow_through,
                 self._legend(),
             ),
@@ -661,9 +663,7 @@ class PatternsView(QWidget):
             table.chosen.connect(lambda t=table: self.behind.show_behind(t.behind_current()))
             # Enter on a number goes to the postmortems behind it
             table.activated.connect(lambda _index: self.behind.tree.setFocus())
-        for first, second in zip(
-            (*self.tables, self.behind.tree), (*self.tables[1:], self.behind.tree), strict=False
-        ):
+        for first, second in itertools.pairwise((*self.tables, self.behind.tree)):
             QWidget.setTabOrder(first, second)
 
     # -- filling ---------------------------------------------------------------------------------
@@ -677,13 +677,14 @@ class PatternsView(QWidget):
             self.behind.show_behind(None)
             return
         kept = [(t.currentRow(), t.currentColumn()) for t in self.tables]
-        causes = sum(len(t.causes) for t in patterns.themes)
+        causes = len({c.id for t in patterns.themes for c in t.causes})  # one with two themes: once
         cases = len({pm for t in patterns.themes for pm in t.postmortem_ids})
         self.summary.setText(
             f"{causes:,} themed cause{'s' * (causes != 1)} in {cases:,} "
             f"postmortem{'s' * (cases != 1)}, {len(patterns.themes)} "
-            f"theme{'s' * (len(patterns.themes) != 1)}; "
-            f"{len(patterns.came_back):,} came back. As of {_day(patterns.today)}."
+            f"theme{'s' * (len(patterns.themes) != 1)}; failures came back "
+            f"{len(patterns.came_back):,} time{'s' * (len(patterns.came_back) != 1)}. "
+            f"As of {_day(patterns.today)}."
         )
         self._fill_heat(patterns)
         self._fill_actions(patterns)

@@ -101,6 +101,10 @@ def test_ctrl_shift_g_shows_the_patterns_with_the_keyboard_in_the_heat_map(
     assert page.behind.title.text() == f"{CHANGE}: 2 postmortems in all"
     assert page.behind.tree.topLevelItemCount() == 2
     assert window.current_id() is None
+    # Both postmortems' causes on two themes; the second came back on both, and as a recurrence.
+    assert page.summary.text().startswith(
+        "6 themed causes in 2 postmortems, 2 themes; failures came back 3 times."
+    )
 
 
 def test_a_quarter_cell_clicked_shows_the_postmortems_of_that_quarter(
