@@ -113,6 +113,10 @@ ACTION_HEADERS = (
 )
 CAME_BACK_HEADERS = ("Started", "Came back in", "Theme", "After", "Unkept")
 
+# The summary's links.
+THEMED = "themed"
+CAME_BACK = "came-back"
+
 HEAT_ROLE = Qt.ItemDataRole.UserRole + 1  # a cell's share of the largest count, 0 to 1
 CAME_BACK_ROLE = Qt.ItemDataRole.UserRole + 2  # how many came back in that cell
 BAR_ROLE = Qt.ItemDataRole.UserRole + 3  # the four states' counts, for the bar
@@ -578,6 +582,12 @@ class PatternsView(QWidget):
 
         self.heading = widgets.emphasise(QLabel("Patterns"), 1.3)
         self.summary = widgets.muted("")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.summary.linkActivated.connect(self._summary_link)
 
         self.heat = NumberTable("Themes by quarter", ["Theme"])
         self.heat.setItemDelegate(HeatCells(self.heat))
@@ -677,13 +687,15 @@ class PatternsView(QWidget):
             self.behind.show_behind(None)
             return
         kept = [(t.currentRow(), t.currentColumn()) for t in self.tables]
-        causes = len({c.id for t in patterns.themes for c in t.causes})  # one with two themes: once
-        cases = len({pm for t in patterns.themes for pm in t.postmortem_ids})
+        causes = self.themed_causes()
+        cases = len({c.postmortem_id for c in causes})
+        returns = len(patterns.came_back)
+        # Its numbers are links too: to every themed cause, and to what came back.
         self.summary.setText(
-            f"{causes:,} themed cause{'s' * (causes != 1)} in {cases:,} "
-            f"postmortem{'s' * (cases != 1)}, {len(patterns.themes)} "
-            f"theme{'s' * (len(patterns.themes) != 1)}; failures came back "
-            f"{len(patterns.came_back):,} time{'s' * (len(patterns.came_back) != 1)}. "
+            f'<a href="{THEMED}">{len(causes):,} themed cause{"s" * (len(causes) != 1)} in '
+            f"{cases:,} postmortem{'s' * (cases != 1)}</a>, {len(patterns.themes)} "
+            f"theme{'s' * (len(patterns.themes) != 1)}; failures "
+            f'<a href="{CAME_BACK}">came back {returns:,} time{"s" * (returns != 1)}</a>. '
             f"As of {_day(patterns.today)}."
         )
         self._fill_heat(patterns)
@@ -697,6 +709,26 @@ class PatternsView(QWidget):
                 table.setCurrentCell(row, column)
                 table.blockSignals(False)
         self.behind.show_behind(self._focused_table().behind_current())
+
+    def themed_causes(self) -> list[ThemedCause]:
+        """Every systemic cause with a theme, once, in the order of the themes."""
+        assert self.patterns is not None
+        found = {c.id: c for t in self.patterns.themes for c in t.causes}
+        return list(found.values())
+
+    def _summary_link(self, link: str) -> None:
+        if link == THEMED:
+            causes = self.themed_causes()
+            cases = len({c.postmortem_id for c in causes})
+            title = f"Every themed cause: {cases} postmortem{'s' * (cases != 1)}"
+            self.behind.show_behind(causes_behind(title, causes, self._cases()))
+            self.behind.tree.setFocus()
+        elif link == CAME_BACK and self.came_back.rowCount():
+            if self.came_back.currentRow() < 0:
+                self.came_back.setCurrentCell(0, 0)
+            self.came_back.setFocus()
+            self._scroll.ensureWidgetVisible(self.came_back)
+            self.behind.show_behind(self.came_back.behind_current())
 
     def _focused_table(self) -> NumberTable | CameBackTable:
         for table in self.tables:

@@ -4,10 +4,11 @@ postmortems behind it, and Enter there opening a postmortem at its cause or acti
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTableView, QTreeWidgetItem
@@ -102,7 +103,7 @@ def test_ctrl_shift_g_shows_the_patterns_with_the_keyboard_in_the_heat_map(
     assert page.behind.tree.topLevelItemCount() == 2
     assert window.current_id() is None
     # Both postmortems' causes on two themes; the second came back on both, and as a recurrence.
-    assert page.summary.text().startswith(
+    assert re.sub("<[^>]+>", "", page.summary.text()).startswith(
         "6 themed causes in 2 postmortems, 2 themes; failures came back 3 times."
     )
 
@@ -290,3 +291,24 @@ def test_on_a_narrow_window_the_panel_goes_under_the_tables_and_the_notes_still_
     viewport = page._scroll.viewport()
     qtbot.waitUntil(lambda: all(n.maximumWidth() <= viewport.width() for n in page._notes))
     assert page.follow_through.width() >= page.follow_through.horizontalHeader().length()
+
+
+def test_the_summarys_numbers_are_links_too(
+    qtbot: QtBot, themed: tuple[MainWindow, list[str]]
+) -> None:
+    window, ids = themed
+    press(window, "Ctrl+Shift+G")
+    page = page_of(window)
+    # A click on the first words: the link to every themed cause.
+    at = QPoint(4, page.summary.height() // 2)
+    QTest.mouseClick(page.summary, Qt.MouseButton.LeftButton, pos=at)
+    behind = page.behind.behind
+    assert behind is not None and behind.title == "Every themed cause: 2 postmortems"
+    assert sorted(behind.postmortem_ids) == sorted(ids)
+    assert sum(len(e.causes) for e in behind.entries) == 6
+    assert QApplication.focusWidget() is page.behind.tree
+    # The second link (as its click says) goes to what came back, the newest first.
+    page.summary.linkActivated.emit("came-back")
+    assert QApplication.focusWidget() is page.came_back
+    assert page.behind.behind is not None
+    assert page.behind.behind.title.startswith(f"“{CHANGE}” came back in Checkout outage again")
