@@ -118,7 +118,7 @@ class Period:
             return f"{quarters[0].label} {DASH} {quarters[-1].label}"
         one_month = (self.start.year, self.start.month) == (self.end.year, self.end.month)
         if self.start.day == 1 and _last_of_month(self.end) and one_month:
-            return f"{_month_name(self.start)} {self.start.year}"
+            return month_and_year(self.start)
         first = _day_label(self.start, self.end.year != self.start.year)
         return f"{first} {DASH} {_day_label(self.end, True)}"
 
@@ -207,6 +207,26 @@ MONTH_NAMES = (
     "November",
     "December",
 )
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+# Dates are spelled the same on every machine, in English like the rest of pmdesk, whatever the
+# system's locale (strftime's %b and %B follow it once Qt has set it).
+def long_date(day: date) -> str:
+    """Monday 10 April 2026."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {_month_name(day)} {day.year}"
+
+
+def short_date(day: date) -> str:
+    """10 Apr 2026."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def month_and_year(day: date) -> str:
+    """April 2026."""
+    return f"{_month_name(day)} {day.year}"
 
 
 def _day_label(day: date, with_year: bool) -> str:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from pmdesk.domain.moments import format_duration
+from pmdesk.domain.periods import MONTHS, month_and_year
 from pmdesk.services.library_stats import LibraryStats
 from pmdesk.ui import widgets
 from pmdesk.ui.themes import Colours, Theme, blend, current_colours, current_theme
@@ -41,7 +42,6 @@ EMPTY_MESSAGE = (
     "follow-up actions are still open. A near miss takes a few seconds to write down."
 )
 CALENDAR_STEPS = (1, 2, 3, 4, 6, 12)
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class ChartStyle(StrEnum):
@@ -145,7 +145,7 @@ def duration_unit(longest: timedelta | None) -> DurationUnit:
 
 
 def month_label(month: date) -> str:
-    return MONTH_NAMES[month.month - 1]
+    return MONTHS[month.month - 1]
 
 
 def year_marks(months: Sequence[date | None]) -> tuple[str, ...]:
@@ -807,7 +807,7 @@ class OverviewView(QWidget):
 
     def show_stats(self, stats: LibraryStats) -> None:
         self.stats = stats
-        today = f"{stats.today.day} {stats.today:%B %Y}"
+        today = f"{stats.today.day} {month_and_year(stats.today)}"
         if stats.is_empty:
             self.charts = {}
             self.summary.setText(f"As of {today}.")

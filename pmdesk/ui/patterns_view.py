@@ -75,7 +75,7 @@ from pmdesk.domain.library_patterns import (
     ThemedCause,
     ThemePattern,
 )
-from pmdesk.domain.periods import Quarter
+from pmdesk.domain.periods import Quarter, short_date
 from pmdesk.ui import widgets
 from pmdesk.ui.themes import Colours, blend, current_colours
 
@@ -195,7 +195,7 @@ def _unkept_word(action: ActionRef, day: date | None) -> str:
 
 
 def _day(day: date | None) -> str:
-    return f"{day.day} {day:%b %Y}" if day is not None else "no date"
+    return short_date(day) if day is not None else "no date"
 
 
 def _percent(share: float | None) -> str:

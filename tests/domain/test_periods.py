@@ -154,3 +154,12 @@ def test_a_period_says_its_dates_in_full() -> None:
     assert parse_period("2025-12-20", "2026-01-10").dates == (
         "20 December 2025 \u2013 10 January 2026"
     )
+
+
+def test_days_are_spelled_in_english_whatever_the_locale() -> None:
+    from pmdesk.domain.periods import long_date, month_and_year, short_date
+
+    day = date(2026, 4, 10)
+    assert long_date(day) == "Friday 10 April 2026"
+    assert short_date(day) == "10 Apr 2026"
+    assert month_and_year(day) == "April 2026"

@@ -48,6 +48,9 @@ from PySide6.QtWidgets import (
 
 from pmdesk.domain.actions import DUE_SOON_DAYS, DueGroup
 from pmdesk.domain.model import ActionStatus, Priority
+
+# Dates are read out in the meeting: spelled the same on every machine.
+from pmdesk.domain.periods import long_date, short_date
 from pmdesk.services import followup
 from pmdesk.services.followup import FollowUpItem
 from pmdesk.storage.errors import LibraryError
@@ -66,36 +69,9 @@ HINT = (
     "Go down the list: Ctrl+Return marks an action done, Ctrl+R re-scopes it, Ctrl+Shift+E "
     "escalates it, Return (or a double-click) opens its postmortem."
 )
-# Dates are read out in the meeting, so they are spelled the same on every machine, in English
-# like the rest of the window, whatever the system's locale.
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 RESCOPE_DAYS = 14  # a re-scope with no better guess proposes two weeks from today
 DIALOG_CHARS = 80  # wide enough for a reason's placeholder in full
 MOST_FOR_DETAILS = 0.65  # of the list's width; the rest is the Action column's
-
-
-def long_date(day: date) -> str:
-    """Monday 10 April 2026."""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def short_date(day: date) -> str:
-    """10 Apr 2026."""
-    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
 
 
 def due_text(due: date | None, today: date) -> str:
