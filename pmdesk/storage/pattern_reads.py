@@ -20,7 +20,8 @@ from pmdesk.domain.periods import local_day
 from pmdesk.storage import stats
 from pmdesk.storage import themes as stored_themes
 from pmdesk.storage.batch import run_selects
-from pmdesk.storage.schema import action_history, actions, cause_themes, causes, recurrences, themes
+from pmdesk.storage.review_reads import RECURRENCE_LINKS
+from pmdesk.storage.schema import action_history, actions, cause_themes, causes, themes
 from pmdesk.storage.values import join_time
 
 _THEMED_CAUSES = (
@@ -48,9 +49,6 @@ _MARKED_DONE = select(
     action_history.c.field == ActionField.STATUS.value,
     action_history.c.new_value == ActionStatus.DONE.value,
 )
-_LINKS = select(recurrences.c.postmortem_id, recurrences.c.earlier_id).order_by(
-    recurrences.c.postmortem_id, recurrences.c.earlier_id
-)
 
 
 def read_facts(conn: Connection) -> LibraryFacts:
@@ -60,7 +58,7 @@ def read_facts(conn: Connection) -> LibraryFacts:
         for pm_id, title, kind, at in stats.postmortem_starts(conn)
     ]
     cause_rows, action_rows, done_rows, link_rows = run_selects(
-        conn, [_THEMED_CAUSES, _ACTIONS, _MARKED_DONE, _LINKS], {}
+        conn, [_THEMED_CAUSES, _ACTIONS, _MARKED_DONE, RECURRENCE_LINKS], {}
     )
     named: dict[str, list[str]] = {}  # a cause's themes, a row each
     for row in cause_rows:

@@ -57,7 +57,9 @@ _ACTIONS = _every(actions, actions.c.position)
 _HISTORY = select(action_history).order_by(action_history.c.action_id, action_history.c.position)
 _METRICS = _every(impact_metrics, impact_metrics.c.position)
 _PARTICIPANTS = _every(participants, participants.c.position)
-_LINKS = select(recurrences.c.postmortem_id, recurrences.c.earlier_id).order_by(
+# Every recurrence link, as (postmortem id, id of the earlier one it recurs): the patterns read
+# them too.
+RECURRENCE_LINKS = select(recurrences.c.postmortem_id, recurrences.c.earlier_id).order_by(
     recurrences.c.postmortem_id, recurrences.c.earlier_id
 )
 _QUERIES = [
@@ -69,7 +71,7 @@ _QUERIES = [
     _HISTORY,
     _METRICS,
     _PARTICIPANTS,
-    _LINKS,
+    RECURRENCE_LINKS,
 ]
 
 
