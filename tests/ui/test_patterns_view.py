@@ -312,3 +312,29 @@ def test_the_summarys_numbers_are_links_too(
     assert QApplication.focusWidget() is page.came_back
     assert page.behind.behind is not None
     assert page.behind.behind.title.startswith(f"“{CHANGE}” came back in Checkout outage again")
+
+
+def test_a_library_that_cannot_be_read_is_said_and_the_window_stays(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmdesk.services import learning
+    from pmdesk.storage.errors import LibraryError, Problem
+
+    def unreadable(*_args: object) -> None:
+        raise LibraryError(
+            "The library file is damaged: restore it from its backup.",
+            problem=Problem.CORRUPT,
+            location="library.pmdesk",
+        )
+
+    monkeypatch.setattr(learning, "library_patterns", unreadable)
+    shown = window.center.currentWidget()
+    window.command("view.patterns").trigger()
+    assert window.reported == [  # type: ignore[attr-defined]
+        (
+            "The library could not be read",
+            "The library file is damaged: restore it from its backup.",
+        )
+    ]
+    assert window.center.currentWidget() is shown
+    assert QApplication.overrideCursor() is None  # the wait cursor is gone again
